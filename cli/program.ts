@@ -1,0 +1,26 @@
+// fibre-stack: the command line. Each command lives in its own module under commands/.
+import yargs from 'yargs';
+import { commands } from './commands/index.js';
+
+export async function run(argv: string[]): Promise<void> {
+  let parser = yargs(argv)
+    .scriptName('fibre-stack')
+    .usage('$0 <command> [options]\n\nA monitoring stack for FIBRE relays, Bitcoin Core nodes, FPGA miners and Antelope nodeos.')
+    .strict()
+    .demandCommand(1, 'Name a command; `fibre-stack --help` lists them.')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      // Usage mistakes: say what is wrong and point at --help; exit 2 as CLIs conventionally do.
+      process.stderr.write(`fibre-stack: ${msg}\nRun with --help for usage.\n`);
+      process.exit(2);
+    });
+  for (const command of commands) parser = parser.command(command);
+  await parser.parseAsync();
+}
+
+
