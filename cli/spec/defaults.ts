@@ -91,6 +91,7 @@ export function defaultSpec(): StackSpec {
     ports: { ...DEFAULT_PORTS },
     images: { ...DEFAULT_IMAGES },
     alerting: { receiver: 'none', webhook_url: '' },
+    disabled_services: [],
     profiles: { fibre: defaultBitcoindProfile('fibre') },
   };
 }

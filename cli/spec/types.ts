@@ -82,6 +82,11 @@ export interface StackSpec {
   ports: Record<CoreService, number>;
   images: Record<CoreService | 'exporter', string>;
   alerting: AlertingSpec;
+  /**
+   * Core services the user runs elsewhere or not at all (say, an existing Grafana). Disabling
+   * loki also drops the log agent, which would have nowhere to send.
+   */
+  disabled_services: CoreService[];
   profiles: ProfilesSpec;
 }
 

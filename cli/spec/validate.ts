@@ -9,6 +9,7 @@ import {
   PROFILE_IDS,
   SERVICE_NAMES,
   type BitcoindProfileSpec,
+  type CoreService,
   type MinerProfileSpec,
   type NodeosProfileSpec,
   type ProfilesSpec,
@@ -240,7 +241,7 @@ export function validateSpec(raw: unknown, source = 'fibre-stack.yml'): StackSpe
     if (raw === undefined || raw === null) problems.push({ key: '(top level)', problem: 'the file is empty; it needs at least `version: 1` and `profiles:`' });
     throw new SpecError(problems, source);
   }
-  r.noUnknownKeys(top, '', ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'profiles']);
+  r.noUnknownKeys(top, '', ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'disabled_services', 'profiles']);
   if (top.version !== 1) problems.push({ key: 'version', problem: `got ${describe(top.version)}; allowed: 1` });
 
   const retention = r.object(top.retention, 'retention') ?? {};
@@ -270,8 +271,14 @@ export function validateSpec(raw: unknown, source = 'fibre-stack.yml'): StackSpe
       receiver: r.oneOf(alerting, 'alerting', 'receiver', ['none', 'webhook'] as const, d.alerting.receiver),
       webhook_url: r.string(alerting, 'alerting', 'webhook_url', '', (s) => (s ? checkHttpUrl(s) : undefined)),
     },
+    disabled_services: [],
     profiles: {},
   };
+  (r.list(top, '', 'disabled_services') ?? []).forEach((s, i) => {
+    if (typeof s === 'string' && (SERVICE_NAMES as readonly string[]).includes(s)) {
+      if (!spec.disabled_services.includes(s as CoreService)) spec.disabled_services.push(s as CoreService);
+    } else problems.push({ key: `disabled_services[${i}]`, problem: `got ${describe(s)}; allowed: ${SERVICE_NAMES.join(', ')}` });
+  });
   if (spec.alerting.receiver === 'webhook' && !spec.alerting.webhook_url) {
     problems.push({ key: 'alerting.webhook_url', problem: 'required when alerting.receiver is webhook' });
   }
@@ -304,14 +311,19 @@ function checkPortClashes(spec: StackSpec, problems: SpecProblem[]): void {
     if (prior) problems.push({ key, problem: `port ${port} is already taken by ${prior}; choose another` });
     else used.set(port, key);
   };
-  const agentPort = spec.log_agent === 'alloy' ? 'alloy' : 'promtail';
-  for (const s of SERVICE_NAMES) {
-    if (s === 'alloy' || s === 'promtail') {
-      if (s === agentPort) claim(spec.ports[s], `ports.${s}`);
-    } else claim(spec.ports[s], `ports.${s}`);
-  }
+  for (const s of enabledServices(spec)) claim(spec.ports[s], `ports.${s}`);
   for (const id of ['fibre', 'bitcoin-core', 'miner'] as const) {
     const p = spec.profiles[id];
     if (p) claim(p.exporter_port, `profiles.${id}.exporter_port`);
   }
+}
+
+/** Core services this stack runs: all but those disabled, and only the chosen log agent. */
+export function enabledServices(spec: StackSpec): CoreService[] {
+  const off = new Set(spec.disabled_services);
+  return SERVICE_NAMES.filter((s) => {
+    if (off.has(s)) return false;
+    if (s === 'alloy' || s === 'promtail') return s === spec.log_agent && !off.has('loki');
+    return true;
+  });
 }
