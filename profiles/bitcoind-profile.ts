@@ -3,6 +3,7 @@
 import type { BitcoindProfileSpec } from '../cli/spec/types.js';
 import type { MetricDef } from './catalog.js';
 import type { ProfileDef } from './types.js';
+import { BITCOIND_DEBUG_LOG_PARSING } from './bitcoind-log.js';
 
 export function bitcoindProfile<Id extends 'fibre' | 'bitcoin-core'>(id: Id, title: string, metrics: readonly MetricDef[]): ProfileDef<Id> {
   const service = `${id}-exporter`;
@@ -18,7 +19,7 @@ export function bitcoindProfile<Id extends 'fibre' | 'bitcoin-core'>(id: Id, tit
         id: `${id.replace('-', '_')}_debug_log`,
         path: `${p.bitcoin_datadir.replace(/\/+$/, '')}/debug.log`,
         labels: { job: 'bitcoind', profile: id, node: p.node_name },
-        pipeline: 'bitcoind-debug',
+        parsing: BITCOIND_DEBUG_LOG_PARSING,
       },
     ],
     exporter: (p: BitcoindProfileSpec) => {

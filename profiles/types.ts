@@ -12,8 +12,16 @@ export interface ScrapeJob {
   targets: { targets: string[]; labels: Record<string, string> }[];
 }
 
-/** How the log agent parses a source's lines. */
-export type LogPipeline = 'bitcoind-debug' | 'miner';
+/**
+ * How the log agent parses a source's lines: RE2 regexes with named groups (Go syntax, which
+ * Alloy and Promtail both use); which captured fields become labels (few values only) and which
+ * travel as structured metadata (hashes, heights, peers, timings).
+ */
+export interface LogParsing {
+  regexes: string[];
+  labels: string[];
+  structuredMetadata: string[];
+}
 
 /** A log file the log agent tails, with the labels its stream gets. */
 export interface LogSource {
@@ -21,7 +29,7 @@ export interface LogSource {
   id: string;
   path: string;
   labels: Record<string, string>;
-  pipeline: LogPipeline;
+  parsing?: LogParsing;
 }
 
 /** Our exporter, run for a profile: as a compose service, a systemd unit, or a native process. */

@@ -13,7 +13,8 @@ export const DEFAULT_IMAGES: StackSpec['images'] = {
   prometheus: 'prom/prometheus:v3.7.3',
   alertmanager: 'prom/alertmanager:v0.29.0',
   grafana: 'grafana/grafana:12.3.0',
-  loki: 'grafana/loki:3.6.0',
+  // 3.7 is the first line whose binary checks itself (`loki -health`): its images are distroless.
+  loki: 'grafana/loki:3.7.2',
   alloy: 'grafana/alloy:v1.11.3',
   // Promtail reached end of life on 2026-03-02; 3.6.x is its last line.
   promtail: 'grafana/promtail:3.6.0',

@@ -14,7 +14,6 @@ export const minerProfile: ProfileDef<'miner'> = {
       id: `miner_log_${i}`,
       path: log.path,
       labels: { job: 'fpga-miner', card: log.card, bitstream: p.bitstream },
-      pipeline: 'miner' as const,
     })),
   exporter: (p) => ({
     service,

@@ -1,0 +1,42 @@
+// `fibre-stack generate`: re-render a stack from its fibre-stack.yml.
+import { resolve } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { renderStack } from '../render/index.js';
+import { SPEC_FILE } from '../render/spec-file.js';
+import { ENV_FILE } from '../render/env.js';
+import { loadTemplates } from '../io/templates.js';
+import { loadOrCreateSecrets, readSpec } from '../io/spec-io.js';
+import { writeStack } from '../io/stack-writer.js';
+import { printWriteResults } from './stack-report.js';
+
+interface GenerateArgs {
+  dir: string;
+  force: boolean;
+  json: boolean;
+}
+
+async function handler(args: ArgumentsCamelCase<GenerateArgs>): Promise<void> {
+  const dir = resolve(args.dir);
+  const spec = readSpec(dir);
+  const files = renderStack(spec, loadOrCreateSecrets(dir), loadTemplates());
+  // The spec is the user's and .env holds their secrets: generate reads them, never rewrites them.
+  const results = writeStack(dir, files, { force: args.force, preserve: [SPEC_FILE, ENV_FILE] });
+  if (args.json) {
+    process.stdout.write(JSON.stringify({ dir, files: results }, null, 2) + '\n');
+    return;
+  }
+  const changed = results.filter((r) => r.action !== 'unchanged').length;
+  process.stdout.write(changed ? `Re-rendered ${dir} from ${SPEC_FILE}:\n` : `${dir} is up to date with ${SPEC_FILE}.\n`);
+  printWriteResults(results);
+}
+
+export const generateCommand: CommandModule<object, GenerateArgs> = {
+  command: 'generate',
+  describe: 'Re-render every file of a stack from its fibre-stack.yml, keeping files you edited',
+  builder: (y: Argv) =>
+    y
+      .option('dir', { type: 'string', default: '.', describe: 'The stack folder' })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite files you edited instead of writing <file>.new beside them' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as unknown as Argv<GenerateArgs>,
+  handler,
+};

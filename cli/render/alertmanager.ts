@@ -1,0 +1,30 @@
+import type { StackSpec } from '../spec/types.js';
+import { dumpYaml } from '../encode/yaml.js';
+import type { RenderedFile } from './types.js';
+import { GENERATED_HEADER } from './prometheus.js';
+
+export function renderAlertmanager(spec: StackSpec): RenderedFile[] {
+  const webhook = spec.alerting.receiver === 'webhook';
+  const receiver = webhook ? 'webhook' : 'none';
+  const config = {
+    route: {
+      receiver,
+      group_by: ['alertname', 'job', 'node'],
+      group_wait: '30s',
+      group_interval: '5m',
+      repeat_interval: '4h',
+    },
+    // `none` keeps alerts visible in Alertmanager and Grafana without sending them anywhere.
+    receivers: [webhook ? { name: receiver, webhook_configs: [{ url: spec.alerting.webhook_url, send_resolved: true }] } : { name: receiver }],
+    inhibit_rules: [
+      // A critical alert silences the warning of the same name on the same target.
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'job', 'instance'] },
+    ],
+  };
+  return [{ path: 'alertmanager/alertmanager.yml', content: dumpYaml(config, GENERATED_HEADER) }];
+}
+
+export function alertmanagerFlags(paths: { config: string; data: string; listen: string }, retention = '120h'): string[] {
+  // An empty cluster address turns off gossip: a single Alertmanager needs no peers and no port 9094.
+  return [`--config.file=${paths.config}`, `--storage.path=${paths.data}`, `--web.listen-address=${paths.listen}`, `--data.retention=${retention}`, "--cluster.listen-address="];
+}

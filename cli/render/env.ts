@@ -1,0 +1,32 @@
+// .env holds the stack's secrets (mode 0600, git-ignored); .env.example shows its shape without them.
+import type { StackSecrets, StackSpec } from '../spec/types.js';
+import { envLine } from '../encode/env.js';
+import type { RenderedFile } from './types.js';
+
+export const ENV_FILE = '.env';
+export const GRAFANA_PASSWORD_VAR = 'GF_SECURITY_ADMIN_PASSWORD';
+
+function envFile(spec: StackSpec, password: string, comment: string): string {
+  return [
+    comment,
+    envLine('COMPOSE_PROJECT_NAME', spec.project),
+    envLine('GF_SECURITY_ADMIN_USER', 'admin'),
+    envLine(GRAFANA_PASSWORD_VAR, password),
+    '',
+  ].join('\n');
+}
+
+export function renderEnv(spec: StackSpec, secrets: StackSecrets): RenderedFile[] {
+  return [
+    { path: ENV_FILE, content: envFile(spec, secrets.grafanaAdminPassword, '# Secrets of this stack. Keep this file private (mode 0600); it is not in git.'), mode: 0o600 },
+    { path: '.env.example', content: envFile(spec, '', '# The shape of .env, without secrets. `fibre-stack generate` creates .env with a fresh password.') },
+    { path: '.gitignore', content: '.env\ndata/\n*.new\n' },
+  ];
+}
+
+/** Reads the secrets back out of an existing .env, so regenerating never changes a password. */
+export function parseSecrets(envText: string): Partial<StackSecrets> {
+  const line = envText.split('\n').find((l) => l.startsWith(`${GRAFANA_PASSWORD_VAR}=`));
+  const value = line?.slice(GRAFANA_PASSWORD_VAR.length + 1).trim();
+  return value ? { grafanaAdminPassword: value } : {};
+}

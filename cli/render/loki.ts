@@ -1,0 +1,47 @@
+// Loki as a single binary with filesystem storage and retention enforced by the compactor.
+import type { StackSpec } from '../spec/types.js';
+import { enabledServices } from '../spec/validate.js';
+import { dumpYaml } from '../encode/yaml.js';
+import type { RenderedFile } from './types.js';
+import { CONTAINER_PORTS } from './addressing.js';
+import { GENERATED_HEADER } from './prometheus.js';
+
+export function renderLoki(spec: StackSpec): RenderedFile[] {
+  if (!enabledServices(spec).includes('loki')) return [];
+  const native = spec.mode === 'native';
+  const dataDir = native ? 'data/loki' : '/loki';
+  const config = {
+    auth_enabled: false,
+    server: {
+      http_listen_address: native ? spec.bind_address : '0.0.0.0',
+      http_listen_port: native ? spec.ports.loki : CONTAINER_PORTS.loki,
+      // gRPC is only for Loki's own components; a single binary keeps it on loopback.
+      grpc_listen_address: '127.0.0.1',
+      grpc_listen_port: 9096,
+      log_level: 'info',
+    },
+    common: {
+      instance_addr: '127.0.0.1',
+      path_prefix: dataDir,
+      storage: { filesystem: { chunks_directory: `${dataDir}/chunks`, rules_directory: `${dataDir}/rules` } },
+      replication_factor: 1,
+      ring: { kvstore: { store: 'inmemory' } },
+    },
+    schema_config: {
+      configs: [{ from: '2024-01-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }],
+    },
+    limits_config: {
+      retention_period: spec.retention.logs,
+      // The FIBRE race fields travel as structured metadata, not labels, to keep cardinality low.
+      allow_structured_metadata: true,
+      volume_enabled: true,
+    },
+    compactor: {
+      working_directory: `${dataDir}/compactor`,
+      retention_enabled: true,
+      delete_request_store: 'filesystem',
+    },
+    analytics: { reporting_enabled: false },
+  };
+  return [{ path: 'loki/loki.yml', content: dumpYaml(config, GENERATED_HEADER) }];
+}
