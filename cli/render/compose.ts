@@ -133,7 +133,9 @@ function exporterService(spec: StackSpec, run: ExporterRun): Service {
     command: [...run.args, '--host', '0.0.0.0'],
     read_only: true,
     tmpfs: ['/tmp'],
-    volumes: run.hostPaths.map((p) => bind(run.ebpf ? p : posix.dirname(p), run.ebpf ? p : posix.dirname(p))),
+    // A binary is mounted as itself; a log by its folder, so that rotation and recreation
+    // (a new inode) stay visible inside the container.
+    volumes: [...new Set(run.hostPaths.map((p) => (run.ebpf ? p : posix.dirname(p))))].map((p) => bind(p, p)),
     healthcheck: {
       test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${run.port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
       ...INTERVALS,

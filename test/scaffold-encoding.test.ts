@@ -1,0 +1,106 @@
+// A user's values reach YAML, JSON, Alloy, systemd and compose files. Whatever they contain
+// (quotes, newlines, `$`, `#`, `%`, spaces, unicode), each file must read back the same string.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { load } from 'js-yaml';
+import { validateSpec } from '../cli/spec/validate.js';
+import { envLine } from '../cli/encode/env.js';
+import { prerequisites } from './support/prereq.js';
+import { parseExecStart } from './support/systemd-words.js';
+import { fileOf, render, specFor, writeTempStack } from './support/stack.js';
+
+const HOSTILE = ['a"b\n  evil: 1', 'with space', 'dollar $HOME ${X} $$', 'hash # not a comment', 'percent %n %%', 'ünïcödé ✓ 区块', "single ' quote", 'back\\slash', 'tab\there', 'yes', '0x1F', '~', '- dash', '{flow}', '[x]', '*alias', '&anchor', '!tag', '@at', '`tick`', '\u2028sep', 'null'];
+
+/** Node names: anything a YAML document could choke on, never blank (the spec refuses blank names). */
+const nodeName = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', minLength: 1, maxLength: 30 })).filter((s) => s.trim().length > 0);
+const absPath = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', minLength: 1, maxLength: 20 })).map((s) => `/opt/${s.replace(/\0/g, '')}/bin`);
+
+function undoComposeEscaping(s: string): string {
+  return s.replace(/\$\$/g, '$');
+}
+
+function argAfter(argv: string[], flag: string): string | undefined {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function checkRoundTrip(name: string, bitcoind: string, datadir: string) {
+  const spec = specFor({ profiles: ['fibre', 'nodeos', 'miner'], nodeName: name, bitcoind, bitcoinDatadir: datadir, minerLogs: [`${datadir}/miner.log`], cards: [name] });
+  const files = render(spec);
+
+  // fibre-stack.yml reads back as the same spec.
+  expect(validateSpec(load(fileOf(files, 'fibre-stack.yml')))).toEqual(spec);
+
+  // docker-compose.yml: YAML-parsed, then compose's `$$` un-escaped, gives the original arguments.
+  const compose = load(fileOf(files, 'docker-compose.yml')) as { services: Record<string, { command: string[]; volumes: unknown[] }> };
+  const cmd = compose.services['fibre-exporter'].command.map(undoComposeEscaping);
+  expect(argAfter(cmd, '--node-name')).toBe(name);
+  expect(argAfter(cmd, '--bitcoind')).toBe(bitcoind);
+  const minerCmd = compose.services['miner-exporter'].command.map(undoComposeEscaping);
+  expect(argAfter(minerCmd, '--card')).toBe(name);
+
+  // The nodeos target's `node` label in its file_sd JSON.
+  expect(JSON.parse(fileOf(files, 'prometheus/targets/nodeos.json'))[0].labels.node).toBe(name);
+
+  // Alloy: the label and path literals, read with Go/JSON string rules.
+  const alloy = fileOf(files, 'alloy/config.alloy');
+  const literal = (key: string) => [...alloy.matchAll(new RegExp(`"${key}" = ("(?:[^"\\\\]|\\\\.)*"),`, 'g'))].map((m) => JSON.parse(m[1]) as string);
+  expect(literal('node')).toContain(name);
+  expect(literal('__path__')).toContain(`${datadir}/debug.log`);
+
+  // systemd: ExecStart words, read as systemd reads them.
+  const unit = fileOf(files, 'systemd/fibre-stack-fibre-exporter.service');
+  const exec = unit.split('\n').find((l) => l.startsWith('ExecStart='))!;
+  const argv = parseExecStart(exec.slice('ExecStart='.length));
+  expect(argAfter(argv, '--node-name')).toBe(name);
+  expect(argAfter(argv, '--bitcoind')).toBe(bitcoind);
+}
+
+describe('user values round-trip through every format', () => {
+  it.each(HOSTILE)('hostile value %j', (v) => checkRoundTrip(v, `/opt/${v}/bitcoind`, `/data/${v}`));
+
+  it('property: any node name and paths', () => {
+    fc.assert(
+      fc.property(nodeName, absPath, absPath, (name, bitcoind, datadir) => checkRoundTrip(name, bitcoind, datadir)),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the injection from the issue adds no key to any YAML file', () => {
+    const spec = specFor({ profiles: ['fibre', 'nodeos'], nodeName: 'a"b\n  evil: 1' });
+    for (const f of render(spec).filter((x) => /\.ya?ml$/.test(x.path))) {
+      expect(JSON.stringify(load(f.content)), f.path).not.toMatch(/"evil":/);
+    }
+  });
+
+  it('.env refuses values it could not write back unchanged', () => {
+    expect(envLine('X', 'abc-DEF_09.+/=:@,')).toBe('X=abc-DEF_09.+/=:@,');
+    for (const bad of ['a b', 'a"b', "a'b", 'a$b', 'a\nb', 'a#b', 'a\\b']) expect(() => envLine('X', bad)).toThrow(/cannot write/);
+  });
+});
+
+const canCompose = prerequisites('compose round-trip', { commands: ['docker-compose'] });
+
+describe.runIf(canCompose)('docker-compose itself reads the values back', () => {
+  it.each(['a"b\n  evil: 1', 'dollar $HOME ${X} $$', 'hash # x', 'ünï ✓ %n'])('%j', (v) => {
+    const dir = writeTempStack(specFor({ profiles: ['fibre'], nodeName: v, bitcoind: `/opt/${v}/bitcoind` }));
+    const out = execFileSync('docker-compose', ['-f', join(dir, 'docker-compose.yml'), 'config'], { cwd: dir, encoding: 'utf8' });
+    // `config` prints the resolved file, interpolation done: literal `$` come back as `$$`.
+    const resolved = load(out) as { services: Record<string, { command: string[]; volumes: { source: string }[] }> };
+    const cmd = resolved.services['fibre-exporter'].command.map(undoComposeEscaping);
+    expect(argAfter(cmd, '--node-name')).toBe(v);
+    expect(resolved.services["fibre-exporter"].volumes.map((m) => undoComposeEscaping(m.source))).toContain(`/opt/${v}/bitcoind`);
+  });
+});
+
+const canVerify = prerequisites('systemd units', { commands: ['systemd-analyze'] });
+
+describe.runIf(canVerify)('systemd-analyze verify accepts the units', () => {
+  it.each(['fibre', 'miner'] as const)('%s exporter unit', (profile) => {
+    const dir = writeTempStack(specFor({ profiles: [profile], nodeName: 'a"b $x %n', minerLogs: ['/var/log/m 1.log'] }));
+    // verify needs the ExecStart binary to exist: /usr/bin/env does.
+    execFileSync('systemd-analyze', ['verify', join(dir, `systemd/fibre-stack-${profile}-exporter.service`)], { stdio: 'pipe' });
+  });
+});

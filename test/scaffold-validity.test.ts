@@ -1,0 +1,64 @@
+// Every combination the scaffolder offers gives configs the real tools accept: promtool for
+// Prometheus, docker-compose for the compose file, and parsers for every YAML and JSON file.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { load } from 'js-yaml';
+import { PROFILE_IDS, type LogAgent, type Mode, type ProfileId } from '../cli/spec/types.js';
+import { prerequisites, hasCommand } from './support/prereq.js';
+import { render, specFor, writeTempStack } from './support/stack.js';
+
+const profileSets: ProfileId[][] = [...PROFILE_IDS.map((p) => [p]), [...PROFILE_IDS]];
+const modes: Mode[] = ['docker', 'native'];
+const agents: LogAgent[] = ['alloy', 'promtail'];
+const combos = profileSets.flatMap((profiles) => modes.flatMap((mode) => agents.map((logAgent) => ({ profiles, mode, logAgent }))));
+
+const extra = { scrapeTargets: ['10.0.0.5:9100', 'localhost:9101'], minerLogs: ['/var/log/miner/a.log', '/var/log/miner/b.log'], cards: ['left', 'right'] };
+
+const canRun = prerequisites('scaffold validity', { commands: ['promtool', 'docker-compose'] });
+const composeCli = hasCommand('docker-compose') ? ['docker-compose'] : ['docker', 'compose'];
+
+describe.each(combos)('profiles $profiles, $mode, $logAgent', ({ profiles, mode, logAgent }) => {
+  const spec = specFor({ profiles, mode, logAgent, ...extra });
+  const files = render(spec);
+
+  it('every YAML and JSON file parses', () => {
+    for (const f of files) {
+      if (/\.ya?ml$/.test(f.path)) expect(() => load(f.content), f.path).not.toThrow();
+      if (f.path.endsWith('.json')) expect(() => JSON.parse(f.content), f.path).not.toThrow();
+    }
+    expect(files.some((f) => f.path === 'prometheus/prometheus.yml')).toBe(true);
+  });
+
+  it.runIf(canRun)('promtool check config accepts prometheus.yml', () => {
+    const dir = writeTempStack(spec);
+    const out = execFileSync('promtool', ['check', 'config', join(dir, 'prometheus/prometheus.yml')], { encoding: 'utf8' });
+    expect(out).toContain('SUCCESS');
+  });
+
+  if (mode === 'docker') it.runIf(canRun)('docker-compose config accepts docker-compose.yml', () => {
+    const dir = writeTempStack(spec);
+    const [cmd, ...pre] = composeCli;
+    execFileSync(cmd, [...pre, '-f', join(dir, 'docker-compose.yml'), 'config', '-q'], { cwd: dir, stdio: 'pipe' });
+    const compose = load(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Record<string, unknown>> };
+    for (const [name, svc] of Object.entries(compose.services)) {
+      expect(svc.healthcheck, `${name} healthcheck`).toBeDefined();
+      expect(String(svc.image), `${name} image pinned`).toMatch(/:[^:/]+$/);
+      expect(String(svc.image)).not.toMatch(/:latest$/);
+      expect(svc.privileged, `${name} privileged`).toBeUndefined();
+      for (const p of (svc.ports as string[] | undefined) ?? []) expect(p.startsWith('127.0.0.1:'), `${name} port ${p}`).toBe(true);
+    }
+  });
+
+  if (mode === 'native') it('native mode has no compose file and only loopback addresses', () => {
+    expect(files.some((f) => f.path === 'docker-compose.yml')).toBe(false);
+    const prom = load(files.find((f) => f.path === 'prometheus/prometheus.yml')!.content) as { alerting?: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
+    expect(prom.alerting!.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:9093']);
+    for (const f of files.filter((x) => x.path.startsWith('prometheus/targets/'))) {
+      for (const group of JSON.parse(f.content) as { targets: string[] }[]) {
+        for (const t of group.targets) if (!t.startsWith('10.0.0.5')) expect(t, f.path).toMatch(/^(127\.0\.0\.1|localhost):/);
+      }
+    }
+  });
+});

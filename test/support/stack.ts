@@ -1,0 +1,37 @@
+// Rendering stacks into temporary folders for tests.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderStack } from '../../cli/render/index.js';
+import type { RenderedFile } from '../../cli/render/types.js';
+import { loadTemplates } from '../../cli/io/templates.js';
+import { writeStack } from '../../cli/io/stack-writer.js';
+import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../../cli/spec/from-answers.js';
+import type { StackSpec } from '../../cli/spec/types.js';
+
+export const TEST_SECRETS = { grafanaAdminPassword: 'test-password-not-a-default' };
+
+export function tempDir(prefix = 'fibre-stack-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function specFor(overrides: Partial<CreateAnswers>): StackSpec {
+  return specFromAnswers({ ...defaultAnswers('/tmp/stack'), ...overrides });
+}
+
+export function render(spec: StackSpec): RenderedFile[] {
+  return renderStack(spec, TEST_SECRETS, loadTemplates());
+}
+
+/** Renders and writes a stack; returns its folder. */
+export function writeTempStack(spec: StackSpec): string {
+  const dir = tempDir();
+  writeStack(dir, render(spec));
+  return dir;
+}
+
+export function fileOf(files: RenderedFile[], path: string): string {
+  const f = files.find((x) => x.path === path);
+  if (!f) throw new Error(`no ${path} among ${files.map((x) => x.path).join(', ')}`);
+  return f.content;
+}
