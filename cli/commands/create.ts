@@ -11,7 +11,6 @@ import { loadOrCreateSecrets } from '../io/spec-io.js';
 import { planStack, writeStack } from '../io/stack-writer.js';
 import { UserError } from '../errors.js';
 import { printWriteResults } from './stack-report.js';
-import { promptAnswers } from './create-prompts.js';
 
 interface CreateArgs {
   dir: string;
@@ -80,6 +79,8 @@ async function handler(args: ArgumentsCamelCase<CreateArgs>): Promise<void> {
     if (!process.stdin.isTTY) {
       throw new UserError('no terminal to ask questions on: pass --yes to take the defaults for what the flags leave open (see --help)');
     }
+    // Loaded only when asking: the prompt library is a noticeable part of start-up time.
+    const { promptAnswers } = await import('./create-prompts.js');
     final = await promptAnswers(answers, given);
   }
   const spec = specFromAnswers(final);
