@@ -1,12 +1,16 @@
 // How each service of a stack runs as a plain process on the host (native mode): which program,
 // with which arguments and environment, where its data lives and how to tell it is ready. Pure:
-// the supervisor in cli/run/native.ts turns this into processes. Every service listens on
-// loopback only; native mode is for one host.
+// the supervisor in cli/run/native.ts turns this into processes. Flags come from the same helpers
+// the compose file uses, so both modes run each program the same way; every service listens on
+// the bind address (loopback unless the user chose otherwise).
 import type { CoreService, StackSpec } from '../spec/types.js';
 import { enabledServices } from '../spec/validate.js';
-import { PROFILES } from '../../profiles/registry.js';
 import type { ExporterRun } from '../../profiles/types.js';
-import { PROFILE_IDS } from '../spec/types.js';
+import { listenAddress, serviceAddress } from './addressing.js';
+import { prometheusFlags } from './prometheus.js';
+import { alertmanagerFlags } from './alertmanager.js';
+import { alloyArgs } from './log-agent.js';
+import { enabledProfiles } from './scrape.js';
 
 /** A path inside the stack folder. Most programs resolve relative paths against their working
  * directory (the stack folder); Grafana resolves them against its install folder, so the
@@ -45,9 +49,8 @@ export interface NativeService {
   readyUrl: string;
 }
 
-const LOOPBACK = '127.0.0.1';
-
-const at = (port: number) => `${LOOPBACK}:${port}`;
+/** host:port of a service as seen from this host: the bind address (loopback by default). */
+const hostAddress = (spec: StackSpec, s: CoreService) => serviceAddress({ ...spec, mode: 'native' }, s);
 const stack = (p: string): StackPath => ({ stackPath: p });
 
 function bin(...names: string[]): Program {
@@ -55,36 +58,27 @@ function bin(...names: string[]): Program {
 }
 
 function coreService(spec: StackSpec, s: CoreService): NativeService {
+  const native: StackSpec = { ...spec, mode: 'native' };
   const port = spec.ports[s];
   const dataDir = `data/${s}`;
   const base = { name: s, core: s, dataDir, port, env: {}, envFromDotenv: [] as string[] };
+  const url = (path: string) => `http://${hostAddress(spec, s)}${path}`;
+  const listen = listenAddress(native, s);
   switch (s) {
     case 'prometheus':
       return {
         ...base,
         program: bin('prometheus'),
-        argv: [
-          '--config.file', 'prometheus/prometheus.yml',
-          '--storage.tsdb.path', dataDir,
-          '--storage.tsdb.retention.time', spec.retention.metrics,
-          '--web.listen-address', at(port),
-        ],
-        readyUrl: `http://${at(port)}/-/ready`,
+        argv: prometheusFlags(spec, { config: 'prometheus/prometheus.yml', data: dataDir, listen }),
+        readyUrl: url('/-/ready'),
       };
     case 'alertmanager':
       return {
         ...base,
         // Debian packages Alertmanager as prometheus-alertmanager.
         program: bin('alertmanager', 'prometheus-alertmanager'),
-        argv: [
-          '--config.file', 'alertmanager/alertmanager.yml',
-          '--storage.path', dataDir,
-          '--web.listen-address', at(port),
-          // One host, one Alertmanager: an empty cluster address turns gossip off instead of
-          // listening on 0.0.0.0:9094.
-          '--cluster.listen-address=',
-        ],
-        readyUrl: `http://${at(port)}/-/ready`,
+        argv: alertmanagerFlags({ config: 'alertmanager/alertmanager.yml', data: dataDir, listen }),
+        readyUrl: url('/-/ready'),
       };
     case 'grafana':
       return {
@@ -97,70 +91,55 @@ function coreService(spec: StackSpec, s: CoreService): NativeService {
             { name: 'grafana-server', leadingArgs: [] },
           ],
         },
+        // grafana.ini holds the same paths, relative; Grafana would resolve those against its
+        // install folder, so the variables (which win over the file) give them absolute.
         argv: ['--config', stack('grafana/grafana.ini')],
         env: {
           GF_PATHS_DATA: stack(dataDir),
-          GF_PATHS_LOGS: stack('logs/grafana'),
+          GF_PATHS_LOGS: stack(`${dataDir}/log`),
           GF_PATHS_PLUGINS: stack(`${dataDir}/plugins`),
           GF_PATHS_PROVISIONING: stack('grafana/provisioning'),
-          GF_SERVER_HTTP_ADDR: LOOPBACK,
-          GF_SERVER_HTTP_PORT: String(port),
         },
         envFromDotenv: ['GF_SECURITY_ADMIN_USER', 'GF_SECURITY_ADMIN_PASSWORD'],
-        readyUrl: `http://${at(port)}/api/health`,
+        readyUrl: url('/api/health'),
       };
     case 'loki':
-      return {
-        ...base,
-        program: bin('loki'),
-        argv: ['-config.file', 'loki/loki.yml'],
-        readyUrl: `http://${at(port)}/ready`,
-      };
+      return { ...base, program: bin('loki'), argv: ['-config.file=loki/loki.yml'], readyUrl: url('/ready') };
     case 'promtail':
-      return {
-        ...base,
-        program: bin('promtail'),
-        argv: ['-config.file', 'promtail/promtail.yml'],
-        readyUrl: `http://${at(port)}/ready`,
-      };
+      return { ...base, program: bin('promtail'), argv: ['-config.file=promtail/promtail.yml'], readyUrl: url('/ready') };
     case 'alloy':
       return {
         ...base,
-        program: { kind: 'binary', candidates: [{ name: 'alloy', leadingArgs: ['run'] }] },
-        argv: ['alloy/config.alloy', '--server.http.listen-addr', at(port), '--storage.path', dataDir],
-        readyUrl: `http://${at(port)}/-/ready`,
+        program: bin('alloy'),
+        argv: alloyArgs(native, { config: 'alloy/config.alloy', data: dataDir }),
+        readyUrl: url('/-/ready'),
       };
   }
 }
 
-/** The exporters the stack's profiles need, in profile order. */
-export function exporterRuns(spec: StackSpec): ExporterRun[] {
-  const runs: ExporterRun[] = [];
-  for (const id of PROFILE_IDS) {
-    const profileSpec = spec.profiles[id];
-    const exporter = PROFILES[id].exporter as ((p: typeof profileSpec) => ExporterRun) | undefined;
-    // The registry types each entry by its own id; reading spec.profiles[id] for the same id pairs them.
-    if (profileSpec && exporter) runs.push(exporter(profileSpec));
-  }
-  return runs;
-}
-
-function exporterService(run: ExporterRun): NativeService {
+function exporterService(spec: StackSpec, run: ExporterRun): NativeService {
+  // The exporter listens on every interface by default (for containers); natively, on the bind address.
+  const reachAt = hostAddress(spec, 'prometheus').replace(/:\d+$/, '');
   return {
     name: run.service,
     program: { kind: 'fibre-stack' },
-    argv: run.args,
+    argv: [...run.args, '--host', spec.bind_address],
     env: {},
     envFromDotenv: [],
     dataDir: `data/${run.service}`,
     port: run.port,
-    readyUrl: `http://${at(run.port)}/health`,
+    readyUrl: `http://${reachAt}:${run.port}/health`,
   };
+}
+
+/** The exporters the stack's profiles need, in profile order. */
+export function exporterRuns(spec: StackSpec): ExporterRun[] {
+  return enabledProfiles(spec).flatMap(({ def, settings }) => (def.exporter ? [def.exporter(settings)] : []));
 }
 
 /** Every process native mode runs for this stack: the enabled core services, then exporters. */
 export function nativePlan(spec: StackSpec): NativeService[] {
-  return [...enabledServices(spec).map((s) => coreService(spec, s)), ...exporterRuns(spec).map(exporterService)];
+  return [...enabledServices(spec).map((s) => coreService(spec, s)), ...exporterRuns(spec).map((run) => exporterService(spec, run))];
 }
 
 /** An argument or variable with stack paths made absolute against the stack folder. */

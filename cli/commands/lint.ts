@@ -1,0 +1,49 @@
+// `fibre-stack lint [PATH...]`: lint Grafana dashboards and Prometheus rule files. Exit 0 when no
+// finding is an error, 1 when one is, 2 for bad usage (a path that does not exist).
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { lintPaths, MissingPathError } from '../lint/index.js';
+import { formatFinding, hasErrors } from '../lint/findings.js';
+import { packagePath } from '../../exporter/package-root.js';
+import { UserError } from '../errors.js';
+
+interface LintArgs {
+  paths: string[];
+  json: boolean;
+  promtool: boolean;
+  warnings: boolean;
+}
+
+async function handler(args: ArgumentsCamelCase<LintArgs>): Promise<void> {
+  const paths = args.paths.length > 0 ? args.paths : [packagePath('dashboards'), packagePath('rules')];
+  let report;
+  try {
+    report = await lintPaths(paths, { promtool: args.promtool });
+  } catch (err) {
+    if (err instanceof MissingPathError) throw new UserError(`${err.message}\nGive dashboard JSON files, rule files, or folders holding them.`);
+    throw err;
+  }
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  const warnings = report.findings.length - errors;
+  if (args.json) {
+    process.stdout.write(JSON.stringify({ ...report, errors, warnings }, null, 2) + '\n');
+  } else {
+    for (const f of report.findings) if (args.warnings || f.severity === 'error') process.stdout.write(formatFinding(f) + '\n');
+    const promtool = report.files.rules > 0 ? (report.promtool ? ', promtool check rules ran' : ', promtool not run (not on PATH)') : '';
+    const hidden = !args.warnings && warnings > 0 ? ' (--no-warnings hid them)' : '';
+    process.stdout.write(`${report.files.dashboards} dashboard(s), ${report.files.rules} rule file(s): ${errors} error(s), ${warnings} warning(s)${hidden}${promtool}.\n`);
+  }
+  if (hasErrors(report.findings)) process.exitCode = 1;
+}
+
+export const lintCommand: CommandModule<object, LintArgs> = {
+  command: 'lint [paths..]',
+  describe: 'Lint Grafana dashboards (.json) and Prometheus rule files (.yml, .yaml, .rules); folders are searched',
+  builder: (y: Argv) =>
+    y
+      .positional('paths', { type: 'string', array: true, default: [], describe: "Files or folders (default: the package's dashboards/ and rules/)" })
+      .option('json', { type: 'boolean', default: false, describe: 'Print findings as JSON' })
+      .option('promtool', { type: 'boolean', default: true, describe: 'Also run `promtool check rules` when promtool is on PATH (--no-promtool to skip)' })
+      .option('warnings', { type: 'boolean', default: true, describe: 'Print warnings as well as errors (--no-warnings for errors only)' })
+      .epilog('Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 bad usage.') as unknown as Argv<LintArgs>,
+  handler,
+};

@@ -1,0 +1,54 @@
+// fibre-stack validate: prove the running stack healthy, service by service. Exit 0 only when it is.
+import type { Argv, CommandModule } from 'yargs';
+import type { StackDir } from '../run/stack-dir.js';
+import { loadRunningStack } from '../run/native-variant.js';
+import { currentRuntime } from '../run/runtime.js';
+import { allHealthy, validateStack, type ServiceReport } from '../run/checks.js';
+import { sleep } from '../run/http.js';
+import { printTable } from '../run/table.js';
+
+interface ValidateArgs {
+  dir: string;
+  json: boolean;
+  wait: number;
+}
+
+/** Validates once, or polls until healthy or `waitSeconds` have passed. */
+export async function validateUntil(stack: StackDir, waitSeconds: number, onRetry?: (reports: ServiceReport[]) => void): Promise<ServiceReport[]> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    const reports = await validateStack(stack, await currentRuntime(stack));
+    if (allHealthy(reports) || Date.now() >= deadline) return reports;
+    onRetry?.(reports);
+    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+  }
+}
+
+export function printReports(reports: ServiceReport[]): void {
+  const mark = (r: ServiceReport, ok: boolean) => (r.status === 'skipped' ? 'skip' : ok ? 'ok' : 'FAIL');
+  printTable(
+    ['SERVICE', 'CHECK', 'RESULT', 'DETAIL'],
+    reports.flatMap((r) => r.checks.map((c, i) => [i === 0 ? r.service : '', c.check, mark(r, c.ok), c.detail])),
+  );
+  const bad = reports.filter((r) => r.status === 'unhealthy' || r.status === 'unavailable');
+  process.stdout.write(bad.length === 0 ? '\nThe stack is healthy.\n' : `\nNot healthy: ${bad.map((r) => `${r.service} (${r.status})`).join(', ')}\n`);
+}
+
+export const validateCommand: CommandModule<object, ValidateArgs> = {
+  command: 'validate',
+  describe: 'Check every service of the running stack: process or container, readiness, targets, rules, datasources, dashboards',
+  builder: (y) =>
+    y
+      .option('dir', { type: 'string', default: '.', describe: 'The stack folder' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON (for CI)' })
+      .option('wait', { type: 'number', default: 0, describe: 'Keep checking for up to this many seconds until healthy' }) as unknown as Argv<ValidateArgs>,
+  handler: async (args) => {
+    const stack = loadRunningStack(args.dir);
+    const reports = await validateUntil(stack, args.wait, args.json ? undefined : () => process.stderr.write('.'));
+    if (!args.json && args.wait > 0) process.stderr.write('\n');
+    const healthy = allHealthy(reports);
+    if (args.json) process.stdout.write(JSON.stringify({ project: stack.spec.project, healthy, services: reports }, null, 2) + '\n');
+    else printReports(reports);
+    process.exitCode = healthy ? 0 : 1;
+  },
+};

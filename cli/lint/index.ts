@@ -1,0 +1,75 @@
+// `fibre-stack lint`: collects dashboards (*.json) and rule files (*.yml, *.yaml, *.rules) from
+// files and folders, lints each, checks dashboard uids across files, and runs promtool over the
+// rule files it recognises.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Finding } from './findings.js';
+import { lintDashboardText } from './dashboard.js';
+import { lintRuleText } from './rules.js';
+import { promtoolAvailable, promtoolCheckRules } from './promtool.js';
+
+const DASHBOARD_EXT = new Set(['.json']);
+const RULE_EXT = new Set(['.yml', '.yaml', '.rules']);
+
+export interface LintOptions {
+  /** Run promtool check rules when it is on PATH (default true). */
+  promtool?: boolean;
+}
+
+export interface LintReport {
+  files: { dashboards: number; rules: number };
+  findings: Finding[];
+  /** Whether promtool ran over the rule files. */
+  promtool: boolean;
+}
+
+/** Thrown for a path that does not exist: a usage problem, not a finding. */
+export class MissingPathError extends Error {}
+
+export async function collectFiles(paths: readonly string[]): Promise<{ dashboards: string[]; rules: string[] }> {
+  const dashboards: string[] = [];
+  const rules: string[] = [];
+  const visit = async (path: string, explicit: boolean): Promise<void> => {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new MissingPathError(`no such file or folder: ${path}`);
+    }
+    if (info.isDirectory()) {
+      const entries = (await readdir(path)).filter((e) => !e.startsWith('.')).sort();
+      for (const e of entries) await visit(join(path, e), false);
+      return;
+    }
+    const ext = extname(path).toLowerCase();
+    if (DASHBOARD_EXT.has(ext)) dashboards.push(path);
+    else if (RULE_EXT.has(ext)) rules.push(path);
+    else if (explicit) throw new MissingPathError(`${path}: not a dashboard (.json) or rule file (.yml, .yaml, .rules)`);
+  };
+  for (const p of paths) await visit(p, true);
+  return { dashboards, rules };
+}
+
+export async function lintPaths(paths: readonly string[], opts: LintOptions = {}): Promise<LintReport> {
+  const { dashboards, rules } = await collectFiles(paths);
+  const findings: Finding[] = [];
+  const uids = new Map<string, string>();
+  for (const file of dashboards) {
+    const result = lintDashboardText(file, await readFile(file, 'utf8'));
+    findings.push(...result.findings);
+    if (result.uid) {
+      const first = uids.get(result.uid);
+      if (first) findings.push({ severity: 'error', rule: 'dashboard-uid-duplicate', file, where: `dashboard "${result.title ?? ''}"`, message: `uid "${result.uid}" is also the uid of ${first}; Grafana keeps only one of them` });
+      else uids.set(result.uid, file);
+    }
+  }
+  const promRuleFiles: string[] = [];
+  for (const file of rules) {
+    const result = lintRuleText(file, await readFile(file, 'utf8'));
+    findings.push(...result.findings);
+    if (result.kind === 'prometheus') promRuleFiles.push(file);
+  }
+  const usePromtool = opts.promtool !== false && promRuleFiles.length > 0 && (await promtoolAvailable());
+  if (usePromtool) findings.push(...(await promtoolCheckRules(promRuleFiles)));
+  return { files: { dashboards: dashboards.length, rules: rules.length }, findings, promtool: usePromtool };
+}

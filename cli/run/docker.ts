@@ -1,0 +1,118 @@
+// The Docker daemon, through dockerode: is it there, which of the stack's containers run, and are
+// they healthy. Containers are found by the labels compose puts on them, so this works the same
+// with compose v1 and v2.
+import type Docker from 'dockerode';
+import { sleep } from './http.js';
+import type { Say } from './native.js';
+
+export type DockerCheck = { ok: true; docker: Docker } | { ok: false; reason: string };
+
+/** Connects and pings the daemon; says why when it cannot. */
+export async function connectDocker(timeoutMs = 3000): Promise<DockerCheck> {
+  // Loaded on demand: dockerode takes most of a second to import, which native mode never needs.
+  const { default: DockerClient } = await import('dockerode');
+  const docker = new DockerClient();
+  try {
+    await Promise.race([
+      docker.ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs / 1000} s`)), timeoutMs)),
+    ]);
+    return { ok: true, docker };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const reason =
+      e.code === 'ENOENT' ? 'Docker is not installed or its daemon is not running (no /var/run/docker.sock)'
+      : e.code === 'EACCES' ? 'no permission to talk to the Docker daemon (add yourself to the docker group, or run as root)'
+      : e.code === 'ECONNREFUSED' ? 'the Docker daemon is not running (start it: systemctl start docker)'
+      : `the Docker daemon does not answer: ${e.message}`;
+    return { ok: false, reason };
+  }
+}
+
+export interface ContainerState {
+  service: string;
+  id: string;
+  /** running, exited, restarting, ... */
+  state: string;
+  /** healthy, unhealthy, starting, or none when the container has no healthcheck. */
+  health: string;
+  /** The last healthcheck output, to say why a container is unhealthy. */
+  lastCheck?: string;
+}
+
+/** Compose v1 keeps only [a-z0-9_-] of a project name; v2 the same. Labels carry the normalised name. */
+export function composeProjectLabel(project: string): string {
+  return project.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+}
+
+export async function stackContainers(docker: Docker, project: string): Promise<Map<string, ContainerState>> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${composeProjectLabel(project)}`] } });
+  const out = new Map<string, ContainerState>();
+  for (const c of list) {
+    const service = c.Labels['com.docker.compose.service'];
+    if (!service) continue;
+    const info = await docker.getContainer(c.Id).inspect();
+    const health = info.State.Health;
+    const log = health?.Log ?? [];
+    out.set(service, {
+      service,
+      id: c.Id,
+      state: info.State.Status,
+      health: health?.Status ?? 'none',
+      lastCheck: log.length ? log[log.length - 1].Output.trim().slice(0, 200) : undefined,
+    });
+  }
+  return out;
+}
+
+export async function imageExists(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function containerHealthy(c: ContainerState | undefined): boolean {
+  return c !== undefined && c.state === 'running' && (c.health === 'healthy' || c.health === 'none');
+}
+
+/** Why a container is not healthy, in words. */
+export function containerProblem(c: ContainerState | undefined): string {
+  if (!c) return 'no container (not started)';
+  if (c.state !== 'running') return `container ${c.state}`;
+  return `health ${c.health}${c.lastCheck ? `: ${c.lastCheck}` : ''}`;
+}
+
+/**
+ * Waits until every named service's container is running and healthy, printing each service's
+ * progress as it changes. Returns the services that did not get there in time.
+ */
+export async function waitHealthy(docker: Docker, project: string, services: string[], say: Say, timeoutMs: number): Promise<string[]> {
+  const width = Math.max(...services.map((s) => s.length));
+  const shown = new Map<string, string>();
+  const started = Date.now();
+  let pending = [...services];
+  for (;;) {
+    const now = await stackContainers(docker, project);
+    for (const s of pending) {
+      const c = now.get(s);
+      const text = containerHealthy(c)
+        ? `healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`
+        : c ? `${c.state}, ${c.health === 'none' ? 'no healthcheck' : c.health}` : 'waiting for its container';
+      const key = containerHealthy(c) ? 'healthy' : text;
+      if (shown.get(s) !== key) {
+        shown.set(s, key);
+        say(`  ${s.padEnd(width)}  ${text}`);
+      }
+    }
+    pending = pending.filter((s) => !containerHealthy(now.get(s)));
+    // A container that exited will not become healthy by waiting (restart: unless-stopped aside).
+    if (pending.length === 0 || Date.now() - started > timeoutMs) {
+      for (const s of pending) say(`  ${s.padEnd(width)}  NOT healthy: ${containerProblem(now.get(s))}`);
+      return pending;
+    }
+    await sleep(1000);
+  }
+}

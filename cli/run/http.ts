@@ -1,0 +1,26 @@
+// Small HTTP probes for readiness and validation: never throw, always answer within a timeout.
+export interface Probe {
+  /** HTTP status, or 0 when nothing answered. */
+  status: number;
+  body: string;
+  /** Why nothing answered (connection refused, timeout), when status is 0. */
+  error?: string;
+}
+
+export async function probe(url: string, opts: { timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<Probe> {
+  try {
+    const res = await fetch(url, { headers: opts.headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 3000), redirect: 'manual' });
+    return { status: res.status, body: await res.text() };
+  } catch (err) {
+    const cause = (err as Error).cause as NodeJS.ErrnoException | undefined;
+    const error = cause?.code === 'ECONNREFUSED' ? 'connection refused' : (err as Error).name === 'TimeoutError' ? 'no answer in time' : (cause?.message ?? (err as Error).message);
+    return { status: 0, body: '', error };
+  }
+}
+
+/** A probe's outcome in words, for progress and validation tables. */
+export function describeProbe(p: Probe): string {
+  return p.status === 0 ? (p.error ?? 'no answer') : `HTTP ${p.status}${p.body ? `: ${p.body.trim().slice(0, 120)}` : ''}`;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

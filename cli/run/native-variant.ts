@@ -1,0 +1,31 @@
+// A docker-mode stack run natively (Docker missing, or `up --native`): its configs name services
+// by compose name, which nothing on the host resolves, so the same spec is rendered for native
+// mode into .fibre-stack/native/ and run from there. That folder is derived: `up` rewrites it
+// each time, and the user's files in the stack folder stay as they are.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderStack } from '../render/index.js';
+import { writeStack } from '../io/stack-writer.js';
+import { loadTemplates } from '../io/templates.js';
+import { loadOrCreateSecrets } from '../io/spec-io.js';
+import { loadStack, type StackDir } from './stack-dir.js';
+import { runDir } from './pidfile.js';
+
+export const NATIVE_VARIANT_DIR = '.fibre-stack/native';
+
+/** Renders the stack's native twin and returns it; its data, logs and pid files live inside it. */
+export function writeNativeVariant(stack: StackDir): StackDir {
+  const dir = join(stack.dir, NATIVE_VARIANT_DIR);
+  writeStack(dir, renderStack({ ...stack.spec, mode: 'native' }, loadOrCreateSecrets(stack.dir), loadTemplates()), { force: true });
+  return loadStack(dir);
+}
+
+/**
+ * The folder the stack runs from: its native twin when `up` started it there (the twin has a
+ * run/ folder), else the stack folder itself.
+ */
+export function loadRunningStack(dir: string): StackDir {
+  const stack = loadStack(dir);
+  const twin = join(stack.dir, NATIVE_VARIANT_DIR);
+  return stack.spec.mode === 'docker' && existsSync(runDir(twin)) ? loadStack(twin) : stack;
+}

@@ -1,0 +1,81 @@
+// The release archives native mode downloads when a binary is neither on PATH nor in the cache
+// (ABI.md section 6). Versions come from the pinned image tags in cli/spec/defaults.ts, so docker
+// and native mode run the same versions and there is one place to bump them.
+import type { CoreService } from '../spec/types.js';
+import { DEFAULT_IMAGES } from '../spec/defaults.js';
+
+/** Where an archive and its expected SHA-256 come from. */
+export type ReleaseSource =
+  /** A fixed archive URL, checked against a checksum file of the same release (`sha256sum` format). */
+  | { kind: 'checksum-file'; archiveUrl: string; checksumUrl: string }
+  /** grafana.com's downloads API, which answers with the archive URL and its sha256. */
+  | { kind: 'downloads-api'; apiUrl: string };
+
+export interface Release {
+  service: CoreService;
+  version: string;
+  source: ReleaseSource;
+  /** Names of the executable inside the archive (some archives name it after the platform). */
+  binaryNames: string[];
+}
+
+export type ReleaseArch = 'amd64' | 'arm64';
+
+export function releaseArch(nodeArch: string = process.arch): ReleaseArch | undefined {
+  return nodeArch === 'x64' ? 'amd64' : nodeArch === 'arm64' ? 'arm64' : undefined;
+}
+
+/** `prom/prometheus:v3.7.3` → `3.7.3`. */
+export function versionOfImage(image: string): string {
+  const tag = image.slice(image.lastIndexOf(':') + 1);
+  return tag.replace(/^v/, '');
+}
+
+const GITHUB = 'https://github.com';
+
+function prometheusStyle(service: CoreService, repo: string, name: string, arch: ReleaseArch): Release {
+  const version = versionOfImage(DEFAULT_IMAGES[service]);
+  const base = `${GITHUB}/${repo}/releases/download/v${version}`;
+  return {
+    service,
+    version,
+    source: { kind: 'checksum-file', archiveUrl: `${base}/${name}-${version}.linux-${arch}.tar.gz`, checksumUrl: `${base}/sha256sums.txt` },
+    binaryNames: [name],
+  };
+}
+
+function grafanaLabsZip(service: CoreService, repo: string, name: string, arch: ReleaseArch): Release {
+  const version = versionOfImage(DEFAULT_IMAGES[service]);
+  const base = `${GITHUB}/${repo}/releases/download/v${version}`;
+  return {
+    service,
+    version,
+    source: { kind: 'checksum-file', archiveUrl: `${base}/${name}-linux-${arch}.zip`, checksumUrl: `${base}/SHA256SUMS` },
+    binaryNames: [`${name}-linux-${arch}`, name],
+  };
+}
+
+/** The pinned release of a core service for this platform. */
+export function releaseFor(service: CoreService, arch: ReleaseArch): Release {
+  switch (service) {
+    case 'prometheus':
+      return prometheusStyle(service, 'prometheus/prometheus', 'prometheus', arch);
+    case 'alertmanager':
+      return prometheusStyle(service, 'prometheus/alertmanager', 'alertmanager', arch);
+    case 'loki':
+      return grafanaLabsZip(service, 'grafana/loki', 'loki', arch);
+    case 'promtail':
+      return grafanaLabsZip(service, 'grafana/loki', 'promtail', arch);
+    case 'alloy':
+      return grafanaLabsZip(service, 'grafana/alloy', 'alloy', arch);
+    case 'grafana': {
+      const version = versionOfImage(DEFAULT_IMAGES.grafana);
+      return {
+        service,
+        version,
+        source: { kind: 'downloads-api', apiUrl: `https://grafana.com/api/downloads/grafana/versions/${version}/packages/${arch}/linux` },
+        binaryNames: ['grafana', 'grafana-server'],
+      };
+    }
+  }
+}

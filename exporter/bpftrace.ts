@@ -1,0 +1,214 @@
+// The bpftrace runner: runs bpftrace as a child with `-f json` against one process, turns its
+// output into typed messages, and keeps it running: when bpftrace dies while its target lives it
+// is restarted with exponential backoff (counted as error_type="bpftrace_exit"); when the target
+// exits (bpftrace -p exits with it) the next target is attached as soon as it appears.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { BpfProgram } from './bpf-program.js';
+
+/** One line of `bpftrace -f json` output (ABI.md section 3), typed. */
+export type BpftraceMessage =
+  | { kind: 'attached'; probes: number }
+  | { kind: 'printf'; line: string }
+  | { kind: 'map'; name: string; value: unknown }
+  | { kind: 'lost'; events: number }
+  | { kind: 'unknown'; line: string };
+
+/** Parses one stdout line; empty lines and 0.17's bare `No probes to attach` give nothing to act on. */
+export function parseBpftraceLine(raw: string): BpftraceMessage[] {
+  const line = raw.trim();
+  if (line === '' || line === 'No probes to attach') return [];
+  let obj: { type?: unknown; data?: unknown };
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return [{ kind: 'unknown', line }];
+  }
+  const data = obj.data as Record<string, unknown> | string | undefined;
+  switch (obj.type) {
+    case 'attached_probes':
+      return [{ kind: 'attached', probes: Number((data as Record<string, unknown>)?.probes ?? 0) }];
+    case 'printf':
+      // One printf may carry several lines, or (without a trailing newline) a part of one; ours
+      // always end each event with \n, so splitting on newlines gives whole events.
+      return String(data ?? '')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => ({ kind: 'printf' as const, line: l }));
+    case 'map':
+      return Object.entries((data ?? {}) as Record<string, unknown>).map(([name, value]) => ({ kind: 'map' as const, name, value }));
+    case 'lost_events':
+      return [{ kind: 'lost', events: Number((data as Record<string, unknown>)?.events ?? 0) }];
+    default:
+      return [{ kind: 'unknown', line }];
+  }
+}
+
+/**
+ * Turns the cumulative values bpftrace prints for a map into increments. bpftrace's maps start at
+ * zero in every run, so the last-seen values are kept per run: a new run's first print counts in
+ * full, and no increment is ever negative, so counters built from them never go back.
+ */
+export class MapDeltas {
+  private last = new Map<string, number>();
+
+  newRun(): void {
+    this.last.clear();
+  }
+
+  /** The increment since the last print of map[key]. */
+  delta(map: string, key: string, value: number): number {
+    const id = `${map}\u0000${key}`;
+    const before = this.last.get(id) ?? 0;
+    this.last.set(id, value);
+    // A smaller value means the map was cleared under us: everything it now holds is new.
+    return value >= before ? value - before : value;
+  }
+}
+
+/** What a run attaches to: the process and the program made for its binary. */
+export interface BpftraceTarget {
+  pid: number;
+  program: BpfProgram;
+}
+
+export interface SupervisorHooks {
+  /** The process to attach to now, or why there is none yet (polled until there is one). */
+  findTarget(): BpftraceTarget | { waiting: string };
+  isAlive(pid: number): boolean;
+  /** A new bpftrace run starts: per-run state (map totals) must restart. */
+  onRunStart(target: BpftraceTarget): void;
+  onMessage(msg: BpftraceMessage): void;
+  /** USDT probes attached (0 while none is), with the reason when 0. */
+  onStatus(attached: number, reason: string): void;
+  onError(type: string): void;
+  log(line: string): void;
+}
+
+export interface SupervisorOptions {
+  bpftrace?: string;
+  /** How often to look for the target process while there is none. */
+  pollMs?: number;
+  backoffStartMs?: number;
+  backoffMaxMs?: number;
+}
+
+// Harmless stderr noise of bpftrace 0.17: the memlock rlimit it cannot raise in some containers
+// (the kernel accounts BPF memory by cgroup now), and detach errors once the target is gone.
+const STDERR_NOISE = [/couldn't set RLIMIT_MEMLOCK/, /uprobe_events\): No such file/, /failed to detach probe/];
+
+export class BpftraceSupervisor {
+  private child: ChildProcess | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly hooks: SupervisorHooks,
+    private readonly opts: SupervisorOptions = {},
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Stops bpftrace with SIGINT (it detaches its probes and resets the semaphores), then SIGKILL. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const backoffStart = this.opts.backoffStartMs ?? 1000;
+    const backoffMax = this.opts.backoffMaxMs ?? 30_000;
+    let backoff = backoffStart;
+    let lastWaiting = '';
+    while (!this.stopped) {
+      const target = this.hooks.findTarget();
+      if ('waiting' in target) {
+        this.hooks.onStatus(0, target.waiting);
+        if (target.waiting !== lastWaiting) this.hooks.log(target.waiting);
+        lastWaiting = target.waiting;
+        await this.sleep(this.opts.pollMs ?? 500);
+        continue;
+      }
+      lastWaiting = '';
+      const started = Date.now();
+      const result = await this.runOnce(target);
+      if (this.stopped) break;
+      if (!this.hooks.isAlive(target.pid)) {
+        // bpftrace -p exits with its target: a bitcoind restart, not a tracer failure.
+        this.hooks.onStatus(0, `bitcoind (pid ${target.pid}) exited; waiting for it to start again`);
+        this.hooks.log(`bitcoind (pid ${target.pid}) exited; waiting for the next process`);
+        backoff = backoffStart;
+        continue;
+      }
+      if (result.attached && Date.now() - started > backoffMax) backoff = backoffStart;
+      this.hooks.onError('bpftrace_exit');
+      const why = result.stderr.length > 0 ? `: ${result.stderr.slice(-3).join(' | ')}` : '';
+      const reason = `bpftrace exited (${result.how})${why}; restarting in ${(backoff / 1000).toFixed(1)} s`;
+      this.hooks.onStatus(0, reason);
+      this.hooks.log(reason);
+      await this.sleep(backoff);
+      backoff = Math.min(backoff * 2, backoffMax);
+    }
+  }
+
+  private runOnce(target: BpftraceTarget): Promise<{ how: string; stderr: string[]; attached: boolean }> {
+    this.hooks.onRunStart(target);
+    this.hooks.onStatus(0, `attaching probes to pid ${target.pid}`);
+    const child = spawn(this.opts.bpftrace ?? 'bpftrace', ['-f', 'json', '-p', String(target.pid), '-e', target.program.text], {
+      // Hex hashes are 64 characters; bpftrace's default string length (64, with the NUL) cuts them.
+      env: { ...process.env, BPFTRACE_STRLEN: '80' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const stderr: string[] = [];
+    let attached = false;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      for (const msg of parseBpftraceLine(line)) {
+        if (msg.kind === 'attached') {
+          attached = true;
+          const usdt = Math.max(0, msg.probes - target.program.otherProbes);
+          for (const probe of target.program.probes) this.hooks.log(`attached usdt ${probe} (pid ${target.pid})`);
+          this.hooks.onStatus(usdt, usdt > 0 ? 'OK' : `bpftrace attached no probe to pid ${target.pid}`);
+        }
+        this.hooks.onMessage(msg);
+      }
+    });
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      if (line.trim() === '' || STDERR_NOISE.some((re) => re.test(line))) return;
+      stderr.push(line.trim());
+      this.hooks.log(`bpftrace: ${line.trim()}`);
+    });
+    return new Promise((resolve) => {
+      const finish = (how: string) => {
+        this.child = undefined;
+        resolve({ how, stderr, attached });
+      };
+      // A spawn failure emits 'error' and possibly no 'close'.
+      child.once('error', (err) => finish(err.message));
+      child.once('close', (code, signal) => finish(signal ? `signal ${signal}` : `exit code ${code}`));
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

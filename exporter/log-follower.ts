@@ -1,0 +1,225 @@
+// Follows a log file the way `tail -F` does, and then some: a miner restart may truncate its log,
+// replace it, or a logrotate may rename it away, and none of that may need an exporter restart or
+// count a line twice. It polls (inotify misses changes made through bind mounts and on network
+// filesystems, and a poll every fraction of a second costs nothing at log rates) and keeps one
+// reader position per file identity (device + inode):
+// - a new identity at the path: the old file is read to its end, then the new one from its start;
+// - the same file grown smaller, or whose bytes just before our position changed (truncated and
+//   rewritten between two polls): read again from the start;
+// - no file: reported once and waited for;
+// - a line without its newline yet: held until the newline arrives.
+import { open, stat, type FileHandle } from 'node:fs/promises';
+
+export type FollowStatus =
+  | { type: 'missing' }
+  | { type: 'opened'; fromByte: number }
+  | { type: 'truncated' }
+  | { type: 'rotated' }
+  | { type: 'stale'; stale: boolean }
+  | { type: 'error'; message: string };
+
+export interface FollowHandlers {
+  line(text: string): void;
+  status(status: FollowStatus): void;
+}
+
+export interface FollowOptions {
+  /** Milliseconds between polls. */
+  pollMs?: number;
+  /** The file counts as stale after this long without growing (while it exists). */
+  staleAfterMs: number;
+  /**
+   * When the file already exists at start, read at most this many bytes of what it holds (from
+   * the first full line in them), so an old multi-gigabyte log does not stall the start.
+   */
+  backlogBytes?: number;
+}
+
+export interface Follower {
+  stop(): Promise<void>;
+}
+
+/** Bytes remembered just before the read position, to notice a file rewritten in place. */
+const FINGERPRINT_BYTES = 64;
+/** A "line" longer than this is cut, so a log of binary garbage cannot exhaust memory. */
+const MAX_LINE_BYTES = 1 << 20;
+const READ_CHUNK = 1 << 20;
+
+interface OpenFile {
+  handle: FileHandle;
+  dev: number;
+  ino: number;
+  position: number;
+  /** The last bytes read, ending at `position`. */
+  fingerprint: Buffer;
+  /** Bytes after the last newline, waiting for the rest of their line. */
+  partial: Buffer;
+  /** Started mid-file: the first "line" is the end of one whose start was skipped. */
+  skipFirstLine: boolean;
+}
+
+export function followLog(path: string, handlers: FollowHandlers, options: FollowOptions): Follower {
+  const pollMs = options.pollMs ?? 250;
+  const backlogBytes = options.backlogBytes ?? 1 << 20;
+  let file: OpenFile | undefined;
+  let firstLook = true;
+  let missingReported = false;
+  let lastError = '';
+  let lastGrowth = Date.now();
+  let stale = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const setStale = (value: boolean) => {
+    if (value !== stale) {
+      stale = value;
+      handlers.status({ type: 'stale', stale: value });
+    }
+  };
+
+  /** Reads from the position to the end of the file, emitting every complete line. */
+  const drain = async (f: OpenFile): Promise<boolean> => {
+    let grew = false;
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    for (;;) {
+      const { bytesRead } = await f.handle.read(buf, 0, READ_CHUNK, f.position);
+      if (bytesRead === 0) return grew;
+      grew = true;
+      const chunk = buf.subarray(0, bytesRead);
+      f.position += bytesRead;
+      f.fingerprint = Buffer.concat([f.fingerprint, chunk]).subarray(-FINGERPRINT_BYTES);
+      emitLines(f, chunk);
+    }
+  };
+
+  const emitLines = (f: OpenFile, chunk: Buffer) => {
+    let data = f.partial.length > 0 ? Buffer.concat([f.partial, chunk]) : chunk;
+    let nl: number;
+    while ((nl = data.indexOf(0x0a)) !== -1) {
+      if (f.skipFirstLine) f.skipFirstLine = false;
+      else handlers.line(data.subarray(0, nl).toString('utf8').replace(/\r$/, ''));
+      data = data.subarray(nl + 1);
+    }
+    while (data.length > MAX_LINE_BYTES) {
+      handlers.line(data.subarray(0, MAX_LINE_BYTES).toString('utf8'));
+      data = data.subarray(MAX_LINE_BYTES);
+    }
+    // Copy: `data` may be a view into the shared read buffer.
+    f.partial = Buffer.from(data);
+  };
+
+  /** The old file is gone from the path: read what is left, including an unterminated last line. */
+  const retire = async (f: OpenFile) => {
+    try {
+      await drain(f);
+      if (f.partial.length > 0) handlers.line(f.partial.toString('utf8').replace(/\r$/, ''));
+    } finally {
+      await f.handle.close().catch(() => undefined);
+    }
+  };
+
+  const openAt = async (start: 'beginning' | 'backlog') => {
+    const handle = await open(path, 'r');
+    try {
+      const st = await handle.stat();
+      const f: OpenFile = { handle, dev: st.dev, ino: st.ino, position: 0, fingerprint: Buffer.alloc(0), partial: Buffer.alloc(0), skipFirstLine: false };
+      if (start === 'backlog' && st.size > backlogBytes) {
+        // Start inside the file, on a line boundary: the bytes before the first newline are the
+        // tail of a line whose start is skipped.
+        f.position = st.size - backlogBytes;
+        f.skipFirstLine = true;
+      }
+      file = f;
+      handlers.status({ type: 'opened', fromByte: f.position });
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
+  };
+
+  /** True when the bytes before our position are no longer the ones we read. */
+  const rewritten = async (f: OpenFile): Promise<boolean> => {
+    if (f.fingerprint.length === 0) return false;
+    const now = Buffer.allocUnsafe(f.fingerprint.length);
+    const { bytesRead } = await f.handle.read(now, 0, now.length, f.position - f.fingerprint.length);
+    return bytesRead !== now.length || !now.equals(f.fingerprint);
+  };
+
+  const poll = async () => {
+    let st;
+    try {
+      st = await stat(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+      if (file) {
+        await retire(file);
+        file = undefined;
+      }
+      firstLook = false;
+      setStale(false);
+      if (!missingReported) {
+        missingReported = true;
+        handlers.status({ type: 'missing' });
+      }
+      return;
+    }
+    missingReported = false;
+    if (!st.isFile()) throw new Error(`${path} is not a regular file`);
+    if (file && (file.dev !== st.dev || file.ino !== st.ino)) {
+      await retire(file);
+      file = undefined;
+      handlers.status({ type: 'rotated' });
+    }
+    if (!file) {
+      // A file there when we start is an old log: take only its recent part. One that appears
+      // later is new: all of it is news.
+      await openAt(firstLook ? 'backlog' : 'beginning');
+      lastGrowth = Date.now();
+      setStale(false);
+    }
+    firstLook = false;
+    const f = file!;
+    const size = (await f.handle.stat()).size;
+    if (size < f.position || (await rewritten(f))) {
+      f.position = 0;
+      f.skipFirstLine = false;
+      f.fingerprint = Buffer.alloc(0);
+      // The held partial line belonged to the old content; its end will never come.
+      f.partial = Buffer.alloc(0);
+      handlers.status({ type: 'truncated' });
+      lastGrowth = Date.now();
+    }
+    if (await drain(f)) {
+      lastGrowth = Date.now();
+      setStale(false);
+    } else if (Date.now() - lastGrowth >= options.staleAfterMs) {
+      setStale(true);
+    }
+  };
+
+  const loop = async () => {
+    try {
+      await poll();
+      lastError = '';
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      // Say it once, not every poll; keep trying, since permissions and mounts get fixed.
+      if (message !== lastError) handlers.status({ type: 'error', message });
+      lastError = message;
+    }
+    if (!stopped) timer = setTimeout(() => (running = loop()), pollMs);
+  };
+
+  running = loop();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      if (file) await file.handle.close().catch(() => undefined);
+      file = undefined;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// `fibre-stack exporter bitcoin-core`: mainline Bitcoin Core tracepoints (bpf/bitcoin-core.bt)
+// into the metrics of profiles/bitcoin-core/metrics.ts.
+import { MapDeltas } from '../../exporter/bpftrace.js';
+import { runEbpfExporter, type EbpfExporterOptions } from '../../exporter/ebpf-exporter.js';
+import { applyBitcoinCoreEvent, applyBitcoinCoreMap, parseBitcoinCoreLine } from './events.js';
+import { bitcoinCoreMetrics } from './metrics.js';
+
+/** How often bpftrace prints its kernel-map totals: well under Prometheus' usual 15 s scrape. */
+const MAP_PRINT_SECONDS = 5;
+
+export async function runBitcoinCoreExporter(opts: EbpfExporterOptions): Promise<void> {
+  await runEbpfExporter(opts, {
+    program: 'bitcoin-core.bt',
+    metrics: bitcoinCoreMetrics,
+    printMapsEverySeconds: MAP_PRINT_SECONDS,
+    handler: (metrics, self, node) => {
+      const deltas = new MapDeltas();
+      return {
+        printf(line) {
+          const event = parseBitcoinCoreLine(line);
+          applyBitcoinCoreEvent(metrics, node, event);
+          self.event(event.type);
+        },
+        map: (name, value) => applyBitcoinCoreMap(metrics, node, deltas, name, value),
+        newRun: () => deltas.newRun(),
+      };
+    },
+  });
+}

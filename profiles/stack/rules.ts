@@ -1,0 +1,78 @@
+// The stack's own health: is every part up, are rules evaluated, do alerts and logs get through.
+import type { RuleFileSpec } from '../rule-kit.js';
+
+/** Scrape jobs of the stack's own services, as the generated prometheus.yml names them. */
+export const STACK_JOBS = ['prometheus', 'alertmanager', 'loki', 'grafana', 'alloy', 'promtail'] as const;
+
+function serviceDown(alert: string, jobs: string, what: string, severity: 'critical' | 'warning', impact: string) {
+  return {
+    alert,
+    expr: `up{job=~"${jobs}"} == 0`,
+    for: '5m',
+    severity,
+    summary: `${what[0].toUpperCase()}${what.slice(1)} {{ $labels.instance }} is down`,
+    description: `Prometheus has not scraped ${what} at {{ $labels.instance }} for 5 minutes. ${impact}`,
+  };
+}
+
+export const stackRules: RuleFileSpec = {
+  title: 'fibre-stack itself: Prometheus, Alertmanager, Loki, Grafana, log agent',
+  groups: [
+    {
+      name: 'stack-recording',
+      rules: [
+        // Share of each job's targets that answer: the overview's health bars and the summary stat.
+        { record: 'job:up:ratio', expr: 'avg by (job) (up)' },
+      ],
+    },
+    {
+      name: 'stack-alerts',
+      rules: [
+        serviceDown('AlertmanagerDown', 'alertmanager', 'Alertmanager', 'critical', 'Alerts fire but no notification goes out.'),
+        serviceDown('LokiDown', 'loki', 'Loki', 'critical', 'Logs are not stored; log panels stay empty and agents buffer or drop lines.'),
+        serviceDown('GrafanaDown', 'grafana', 'Grafana', 'warning', 'Dashboards are unavailable; alerting is not affected.'),
+        serviceDown('LogAgentDown', 'alloy|promtail', 'the log agent', 'warning', 'No new log lines reach Loki.'),
+        {
+          alert: 'PrometheusRuleEvaluationFailures',
+          expr: 'sum by (job, instance, rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0',
+          for: '5m',
+          severity: 'critical',
+          summary: 'Rules of group {{ $labels.rule_group }} fail to evaluate',
+          description: '{{ $value | humanize }} rule evaluations failed in 5 minutes; alerts of this group may never fire.',
+        },
+        {
+          alert: 'PrometheusConfigReloadFailed',
+          expr: 'prometheus_config_last_reload_successful == 0',
+          for: '10m',
+          severity: 'warning',
+          summary: 'Prometheus {{ $labels.instance }} could not reload its configuration',
+          description: 'The last configuration reload failed; Prometheus still runs the previous configuration.',
+        },
+        {
+          alert: 'PrometheusNotConnectedToAlertmanager',
+          expr: 'prometheus_notifications_alertmanagers_discovered < 1',
+          for: '10m',
+          severity: 'critical',
+          summary: 'Prometheus {{ $labels.instance }} has no Alertmanager to send to',
+          description: 'Alerts are evaluated but cannot be delivered.',
+        },
+        {
+          alert: 'AlertmanagerNotificationsFailing',
+          expr: 'sum by (job, instance, integration) (rate(alertmanager_notifications_failed_total[5m])) > 0',
+          for: '15m',
+          severity: 'warning',
+          summary: 'Alertmanager fails to notify via {{ $labels.integration }}',
+          description: 'Notifications through {{ $labels.integration }} have been failing for 15 minutes; check the receiver settings.',
+        },
+        {
+          alert: 'LokiDiscardingLines',
+          expr: 'sum by (job, instance, reason) (increase(loki_discarded_samples_total[10m])) > 0',
+          for: '10m',
+          severity: 'warning',
+          summary: 'Loki discards log lines ({{ $labels.reason }})',
+          description: '{{ $value | humanize }} lines were discarded in 10 minutes for reason {{ $labels.reason }}.',
+        },
+      ],
+    },
+  ],
+};

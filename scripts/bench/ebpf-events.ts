@@ -1,0 +1,186 @@
+// Events per second through fake bitcoind -> bpftrace -> `fibre-stack exporter fibre`, checking
+// that none is lost (events fired against the exporter's counter), side by side with bpftrace
+// alone running the same program into a file on tmpfs (as cheap a reader as /dev/null, but one
+// that can be counted); and the exporter's CPU per 1,000 events/s, from /proc/PID/stat.
+// Needs root, bpftrace and gcc.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProgram } from '../../exporter/bpf-program.js';
+import { binaryProbes } from '../../exporter/ebpf-target.js';
+import { packagePath } from '../../exporter/package-root.js';
+import { compileFake, FakeBitcoind } from '../../test/support/fake-bitcoind.js';
+import { median } from '../lib/stats.js';
+
+const RUNS = 3;
+const SECONDS = 2;
+/** Target rates in events/s; 0 fires as fast as the fake can. */
+const RATES = [1000, 5000, 20_000, 0];
+const MAX_BURST = 100_000;
+const EVENT = 'reconstructed 00000000000000000001a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7 203.0.113.10:8336 318 332 3 9523 921001';
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+interface Run {
+  achieved: number;
+  fired: number;
+  lost: number;
+  /** CPU seconds per event of the reader (exporter, or nothing for bpftrace alone) and of bpftrace. */
+  readerCpu: number;
+  bpftraceCpu: number;
+}
+
+function missingPrerequisite(): string | undefined {
+  if (process.getuid?.() !== 0) return 'root';
+  for (const cmd of ['bpftrace', 'gcc']) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    } catch {
+      return cmd;
+    }
+  }
+  return undefined;
+}
+
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until read() reaches want or stops moving for a second. */
+async function settle(read: () => Promise<number> | number, want: number): Promise<number> {
+  let last = await read();
+  let still = Date.now();
+  const deadline = Date.now() + 20_000;
+  while (last < want && Date.now() - still < 1000 && Date.now() < deadline) {
+    await sleep(100);
+    const now = await read();
+    if (now !== last) still = Date.now();
+    last = now;
+  }
+  return last;
+}
+
+/** Fires bursts at each rate against a running reader; count() is how many events it saw so far. */
+async function measure(fake: FakeBitcoind, count: () => Promise<number> | number, readerPid: number | undefined, bpftracePid: () => number | undefined): Promise<Map<number, Run[]>> {
+  const results = new Map<number, Run[]>();
+  for (const rate of RATES) {
+    const runs: Run[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const burst = rate ? rate * SECONDS : MAX_BURST;
+      const before = await count();
+      const [readerBefore, bpfBefore] = [cpuSeconds(readerPid), cpuSeconds(bpftracePid())];
+      const start = performance.now();
+      const fired = await fake.fire(`repeat ${burst} ${rate ? Math.round(1e6 / rate) : 0} ${EVENT}`);
+      const elapsed = (performance.now() - start) / 1000;
+      const seen = (await settle(count, before + fired)) - before;
+      const [readerAfter, bpfAfter] = [cpuSeconds(readerPid), cpuSeconds(bpftracePid())];
+      runs.push({ achieved: fired / elapsed, fired, lost: fired - seen, readerCpu: (readerAfter - readerBefore) / fired, bpftraceCpu: (bpfAfter - bpfBefore) / fired });
+    }
+    results.set(rate, runs);
+  }
+  return results;
+}
+
+async function withExporter(binary: string, fake: FakeBitcoind): Promise<Map<number, Run[]>> {
+  const child = spawn(process.execPath, [packagePath('dist', 'cli', 'main.js'), 'exporter', 'fibre', '--bitcoind', binary, '--port', '0', '--health-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  try {
+    while (!/serving (\S+\/metrics)/.test(out)) {
+      if (child.exitCode !== null) throw new Error(`exporter exited: ${out}`);
+      await sleep(50);
+    }
+    const url = /serving (\S+\/metrics)/.exec(out)![1];
+    while ((await fetch(url.replace(/metrics$/, 'health'))).status !== 200) await sleep(100);
+    await fake.waitEnabled('udp:block_reconstructed');
+    const count = async () => {
+      const text = await (await fetch(url)).text();
+      return Number(/^fibre_blocks_reconstructed_total\{[^}]*\} (\S+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const bpftracePid = () => Number(execFileSync('pgrep', ['-P', String(child.pid), 'bpftrace'], { encoding: 'utf8' }).trim()) || undefined;
+    return await measure(fake, count, child.pid, bpftracePid);
+  } finally {
+    await stop(child, 'SIGTERM');
+  }
+}
+
+async function bpftraceAlone(binary: string, fake: FakeBitcoind, dir: string): Promise<Map<number, Run[]>> {
+  const program = buildProgram(readFileSync(packagePath('bpf', 'fibre.bt'), 'utf8'), binary, binaryProbes(binary));
+  const file = join(dir, 'bpftrace.out');
+  const fd = openSync(file, 'w');
+  const child = spawn('bpftrace', ['-f', 'json', '-p', String(fake.pid), '-e', program.text], { stdio: ['ignore', fd, 'ignore'], env: { ...process.env, BPFTRACE_STRLEN: '80' } });
+  closeSync(fd);
+  try {
+    const printed = () => readFileSync(file, 'utf8').split('"type": "printf"').length - 1;
+    while (!readFileSync(file, 'utf8').includes('attached_probes')) {
+      if (child.exitCode !== null) throw new Error('bpftrace exited before attaching');
+      await sleep(100);
+    }
+    await fake.waitEnabled('udp:block_reconstructed');
+    return await measure(fake, printed, undefined, () => child.pid);
+  } finally {
+    await stop(child, 'SIGINT');
+  }
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+function rateName(rate: number): string {
+  return rate ? `${rate.toLocaleString('en')}/s` : 'as fast as possible';
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en');
+}
+
+async function main(): Promise<void> {
+  const missing = missingPrerequisite();
+  if (missing) {
+    console.error(`ebpf-events: needs ${missing} (run as root with bpftrace and gcc installed)`);
+    process.exit(2);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ebpf-'));
+  const binary = compileFake(dir);
+  const fake = FakeBitcoind.start(binary);
+  try {
+    const exporter = await withExporter(binary, fake);
+    const alone = await bpftraceAlone(binary, fake, dir);
+    console.log(`fibre udp:block_reconstructed events, ${RUNS} runs per rate (${SECONDS} s bursts; medians, max lost in brackets):`);
+    let bestExporter = 0;
+    let bestAlone = 0;
+    for (const rate of RATES) {
+      const e = exporter.get(rate)!;
+      const a = alone.get(rate)!;
+      const eLost = Math.max(...e.map((r) => r.lost));
+      const aLost = Math.max(...a.map((r) => r.lost));
+      const eRate = median(e.map((r) => r.achieved));
+      const aRate = median(a.map((r) => r.achieved));
+      if (eLost === 0) bestExporter = Math.max(bestExporter, Math.min(...e.map((r) => r.achieved)));
+      if (aLost === 0) bestAlone = Math.max(bestAlone, Math.min(...a.map((r) => r.achieved)));
+      // CPU seconds per event x 1000 events/s = share of one core at 1,000 events/s.
+      const cpu = (xs: number[]) => `${(median(xs) * 1000 * 100).toFixed(2)}%`;
+      console.log(
+        `  ${rateName(rate).padEnd(20)} exporter: ${fmt(eRate)} ev/s, lost ${fmt(median(e.map((r) => r.lost)))} [${fmt(eLost)}], ` +
+          `CPU per 1,000 ev/s: exporter ${cpu(e.map((r) => r.readerCpu))} of a core, its bpftrace ${cpu(e.map((r) => r.bpftraceCpu))} | ` +
+          `bpftrace alone: ${fmt(aRate)} ev/s, lost ${fmt(median(a.map((r) => r.lost)))} [${fmt(aLost)}], bpftrace CPU ${cpu(a.map((r) => r.bpftraceCpu))}`,
+      );
+    }
+    console.log(`highest rate with no event lost in any run: exporter ${fmt(bestExporter)} ev/s; bpftrace alone ${fmt(bestAlone)} ev/s`);
+  } finally {
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

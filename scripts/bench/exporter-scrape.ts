@@ -1,0 +1,154 @@
+// /metrics latency with 10,000 series: our exporter's HTTP path (exporter/http.ts + prom-client)
+// side by side with Python's prometheus_client serving the same series, both scraped the same way
+// on loopback (sequential requests over one keep-alive connection, as Prometheus scrapes).
+// Goal from issue 3: p99 under 5 ms.
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { serveMetrics } from '../../exporter/http.js';
+
+const SERIES = 10_000;
+const ROUNDS = 5;
+const REQUESTS = 200;
+const WARMUP = 30;
+
+/** Half counters, half gauges, one label with SERIES/2 values each, as a busy exporter would have. */
+function registry(): Registry {
+  const r = new Registry();
+  const c = new Counter({ name: 'bench_events_total', help: 'Events.', labelNames: ['peer'], registers: [r] });
+  const g = new Gauge({ name: 'bench_value', help: 'Value.', labelNames: ['peer'], registers: [r] });
+  for (let i = 0; i < SERIES / 2; i++) {
+    c.inc({ peer: `peer-${i}` }, i);
+    g.set({ peer: `peer-${i}` }, i / 7);
+  }
+  return r;
+}
+
+const PYTHON_SERVER = `
+import sys, time
+from prometheus_client import Counter, Gauge, start_http_server
+c = Counter('bench_events', 'Events.', ['peer'])
+g = Gauge('bench_value', 'Value.', ['peer'])
+for i in range(${SERIES / 2}):
+    c.labels(peer='peer-%d' % i).inc(i)
+    g.labels(peer='peer-%d' % i).set(i / 7)
+start_http_server(int(sys.argv[1]), addr='127.0.0.1')
+print('ready', flush=True)
+while True:
+    time.sleep(3600)
+`;
+
+/** Latencies in ms of sequential GETs over one keep-alive connection, after a warm-up. */
+async function measure(url: string): Promise<{ latencies: number[]; bytes: number; lines: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise<{ ms: number; body: string }>((resolve, reject) => {
+      const t0 = performance.now();
+      http
+        .get(url, { agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ ms: performance.now() - t0, body: Buffer.concat(chunks).toString() }));
+        })
+        .on('error', reject);
+    });
+  for (let i = 0; i < WARMUP; i++) await get();
+  const latencies: number[] = [];
+  let body = '';
+  for (let i = 0; i < REQUESTS; i++) {
+    const r = await get();
+    latencies.push(r.ms);
+    body = r.body;
+  }
+  agent.destroy();
+  return { latencies, bytes: body.length, lines: body.split('\n').filter((l) => l && !l.startsWith('#')).length };
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+interface Round {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+async function rounds(url: string): Promise<{ rounds: Round[]; bytes: number; lines: number }> {
+  const out: Round[] = [];
+  let bytes = 0;
+  let lines = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const m = await measure(url);
+    const s = m.latencies.sort((a, b) => a - b);
+    out.push({ p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s[s.length - 1] });
+    bytes = m.bytes;
+    lines = m.lines;
+  }
+  return { rounds: out, bytes, lines };
+}
+
+function describe(name: string, r: Awaited<ReturnType<typeof rounds>>): string {
+  const p50 = r.rounds.map((x) => x.p50);
+  const p99 = r.rounds.map((x) => x.p99);
+  const f = (n: number) => n.toFixed(2);
+  return (
+    `${name}: p50 median ${f(median(p50))} ms (rounds ${f(Math.min(...p50))}-${f(Math.max(...p50))}), ` +
+    `p99 median ${f(median(p99))} ms (rounds ${f(Math.min(...p99))}-${f(Math.max(...p99))}), ` +
+    `${r.lines} samples, ${(r.bytes / 1024).toFixed(0)} KiB, n=${ROUNDS}x${REQUESTS}`
+  );
+}
+
+/** The Debian package installs into the system python; a pyenv `python3` first on PATH lacks it. */
+function findPython(): string | undefined {
+  return ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import prometheus_client'], { stdio: 'ignore' }).status === 0);
+}
+
+async function startPython(python: string): Promise<{ url: string; stop(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fibre-stack-bench-'));
+  const script = join(dir, 'server.py');
+  writeFileSync(script, PYTHON_SERVER);
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  // Without _created series, so both serve the same samples.
+  const child = spawn(python, [script, String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PROMETHEUS_DISABLE_CREATED_SERIES: 'True' } });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    child.on('exit', (code) => reject(new Error(`python server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/metrics`, stop: () => child.kill() };
+}
+
+async function main(): Promise<void> {
+  const py = findPython();
+  if (!py) {
+    console.error('exporter-scrape: python3 with prometheus_client is missing (apt-get install python3-prometheus-client)');
+    process.exit(2);
+  }
+  const ours = await serveMetrics({ host: '127.0.0.1', port: 0, registry: registry(), health: () => ({ ok: true, reason: '' }) });
+  const python = await startPython(py);
+  try {
+    const a = await rounds(ours.urls[0]);
+    const b = await rounds(python.url);
+    console.log(`/metrics with ${SERIES} series, sequential keep-alive scrapes on loopback`);
+    console.log(describe('fibre-stack exporter (prom-client)', a));
+    console.log(describe('python prometheus_client (reference)', b));
+    const ratio = median(a.rounds.map((x) => x.p99)) / median(b.rounds.map((x) => x.p99));
+    console.log(`p99 ratio ours/python: ${ratio.toFixed(2)}; goal p99 < 5 ms: ${median(a.rounds.map((x) => x.p99)) < 5 ? 'met' : 'NOT met'}`);
+  } finally {
+    python.stop();
+    await ours.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(`exporter-scrape: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});

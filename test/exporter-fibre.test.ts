@@ -1,0 +1,211 @@
+// `fibre-stack exporter fibre` against a real process with real USDT probes (test/fixtures/
+// fake-bitcoind.c) and real bpftrace: exact metric values after a known sequence of events,
+// re-attaching across a bitcoind restart, bpftrace restarts, and the environment errors.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+import { ExporterProcess } from './support/exporter-process.js';
+import { compileFake, FakeBitcoind } from './support/fake-bitcoind.js';
+import { prerequisites } from './support/prereq.js';
+import { eventually, series, type Samples } from './support/scrape.js';
+
+const ready = prerequisites('exporter fibre (eBPF)', { commands: ['bpftrace', 'gcc'], root: true });
+const FIBRE_PROBES = ['udp:block_reconstructed', 'udp:block_send_start', 'udp:block_race_winner', 'udp:block_race_time', 'validation:block_connected'];
+const node = 'relay-1';
+const n = { node };
+const H1 = '00000000000000000001a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7';
+
+let dir: string;
+let binary: string;
+
+beforeAll(() => {
+  if (!ready) return;
+  dir = mkdtempSync(join(tmpdir(), 'fibre-exporter-'));
+  chmodSync(dir, 0o755); // the unprivileged-user case must be able to read the binary
+  binary = compileFake(dir);
+  execFileSync('npx', ['tsc', '-p', '.'], { cwd: join(__dirname, '..'), stdio: 'inherit' });
+});
+afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+async function attached(fake: FakeBitcoind, exporter: ExporterProcess, probes = FIBRE_PROBES): Promise<void> {
+  await eventually(async () => expect((await exporter.health()).status).toBe(200), 20_000, 100);
+  for (const p of probes) await fake.waitEnabled(p);
+}
+
+function bucket(s: Samples, name: string, le: string, labels: Record<string, string> = n): number | undefined {
+  return s.get(series(`${name}_bucket`, { ...labels, le }));
+}
+
+describe.runIf(ready)('exporter fibre', () => {
+  it('counts a known sequence of events exactly, re-attaches after a bitcoind restart and survives bpftrace dying', async () => {
+    let fake = FakeBitcoind.start(binary);
+    const exporter = await ExporterProcess.start(['fibre', '--bitcoind', binary, '--node-name', node]);
+    try {
+      await attached(fake, exporter);
+      expect(exporter.output).toContain(`attached usdt udp:block_race_time (pid ${fake.pid})`);
+      expect(exporter.output).toMatch(/serving http:\/\/127\.0\.0\.1:\d+\/health/);
+
+      const fired = [
+        await fake.fire('reconstructed abcd 10.0.0.1:8336 100 120 3 3000 800001'),
+        await fake.fire('reconstructed abcd 10.0.0.2:8336 250 260 2 40000 800002'),
+        await fake.fire('reconstructed abcd 10.0.0.1:8336 40 40 1 700000 800003'),
+        await fake.fire('send abcd 1795000000000000'),
+        await fake.fire('send abcd 1795000000100000'),
+        await fake.fire(`winner ${H1} 800001 FIBRE/UDP 10.0.0.1:8336`),
+        await fake.fire(`winner ${H1} 800002 BIP152/CMPCTBLOCK 10.0.0.9:8333`),
+        await fake.fire(`winner ${H1} 800003 HEADERS n/a`),
+        await fake.fire(`racetime ${H1} 800001 15000000 10.0.0.1:8336 45000000 10.0.0.9:8333`),
+        await fake.fire(`racetime ${H1} 800002 -1 n/a 80000000 10.0.0.9:8333`),
+        await fake.fire(`racetime ${H1} 800003 50000000 10.0.0.2:8336 20000000 10.0.0.9:8333`),
+        await fake.fire(`connected ${H1} 800002 2500 6000 20000 120000000`),
+        await fake.fire(`connected ${H1} 800004 1 1 0 2000000`),
+      ];
+      expect(fired.every((f) => f === 1)).toBe(true);
+
+      const s = await eventually(async () => {
+        const s = await exporter.scrape();
+        expect(s.get(series('fibre_exporter_events_processed_total', { event_type: 'block_connected' }))).toBe(2);
+        return s;
+      });
+      expect(s.get(series('fibre_blocks_reconstructed_total', n))).toBe(3);
+      expect(s.get(series('fibre_chunks_used_total', n))).toBe(390);
+      expect(s.get(series('fibre_chunks_received_total', n))).toBe(420);
+      expect(s.get(series('fibre_blocks_sent_total', n))).toBe(2);
+      // Reconstruction took 3 ms, 40 ms and 700 ms.
+      expect(bucket(s, 'fibre_block_reconstruction_duration_seconds', '0.001')).toBe(0);
+      expect(bucket(s, 'fibre_block_reconstruction_duration_seconds', '0.005')).toBe(1);
+      expect(bucket(s, 'fibre_block_reconstruction_duration_seconds', '0.05')).toBe(2);
+      expect(bucket(s, 'fibre_block_reconstruction_duration_seconds', '0.5')).toBe(2);
+      expect(bucket(s, 'fibre_block_reconstruction_duration_seconds', '1')).toBe(3);
+      expect(s.get(series('fibre_block_reconstruction_duration_seconds_sum', n))).toBeCloseTo(0.743, 9);
+      expect(bucket(s, 'fibre_block_chunks_used', '50')).toBe(1);
+      expect(bucket(s, 'fibre_block_chunks_used', '100')).toBe(2);
+      expect(bucket(s, 'fibre_block_chunks_used', '200')).toBe(2);
+      expect(bucket(s, 'fibre_block_chunks_used', '500')).toBe(3);
+      expect(s.get(series('fibre_block_chunks_used_sum', n))).toBe(390);
+      // Winners: F... -> fibre_udp, B... -> bip152_cmpct, anything else -> other.
+      expect(s.get(series('fibre_block_race_wins_total', { node, mechanism: 'fibre_udp' }))).toBe(1);
+      expect(s.get(series('fibre_block_race_wins_total', { node, mechanism: 'bip152_cmpct' }))).toBe(1);
+      expect(s.get(series('fibre_block_race_wins_total', { node, mechanism: 'other' }))).toBe(1);
+      expect(s.get(series('fibre_block_deliveries_total', { node, mechanism: 'fibre_udp', peer: '10.0.0.1:8336' }))).toBe(1);
+      expect(s.get(series('fibre_block_deliveries_total', { node, mechanism: 'bip152_cmpct', peer: '10.0.0.9:8333' }))).toBe(1);
+      expect(s.get(series('fibre_block_deliveries_total', { node, mechanism: 'other', peer: 'n/a' }))).toBe(1);
+      // Race view: UDP delivered in 15 and 50 ms, compact blocks in 45, 80 and 20 ms.
+      const udp = { node, mechanism: 'fibre_udp' };
+      const cmpct = { node, mechanism: 'bip152_cmpct' };
+      expect(s.get(series('fibre_block_race_latency_seconds_count', udp))).toBe(2);
+      expect(s.get(series('fibre_block_race_latency_seconds_sum', udp))).toBeCloseTo(0.065, 9);
+      expect(bucket(s, 'fibre_block_race_latency_seconds', '0.025', udp)).toBe(1);
+      expect(bucket(s, 'fibre_block_race_latency_seconds', '0.05', udp)).toBe(2);
+      expect(s.get(series('fibre_block_race_latency_seconds_count', cmpct))).toBe(3);
+      expect(s.get(series('fibre_block_race_latency_seconds_sum', cmpct))).toBeCloseTo(0.145, 9);
+      expect(bucket(s, 'fibre_block_race_latency_seconds', '0.025', cmpct)).toBe(1);
+      expect(bucket(s, 'fibre_block_race_latency_seconds', '0.05', cmpct)).toBe(2);
+      expect(bucket(s, 'fibre_block_race_latency_seconds', '0.1', cmpct)).toBe(3);
+      expect(s.get(series('fibre_races_with_both_total', n))).toBe(2);
+      expect(s.get(series('fibre_race_margin_seconds_count', { node, winner: 'fibre_udp' }))).toBe(1);
+      expect(s.get(series('fibre_race_margin_seconds_sum', { node, winner: 'fibre_udp' }))).toBeCloseTo(0.03, 9);
+      expect(s.get(series('fibre_race_margin_seconds_count', { node, winner: 'bip152_cmpct' }))).toBe(1);
+      expect(s.get(series('fibre_race_margin_seconds_sum', { node, winner: 'bip152_cmpct' }))).toBeCloseTo(0.03, 9);
+      // Blocks connected: 2500 txs in 120 ms, 1 tx in 2 ms.
+      expect(s.get(series('bitcoin_blocks_connected_total', n))).toBe(2);
+      expect(bucket(s, 'bitcoin_block_connection_duration_seconds', '0.001')).toBe(0);
+      expect(bucket(s, 'bitcoin_block_connection_duration_seconds', '0.005')).toBe(1);
+      expect(bucket(s, 'bitcoin_block_connection_duration_seconds', '0.25')).toBe(2);
+      expect(s.get(series('bitcoin_block_connection_duration_seconds_sum', n))).toBeCloseTo(0.122, 9);
+      expect(bucket(s, 'bitcoin_block_tx_count', '1')).toBe(1);
+      expect(bucket(s, 'bitcoin_block_tx_count', '2000')).toBe(1);
+      expect(bucket(s, 'bitcoin_block_tx_count', '3000')).toBe(2);
+      expect(s.get(series('fibre_last_block_height', n))).toBe(800004);
+      expect(s.get(series('fibre_exporter_events_processed_total', { event_type: 'block_reconstructed' }))).toBe(3);
+      expect(s.get(series('fibre_exporter_events_processed_total', { event_type: 'block_race_time' }))).toBe(3);
+      expect(s.get('fibre_exporter_probes_attached')).toBe(5);
+      expect([...s.keys()].some((k) => k.startsWith('fibre_exporter_info{') && k.includes(`bitcoind_path="${binary}"`) && k.includes(`node_name="${node}"`))).toBe(true);
+
+      // bitcoind restarts: a new process (new PID) of the same binary. The exporter must attach
+      // to it within 5 s, and the counters continue from where they were.
+      const oldPid = fake.pid;
+      await fake.stop();
+      await eventually(async () => expect((await exporter.health()).status).toBe(503), 10_000, 50);
+      fake = FakeBitcoind.start(binary);
+      expect(fake.pid).not.toBe(oldPid);
+      await fake.waitEnabled('udp:block_reconstructed', 5000);
+      await attached(fake, exporter);
+      expect(await fake.fire('reconstructed abcd 10.0.0.1:8336 10 11 1 1000 800005')).toBe(1);
+      await eventually(async () => {
+        const s2 = await exporter.scrape();
+        expect(s2.get(series('fibre_blocks_reconstructed_total', n))).toBe(4);
+        expect(s2.get(series('fibre_chunks_used_total', n))).toBe(400);
+        expect(s2.get(series('fibre_block_chunks_used_count', n))).toBe(4);
+      });
+      expect(exporter.output).toContain(`attached usdt udp:block_reconstructed (pid ${fake.pid})`);
+
+      // bpftrace dies under the exporter: it is restarted, the death is counted, counting goes on.
+      const bpftracePid = Number(execFileSync('pgrep', ['-P', String(exporter.pid), 'bpftrace'], { encoding: 'utf8' }).trim());
+      process.kill(bpftracePid, 'SIGKILL');
+      await eventually(async () => expect((await exporter.scrape()).get(series('fibre_exporter_errors_total', { error_type: 'bpftrace_exit' }))).toBe(1));
+      await attached(fake, exporter);
+      expect(await fake.fire('send abcd 1795000000200000')).toBe(1);
+      await eventually(async () => expect((await exporter.scrape()).get(series('fibre_blocks_sent_total', n))).toBe(3));
+      expect(exporter.output).toMatch(/bpftrace exited \(signal SIGKILL\); restarting in/);
+    } finally {
+      expect(await exporter.stop()).toBe(0);
+      await fake.stop();
+    }
+  });
+
+  it('serves 503 with the reason while bitcoind is not running, and skips probes the binary lacks', async () => {
+    const old = compileFake(dir, 'bitcoind-old', { noRaceTime: true });
+    const exporter = await ExporterProcess.start(['fibre', '--bitcoind', old]);
+    let fake: FakeBitcoind | undefined;
+    try {
+      expect(exporter.output).toContain('probe udp:block_race_time: not in this binary, skipped');
+      const h = await exporter.health();
+      expect(h.status).toBe(503);
+      expect(h.body).toContain(`no process runs ${old}`);
+      expect((await exporter.scrape()).get('fibre_exporter_probes_attached')).toBe(0);
+      fake = FakeBitcoind.start(old);
+      await attached(fake, exporter, FIBRE_PROBES.filter((p) => p !== 'udp:block_race_time'));
+      expect(await fake.fire(`winner ${H1} 800001 FIBRE/UDP 10.0.0.1:8336`)).toBe(1);
+      await eventually(async () => {
+        const s = await exporter.scrape();
+        expect(s.get(series('fibre_block_race_wins_total', { node: 'localhost', mechanism: 'fibre_udp' }))).toBe(1);
+        expect(s.get('fibre_exporter_probes_attached')).toBe(4);
+      });
+    } finally {
+      expect(await exporter.stop()).toBe(0);
+      await fake?.stop();
+    }
+  });
+
+  it('refuses a bad environment with exit code 2 and a way out', () => {
+    const missing = runCli(['exporter', 'fibre', '--bitcoind', join(dir, 'nope')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`bitcoind binary not found: ${join(dir, 'nope')}`);
+
+    const plainSource = join(dir, 'plain.c');
+    writeFileSync(plainSource, 'int main(void) { return 0; }\n');
+    const plain = join(dir, 'plain');
+    execFileSync('gcc', ['-o', plain, plainSource]);
+    const noNotes = runCli(['exporter', 'fibre', '--bitcoind', plain]);
+    expect(noNotes.code).toBe(2);
+    expect(noNotes.stderr).toContain(`has no USDT tracepoints`);
+    expect(noNotes.stderr).toContain(`readelf -n ${plain} | grep -A4 stapsdt`);
+
+    const noPid = runCli(['exporter', 'fibre', '--bitcoind', binary, '--pid', '999999999']);
+    expect(noPid.code).toBe(2);
+    expect(noPid.stderr).toContain('no process with pid 999999999');
+
+    const noBpftrace = runCli(['exporter', 'fibre', '--bitcoind', binary], { env: { PATH: '/nonexistent' } });
+    expect(noBpftrace.code).toBe(2);
+    expect(noBpftrace.stderr).toContain('apt-get install bpftrace');
+
+    // An unprivileged user (nobody) has neither root nor CAP_SYS_ADMIN.
+    const unprivileged = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, join(__dirname, '..', 'dist', 'cli', 'main.js'), 'exporter', 'fibre', '--bitcoind', binary], { encoding: 'utf8' });
+    expect(unprivileged.status).toBe(2);
+    expect(unprivileged.stderr).toContain('not enough privilege to attach eBPF probes');
+  });
+});

@@ -1,0 +1,123 @@
+// Downloads of pinned releases, against a local HTTP server (127.0.0.1 only) serving a real
+// release-style archive and checksum file: a good archive installs, a tampered one is refused
+// and deleted, and nothing half-installed is left in the cache.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prerequisites } from './support/prereq.js';
+import { ChecksumMismatch, checksumFor, installRelease, installedBinary, installDir } from '../cli/run/download.js';
+import { releaseFor, versionOfImage, type Release } from '../cli/run/releases.js';
+import { DEFAULT_IMAGES } from '../cli/spec/defaults.js';
+
+const ready = prerequisites('run-download', { commands: ['tar'] });
+
+describe('pinned releases', () => {
+  it('follow the pinned image tags, so docker and native run the same versions', () => {
+    const prom = releaseFor('prometheus', 'amd64');
+    expect(prom.version).toBe(versionOfImage(DEFAULT_IMAGES.prometheus));
+    expect(prom.source).toEqual({
+      kind: 'checksum-file',
+      archiveUrl: `https://github.com/prometheus/prometheus/releases/download/v${prom.version}/prometheus-${prom.version}.linux-amd64.tar.gz`,
+      checksumUrl: `https://github.com/prometheus/prometheus/releases/download/v${prom.version}/sha256sums.txt`,
+    });
+    const loki = releaseFor('loki', 'arm64');
+    expect(loki.source).toMatchObject({ archiveUrl: expect.stringMatching(/\/grafana\/loki\/releases\/download\/v[\d.]+\/loki-linux-arm64\.zip$/), checksumUrl: expect.stringMatching(/\/SHA256SUMS$/) });
+    expect(releaseFor('alloy', 'amd64').binaryNames).toContain('alloy-linux-amd64');
+    const grafana = releaseFor('grafana', 'amd64');
+    expect(grafana.source).toEqual({ kind: 'downloads-api', apiUrl: `https://grafana.com/api/downloads/grafana/versions/${versionOfImage(DEFAULT_IMAGES.grafana)}/packages/amd64/linux` });
+  });
+
+  it('read sha256sum listings, binary-mode marks included, and nothing else', () => {
+    const a = 'a'.repeat(64);
+    const b = 'B'.repeat(64);
+    const listing = `${a}  prometheus-1.0.0.linux-amd64.tar.gz\n${b} *alertmanager-1.0.0.linux-amd64.tar.gz\nnot a line\n`;
+    expect(checksumFor(listing, 'prometheus-1.0.0.linux-amd64.tar.gz')).toBe(a);
+    expect(checksumFor(listing, 'alertmanager-1.0.0.linux-amd64.tar.gz')).toBe(b.toLowerCase());
+    expect(checksumFor(listing, 'prometheus-1.0.0.linux-arm64.tar.gz')).toBeUndefined();
+  });
+});
+
+describe.skipIf(!ready)('installing a release from a local server', () => {
+  let server: Server;
+  let base: string;
+  let work: string;
+  const files = new Map<string, Buffer>();
+  const archiveName = 'prometheus-9.9.9.linux-amd64.tar.gz';
+  let good: Buffer;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'run-download-'));
+    // A release-style archive: one top folder holding the executable and its licence.
+    const tree = join(work, 'src', 'prometheus-9.9.9.linux-amd64');
+    mkdirSync(tree, { recursive: true });
+    writeFileSync(join(tree, 'prometheus'), '#!/bin/sh\necho "prometheus, version 9.9.9"\n');
+    chmodSync(join(tree, 'prometheus'), 0o755);
+    writeFileSync(join(tree, 'LICENSE'), 'Apache-2.0\n');
+    execFileSync('tar', ['-czf', join(work, archiveName), '-C', join(work, 'src'), 'prometheus-9.9.9.linux-amd64']);
+    good = readFileSync(join(work, archiveName));
+    const sha = createHash('sha256').update(good).digest('hex');
+    files.set(`/good/${archiveName}`, good);
+    files.set('/good/sha256sums.txt', Buffer.from(`${'0'.repeat(64)}  other.tar.gz\n${sha}  ${archiveName}\n`));
+    // Same checksum file, archive with one byte changed.
+    const tampered = Buffer.from(good);
+    tampered[tampered.length - 10] ^= 0xff;
+    files.set(`/bad/${archiveName}`, tampered);
+    files.set('/bad/sha256sums.txt', files.get('/good/sha256sums.txt')!);
+    server = createServer((req, res) => {
+      const body = files.get(req.url ?? '');
+      if (!body) return res.writeHead(404).end('not found');
+      res.writeHead(200, { 'content-length': body.length }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const addr = server.address() as { port: number };
+    base = `http://127.0.0.1:${addr.port}`;
+  });
+  afterAll(() => {
+    server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const release = (dir: string): Release => ({
+    service: 'prometheus',
+    version: '9.9.9',
+    source: { kind: 'checksum-file', archiveUrl: `${base}/${dir}/${archiveName}`, checksumUrl: `${base}/${dir}/sha256sums.txt` },
+    binaryNames: ['prometheus'],
+  });
+
+  it('installs a good archive, with progress, and finds its executable afterwards', async () => {
+    const cache = join(work, 'cache-good');
+    const seen: [number, number | undefined][] = [];
+    const binary = await installRelease(cache, release('good'), (got, total) => seen.push([got, total]));
+    expect(binary).toBe(join(installDir(cache, release('good')), 'prometheus-9.9.9.linux-amd64', 'prometheus'));
+    expect(execFileSync(binary, { encoding: 'utf8' })).toContain('version 9.9.9');
+    expect(seen.at(-1)).toEqual([good.length, good.length]);
+    expect(await installedBinary(cache, release('good'))).toBe(binary);
+    // Only the install is left: no archive, no work folder.
+    expect(readdirSync(cache)).toEqual(['prometheus-9.9.9']);
+  });
+
+  it('refuses a tampered archive, deletes it and installs nothing', async () => {
+    const cache = join(work, 'cache-bad');
+    const attempt = installRelease(cache, release('bad'));
+    await expect(attempt).rejects.toBeInstanceOf(ChecksumMismatch);
+    await expect(attempt).rejects.toThrow(/refusing prometheus-9\.9\.9\.linux-amd64\.tar\.gz: its SHA-256 is [0-9a-f]{64}, the release publishes [0-9a-f]{64}/);
+    expect(readdirSync(cache)).toEqual([]);
+    expect(existsSync(installDir(cache, release('bad')))).toBe(false);
+  });
+
+  it('refuses an archive the checksum file does not list', async () => {
+    const cache = join(work, 'cache-unlisted');
+    files.set('/unlisted/sha256sums.txt', Buffer.from(`${'0'.repeat(64)}  other.tar.gz\n`));
+    files.set(`/unlisted/${archiveName}`, good);
+    await expect(installRelease(cache, release('unlisted'))).rejects.toThrow(/lists no checksum for prometheus-9\.9\.9/);
+    expect(readdirSync(cache)).toEqual([]);
+  });
+
+  it('says which URL failed when the server has no such file', async () => {
+    await expect(installRelease(join(work, 'cache-404'), release('missing'))).rejects.toThrow(new RegExp(`cannot download ${base}/missing/sha256sums.txt: HTTP 404`));
+  });
+});
