@@ -14,7 +14,8 @@ const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 export function addressing(spec: StackSpec): Addressing {
   if (spec.mode === 'native') {
-    return { exporter: (_service, port) => `127.0.0.1:${port}`, host: (hostPort) => hostPort };
+    // Natively exporters listen on the bind address, like every other service.
+    return { exporter: (_service, port) => `${reachableHost(spec)}:${port}`, host: (hostPort) => hostPort };
   }
   return {
     exporter: (service, port) => `${service}:${port}`,
@@ -39,9 +40,12 @@ function isWildcard(address: string): boolean {
 /** host:port of a core service as other services of the stack reach it. */
 export function serviceAddress(spec: StackSpec, service: CoreService): string {
   if (spec.mode === 'docker') return `${service}:${CONTAINER_PORTS[service]}`;
-  // Natively a service listens on the bind address; a wildcard is reachable on loopback.
-  const host = isWildcard(spec.bind_address) ? '127.0.0.1' : hostPart(spec.bind_address);
-  return `${host}:${spec.ports[service]}`;
+  return `${reachableHost(spec)}:${spec.ports[service]}`;
+}
+
+/** Natively a service listens on the bind address; a wildcard one is reachable on loopback. */
+function reachableHost(spec: StackSpec): string {
+  return isWildcard(spec.bind_address) ? '127.0.0.1' : hostPart(spec.bind_address);
 }
 
 /** host:port a core service listens on: every interface inside its container, the bind address natively. */

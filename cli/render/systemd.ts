@@ -13,8 +13,8 @@ export function renderSystemdUnits(spec: StackSpec, templates: TemplateSources):
     const run = def.exporter?.(settings);
     if (!run) return [];
     const unitName = exporterUnitName(def.id);
-    // On the host the exporter listens on loopback only: Prometheus runs beside it.
-    const argv = ['/usr/bin/env', 'fibre-stack', ...run.args, '--host', '127.0.0.1'];
+    // On the host the exporter listens on the bind address, as native mode runs it.
+    const argv = ['/usr/bin/env', 'fibre-stack', ...run.args, '--host', spec.bind_address];
     return [{ path: `systemd/${unitName}`, content: renderTemplate(templates, 'systemd/exporter.service', { unitName, profile: def.id, argv, ebpf: run.ebpf }) }];
   });
 }
