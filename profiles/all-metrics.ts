@@ -5,9 +5,10 @@ import { PROFILES } from './registry.js';
 import { stackMetrics } from './stack/metrics.js';
 
 // The original whitefire-fpga-metrics exporter's names (dashboards in the wild still chart them);
-// our miner profile serves base-unit replacements.
-const legacyMiner = (name: string, replacedBy: string, type: MetricDef['type'] = 'gauge'): MetricDef => ({
-  name, type, help: `Original whitefire-fpga-metrics exporter; replaced by ${replacedBy}.`, labels: ['card'], unit: 'none',
+// our miner profile serves base-unit replacements. All are typed gauge: the original set each from
+// the miner's log line, and we do not claim more about them than that.
+const legacyMiner = (name: string, replacedBy: string): MetricDef => ({
+  name, type: 'gauge', help: `Original whitefire-fpga-metrics exporter; replaced by ${replacedBy}.`, labels: ['card'], unit: 'none',
   servedBy: 'fibre-stack-exporter', deprecated: { since: '0.1.0', replacedBy },
 });
 
@@ -18,9 +19,9 @@ export const retiredMetrics: MetricDef[] = [
   legacyMiner('voltage', 'fpga_miner_voltage_volts'),
   legacyMiner('errors', 'fpga_miner_error_ratio'),
   legacyMiner('last_update', 'fpga_miner_last_update_timestamp_seconds'),
-  legacyMiner('share_good_total', 'fpga_miner_shares_total', 'counter'),
-  legacyMiner('share_bad_total', 'fpga_miner_shares_total', 'counter'),
-  legacyMiner('share_total', 'fpga_miner_shares_total', 'counter'),
+  legacyMiner('share_good_total', 'fpga_miner_shares_total'),
+  legacyMiner('share_bad_total', 'fpga_miner_shares_total'),
+  legacyMiner('share_total', 'fpga_miner_shares_total'),
 ];
 
 function dedupe(defs: readonly MetricDef[]): MetricDef[] {

@@ -26,8 +26,9 @@ export function bitcoindProfile<Id extends 'fibre' | 'bitcoin-core'>(id: Id, tit
       const common = ['--node-name', p.node_name, '--port', String(p.exporter_port)];
       if (p.source === 'replay') {
         // The replay exporter serves the same metrics from a recording: no bitcoind, no eBPF.
+        // Without a recording of its own, the sample shipped for this profile (by name).
         const file = p.replay_file ? [p.replay_file] : [];
-        return { service, port: p.exporter_port, args: ['exporter', 'replay', ...file, '--loop', ...common], ebpf: false, hostPaths: file };
+        return { service, port: p.exporter_port, args: ['exporter', 'replay', p.replay_file ?? id, '--loop', ...common], ebpf: false, hostPaths: file };
       }
       return {
         service,

@@ -113,7 +113,8 @@ function options(p: MetricPanel) {
     case 'timeseries':
       return { legend: { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } };
     case 'stat':
-      return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'area', justifyMode: 'auto', orientation: 'auto', textMode: 'auto' };
+      // A sparkline needs a range query; instant stats show the number alone.
+      return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: p.queries.every((q) => q.instant) ? 'none' : 'area', justifyMode: 'auto', orientation: 'auto', textMode: 'auto' };
     case 'bargauge':
       return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, orientation: 'horizontal', displayMode: 'gradient', showUnfilled: true };
     case 'table':

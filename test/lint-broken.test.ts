@@ -135,7 +135,7 @@ describe('broken rule files are caught', () => {
     d.groups[1].rules[0].labels = { 'bad-label': 'x', severity: 'critical' };
     writeFileSync(join(dir, 'fibre.yml'), dumpYaml(d, HEADER));
     const report = await lintPaths([dir]);
-    expect(report.promtool).toBe(true);
+    expect(report.promtool).toBe('ran');
     expect(report.findings.some((f) => f.rule === 'promtool' && f.severity === 'error' && /bad-label/.test(f.message))).toBe(true);
     expect(report.findings.some((f) => f.rule === 'rule-shape' && /bad-label/.test(f.message))).toBe(true);
     expect(readFileSync(join(dir, 'fibre.yml'), 'utf8')).toContain('bad-label');

@@ -1,7 +1,8 @@
 // The built-in alert rules: our conventions, a runbook section per alert, promtool check rules on
 // every file, and promtool unit tests (rules/tests/) that show every alert firing and not firing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
@@ -80,8 +81,14 @@ describe.runIf(prerequisites('promtool rules', { commands: ['promtool'] }))('pro
   });
 
   it('test rules fails when an expectation is wrong (the tests can fail)', () => {
-    const text = readFileSync(join(TESTS, 'scrape.test.yml'), 'utf8').replace('severity: warning', 'severity: critical');
-    const r = spawnSync('promtool', ['test', 'rules', '/dev/stdin'], { cwd: TESTS, input: text, encoding: 'utf8' });
+    const text = readFileSync(join(TESTS, 'scrape.test.yml'), 'utf8')
+      .replace('rule_files: [../scrape.yml]', `rule_files: [${join(RULES, 'scrape.yml')}]`)
+      .replace('severity: warning', 'severity: critical');
+    const dir = mkdtempSync(join(tmpdir(), 'rules-test-'));
+    writeFileSync(join(dir, 'scrape.test.yml'), text);
+    const r = spawnSync('promtool', ['test', 'rules', 'scrape.test.yml'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).not.toMatch(/no file match/);
+    expect(r.stdout + r.stderr).toMatch(/exp:[\s\S]*severity="critical"[\s\S]*got:[\s\S]*severity="warning"/);
     expect(r.status).toBe(1);
   });
 });

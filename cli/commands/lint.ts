@@ -1,7 +1,6 @@
 // `fibre-stack lint [PATH...]`: lint Grafana dashboards and Prometheus rule files. Exit 0 when no
 // finding is an error, 1 when one is, 2 for bad usage (a path that does not exist).
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { lintPaths, MissingPathError } from '../lint/index.js';
 import { formatFinding, hasErrors } from '../lint/findings.js';
 import { packagePath } from '../../exporter/package-root.js';
 import { UserError } from '../errors.js';
@@ -15,6 +14,8 @@ interface LintArgs {
 
 async function handler(args: ArgumentsCamelCase<LintArgs>): Promise<void> {
   const paths = args.paths.length > 0 ? args.paths : [packagePath('dashboards'), packagePath('rules')];
+  // Loaded here, not at the top: the parsers cost every other command's start-up otherwise.
+  const { lintPaths, MissingPathError } = await import('../lint/index.js');
   let report;
   try {
     report = await lintPaths(paths, { promtool: args.promtool });
@@ -28,9 +29,10 @@ async function handler(args: ArgumentsCamelCase<LintArgs>): Promise<void> {
     process.stdout.write(JSON.stringify({ ...report, errors, warnings }, null, 2) + '\n');
   } else {
     for (const f of report.findings) if (args.warnings || f.severity === 'error') process.stdout.write(formatFinding(f) + '\n');
-    const promtool = report.files.rules > 0 ? (report.promtool ? ', promtool check rules ran' : ', promtool not run (not on PATH)') : '';
+    const promtool = { ran: ', promtool check rules ran', missing: ', promtool not run (not on PATH)', 'not-run': '' }[report.promtool];
     const hidden = !args.warnings && warnings > 0 ? ' (--no-warnings hid them)' : '';
-    process.stdout.write(`${report.files.dashboards} dashboard(s), ${report.files.rules} rule file(s): ${errors} error(s), ${warnings} warning(s)${hidden}${promtool}.\n`);
+    const tests = report.files.unitTests > 0 ? ` (and ${report.files.unitTests} promtool test file(s), left to promtool test rules)` : '';
+    process.stdout.write(`${report.files.dashboards} dashboard(s), ${report.files.rules} rule file(s)${tests}: ${errors} error(s), ${warnings} warning(s)${hidden}${promtool}.\n`);
   }
   if (hasErrors(report.findings)) process.exitCode = 1;
 }

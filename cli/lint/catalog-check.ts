@@ -39,7 +39,14 @@ export interface SeriesProblem {
   message: string;
 }
 
+/** Problems of one query, each kind and metric once (a query may select a series several times). */
 export function checkSelectors(selectors: readonly SelectorUse[], own: boolean): SeriesProblem[] {
+  const problems = new Map<string, SeriesProblem>();
+  for (const p of selectorProblems(selectors, own)) problems.set(`${p.kind}:${p.metric}`, p);
+  return [...problems.values()];
+}
+
+function selectorProblems(selectors: readonly SelectorUse[], own: boolean): SeriesProblem[] {
   const problems: SeriesProblem[] = [];
   for (const { metric, counterSafe } of selectors) {
     if (metric === VARIABLE_STANDIN || BUILTIN_SERIES.includes(metric)) continue;

@@ -62,6 +62,7 @@ class DashboardLinter {
   private readonly unknownMetrics = new Set<string>();
   private readonly noRateInterval: string[] = [];
   private readonly noDescription: string[] = [];
+  private readonly legacyTypes = new Map<string, number>();
   private readonly missingVarUse = new Map<string, string[]>();
   /** Unresolved datasource references, grouped by problem: one finding each, naming where it occurs. */
   private readonly datasourceProblems = new Map<string, { severity: 'error' | 'warning'; rule: string; places: string[] }>();
@@ -148,7 +149,9 @@ class DashboardLinter {
       if (UNIT_TYPES.has(type) && !str(this.unitOf(panel))) this.sink.add('warning', 'panel-units-rule', where, 'panel has no unit (fieldConfig.defaults.unit)');
       if (!str(panel.description) && type !== 'text') this.noDescription.push(str(panel.title) ?? '(untitled)');
     }
-    for (const target of arr(panel.targets)) if (isObject(target)) this.target(target, panelRes, where, str(panel.title) ?? '(untitled)');
+    arr(panel.targets).forEach((target, i) => {
+      if (isObject(target)) this.target(target, `${where} › target ${str(target.refId) ?? `#${i + 1}`}`, panelRes, str(panel.title) ?? '(untitled)');
+    });
   }
 
   private unitOf(panel: Json): unknown {
@@ -160,14 +163,13 @@ class DashboardLinter {
     if (this.own) {
       if (!OWN_TYPES.has(type)) this.sink.add('error', 'panel-type', where, `panel type ${type} is not one of ours (${[...OWN_TYPES].join(', ')})`);
     } else if (type in LEGACY_TYPES) {
-      this.sink.add('warning', 'panel-type-legacy', where, `panel type ${type} is Angular-era; Grafana 11+ migrates it to ${LEGACY_TYPES[type]} on load and some options are lost`);
+      this.legacyTypes.set(type, (this.legacyTypes.get(type) ?? 0) + 1);
     } else if (!CORE_TYPES.has(type)) {
       this.sink.add('warning', 'panel-type-unknown', where, `panel type ${type} is not a core Grafana panel; the plugin is not installed in a fibre-stack Grafana`);
     }
   }
 
-  private target(target: Json, panelRes: Resolution, panelWhere: string, panelTitle: string): void {
-    const where = `${panelWhere} › target ${str(target.refId) ?? '?'}`;
+  private target(target: Json, where: string, panelRes: Resolution, panelTitle: string): void {
     let type = panelRes.type;
     if (target.datasource !== undefined && target.datasource !== null) {
       const res = resolveDatasource(target.datasource, this.scope);
@@ -221,6 +223,11 @@ class DashboardLinter {
       this.sink.add('warning', 'metric-unknown', this.name, `${this.unknownMetrics.size} metric(s) not in the fibre-stack catalog (fine for other exporters' dashboards): ${listed([...this.unknownMetrics].sort())}`);
     }
     if (this.noRateInterval.length > 0) this.sink.add('warning', 'target-rate-interval-rule', this.name, `rate()/irate() without [$__rate_interval] in ${this.noRateInterval.length} target(s), panels: ${listed(unique(this.noRateInterval))}`);
+    if (this.legacyTypes.size > 0) {
+      const types = [...this.legacyTypes].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} (${n}) → ${LEGACY_TYPES[t]}`);
+      const total = [...this.legacyTypes.values()].reduce((a, b) => a + b, 0);
+      this.sink.add('warning', 'panel-type-legacy', this.name, `${total} panel(s) of Angular-era types: ${types.join(', ')}; Grafana 11+ migrates them on load and some options are lost`);
+    }
     if (this.noDescription.length > 0) this.sink.add('warning', 'panel-title-description-rule', this.name, `${this.noDescription.length} panel(s) without a description: ${listed(this.noDescription)}`);
     for (const [v, panels] of this.missingVarUse) {
       this.sink.add('warning', `target-${v}-rule`, this.name, `the dashboard has a $${v} variable but ${panels.length} target(s) do not filter on it, panels: ${listed(unique(panels))}`);

@@ -35,19 +35,20 @@ export function substituteVariables(query: string, rateIntervalMark = '5m'): str
 }
 
 function replacementAt(query: string, at: number): string {
-  if (insideString(query, at)) return 'x';
+  const context = contextAt(query, at);
+  if (context.inString) return 'x';
   const before = query.slice(0, at);
   // A range or subquery `[5m:1m]`, or an offset: a duration goes there.
   if (/\[[^\]]*$/.test(before) || /\boffset\s*$/i.test(before)) return '5m';
   // Inside {...} a variable stands for matchers (a `selector` constant holding `job="x"`).
-  if (insideBraces(query, at)) return 'grafana_variable="x"';
+  if (context.inBraces) return 'grafana_variable="x"';
   return 'grafana_variable';
 }
 
-/** Whether position `at` lies inside an unclosed `{` (strings skipped). */
-function insideBraces(text: string, at: number): boolean {
-  let depth = 0;
+/** Whether position `at` lies inside a "..." '...' or `...` string, or inside an unclosed `{`. */
+function contextAt(text: string, at: number): { inString: boolean; inBraces: boolean } {
   let quote: string | undefined;
+  let depth = 0;
   for (let i = 0; i < at; i++) {
     const c = text[i];
     if (quote) {
@@ -57,18 +58,5 @@ function insideBraces(text: string, at: number): boolean {
     else if (c === '{') depth++;
     else if (c === '}') depth = Math.max(0, depth - 1);
   }
-  return depth > 0;
-}
-
-/** Whether position `at` lies inside a "..." or '...' or `...` string (backslash escapes honoured). */
-function insideString(text: string, at: number): boolean {
-  let quote: string | undefined;
-  for (let i = 0; i < at; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\' && quote !== '`') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'" || c === '`') quote = c;
-  }
-  return quote !== undefined;
+  return { inString: quote !== undefined, inBraces: depth > 0 };
 }

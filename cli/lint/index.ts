@@ -6,7 +6,7 @@ import { extname, join } from 'node:path';
 import type { Finding } from './findings.js';
 import { lintDashboardText } from './dashboard.js';
 import { lintRuleText } from './rules.js';
-import { promtoolAvailable, promtoolCheckRules } from './promtool.js';
+import { promtoolCheckRules } from './promtool.js';
 
 const DASHBOARD_EXT = new Set(['.json']);
 const RULE_EXT = new Set(['.yml', '.yaml', '.rules']);
@@ -17,10 +17,11 @@ export interface LintOptions {
 }
 
 export interface LintReport {
-  files: { dashboards: number; rules: number };
+  /** Files read; promtool unit-test files (rules/tests/) are recognised and left to `promtool test rules`. */
+  files: { dashboards: number; rules: number; unitTests: number };
   findings: Finding[];
-  /** Whether promtool ran over the rule files. */
-  promtool: boolean;
+  /** promtool check rules: ran, not on PATH, or not needed (no Prometheus rule file, or --no-promtool). */
+  promtool: 'ran' | 'missing' | 'not-run';
 }
 
 /** Thrown for a path that does not exist: a usage problem, not a finding. */
@@ -64,12 +65,15 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions = {}
     }
   }
   const promRuleFiles: string[] = [];
+  let unitTests = 0;
   for (const file of rules) {
     const result = lintRuleText(file, await readFile(file, 'utf8'));
     findings.push(...result.findings);
     if (result.kind === 'prometheus') promRuleFiles.push(file);
+    if (result.kind === 'promtool-test') unitTests++;
   }
-  const usePromtool = opts.promtool !== false && promRuleFiles.length > 0 && (await promtoolAvailable());
-  if (usePromtool) findings.push(...(await promtoolCheckRules(promRuleFiles)));
-  return { files: { dashboards: dashboards.length, rules: rules.length }, findings, promtool: usePromtool };
+  const fromPromtool = opts.promtool !== false && promRuleFiles.length > 0 ? await promtoolCheckRules(promRuleFiles) : undefined;
+  if (fromPromtool) findings.push(...fromPromtool);
+  const promtool = fromPromtool ? 'ran' : opts.promtool !== false && promRuleFiles.length > 0 ? 'missing' : 'not-run';
+  return { files: { dashboards: dashboards.length, rules: rules.length - unitTests, unitTests }, findings, promtool };
 }

@@ -4,20 +4,22 @@
 import { execFile } from 'node:child_process';
 import { FindingSink, type Finding } from './findings.js';
 
-export function promtoolAvailable(): Promise<boolean> {
-  return new Promise((resolve) => execFile('promtool', ['--version'], (err) => resolve(!err)));
-}
+/** Exit status of the shell when promtool is not on PATH. */
+const NOT_FOUND = 127;
 
-export async function promtoolCheckRules(files: readonly string[]): Promise<Finding[]> {
+/** Findings from promtool, or undefined when promtool is not on PATH. */
+export async function promtoolCheckRules(files: readonly string[]): Promise<Finding[] | undefined> {
   if (files.length === 0) return [];
-  const output = await new Promise<string>((resolve, reject) => {
-    execFile('sh', ['-c', 'exec promtool check rules "$@" 2>&1', 'sh', ...files], { maxBuffer: 16 << 20 }, (err, stdout) => {
+  const script = `command -v promtool >/dev/null 2>&1 || exit ${NOT_FOUND}; exec promtool check rules "$@" 2>&1`;
+  const output = await new Promise<string | undefined>((resolve, reject) => {
+    execFile('sh', ['-c', script, 'sh', ...files], { maxBuffer: 16 << 20 }, (err, stdout) => {
+      if (err && (err as { code?: unknown }).code === NOT_FOUND) resolve(undefined);
       // Exit 1 just means some file failed; anything else without output is promtool itself failing.
-      if (err && stdout === '') reject(new Error(`promtool check rules could not run: ${err.message}`));
+      else if (err && stdout === '') reject(new Error(`promtool check rules could not run: ${err.message}`));
       else resolve(stdout);
     });
   });
-  return parsePromtoolOutput(output, files);
+  return output === undefined ? undefined : parsePromtoolOutput(output, files);
 }
 
 /** Splits promtool's report into per-file blocks and turns each FAILED block into a finding. */

@@ -39,7 +39,7 @@ export function lintRuleText(file: string, text: string): RuleLint {
   const sink = new FindingSink(file);
   const own = text.includes(GENERATED_MARK);
   if (/^\s*ALERT\s+[A-Za-z_]\w*\s*$/m.test(text) && /^\s*IF\s/m.test(text)) {
-    sink.add('error', 'rule-file-format', '', 'Prometheus 1.x rule format (ALERT ... IF ...), which Prometheus 2 and later cannot load; convert it with `promtool update rules` from Prometheus 2.x');
+    sink.add('error', 'rule-file-format', '', 'Prometheus 1.x rule format (ALERT ... IF ...), which Prometheus 2 and later cannot load; rewrite it as YAML groups (the promtool of early Prometheus 2 releases converted such files with `promtool update rules`)');
     return { findings: sink.findings, kind: 'other' };
   }
   let data: unknown;

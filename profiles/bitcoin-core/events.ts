@@ -90,6 +90,8 @@ const MAPS: Record<string, { metric: string; event: string; labels: (key: string
   '@mempool_replaced': { metric: 'bitcoin_mempool_replaced_total', event: 'mempool_replaced', labels: () => ({}) },
 };
 
+export const BITCOIN_CORE_MAP_NAMES: readonly string[] = Object.keys(MAPS);
+
 // bpftrace prints a two-part key as "inbound,ping"; a message type has no comma.
 function directionAndType(key: string): Record<string, string> {
   const comma = key.indexOf(',');

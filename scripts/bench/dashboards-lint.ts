@@ -1,0 +1,79 @@
+// Regenerate every built-in dashboard and rule file and lint them all (PromQL/LogQL parsing,
+// catalog checks, datasource resolution, promtool check rules), as `fibre-stack dashboards` then
+// `fibre-stack lint` do. Goal from issue 4: under 1 s wall. Reference: `promtool check rules` alone
+// on the same rule files, the part of the work that is Prometheus' own program.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { checkedInArtifacts } from '../../profiles/artifacts.js';
+import { lintPaths } from '../../cli/lint/index.js';
+import { hasErrors } from '../../cli/lint/findings.js';
+
+const RUNS = 15;
+const CLI_RUNS = 5;
+const CLI = join(fileURLToPath(import.meta.url), '..', '..', '..', 'cli', 'main.js');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function line(label: string, xs: number[]): string {
+  return `${label}: median ${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, n=${xs.length})`;
+}
+
+async function regenerateAndLint(dir: string, promtool: boolean): Promise<number> {
+  const start = performance.now();
+  for (const { path, content } of checkedInArtifacts()) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  const report = await lintPaths([join(dir, 'dashboards'), join(dir, 'rules')], { promtool });
+  const ms = performance.now() - start;
+  if (hasErrors(report.findings) || (promtool && report.promtool !== 'ran')) throw new Error(`lint did not pass cleanly: ${JSON.stringify(report.findings.slice(0, 3))}`);
+  return ms;
+}
+
+function timeSpawn(cmd: string, args: string[]): number {
+  const start = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  const ms = performance.now() - start;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stdout}${r.stderr}`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  if (spawnSync('promtool', ['--version']).status !== 0) {
+    console.error('dashboards-lint: promtool is not on PATH');
+    process.exit(2);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-dashboards-lint-'));
+  try {
+    await regenerateAndLint(dir, true); // warm-up: module loading and JIT
+    const full: number[] = [];
+    const withoutPromtool: number[] = [];
+    const promtoolOnly: number[] = [];
+    const ruleFiles = checkedInArtifacts().filter((a) => a.path.startsWith('rules/')).map((a) => join(dir, a.path));
+    for (let i = 0; i < RUNS; i++) {
+      full.push(await regenerateAndLint(dir, true));
+      withoutPromtool.push(await regenerateAndLint(dir, false));
+      promtoolOnly.push(timeSpawn('promtool', ['check', 'rules', ...ruleFiles]));
+    }
+    const cli: number[] = [];
+    for (let i = 0; i < CLI_RUNS; i++) {
+      cli.push(timeSpawn(process.execPath, [CLI, 'dashboards', '--out', dir]) + timeSpawn(process.execPath, [CLI, 'lint', join(dir, 'dashboards'), join(dir, 'rules')]));
+    }
+    console.log(line('regenerate + lint all built-in dashboards and rules (with promtool)', full));
+    console.log(line('regenerate + lint without promtool', withoutPromtool));
+    console.log(line('reference: promtool check rules alone', promtoolOnly));
+    console.log(`ratio full / reference: ${(median(full) / median(promtoolOnly)).toFixed(2)}; goal: under 1000 ms`);
+    console.log(line('as a user runs it: `fibre-stack dashboards` + `fibre-stack lint` (two node processes)', cli));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
