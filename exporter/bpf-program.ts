@@ -25,7 +25,8 @@ export function buildProgram(source: string, binary: string, available: Readonly
   }
   const probes: string[] = [];
   const missing: string[] = [];
-  let text = source.replace(USDT_BLOCK, (block, provider: string, name: string) => {
+  // Whole-line comments are for readers of bpf/; bpftrace need not see them.
+  let text = source.replace(/^[ \t]*\/\/[^\n]*\n/gm, '').replace(USDT_BLOCK, (block, provider: string, name: string) => {
     const id = `${provider}:${name}`;
     if (!available.has(id)) {
       missing.push(id);
@@ -36,7 +37,7 @@ export function buildProgram(source: string, binary: string, available: Readonly
   });
   let otherProbes = 0;
   if (printMapsEverySeconds !== undefined) {
-    const maps = [...new Set(text.replace(/\/\/[^\n]*/g, '').match(/@\w+/g) ?? [])];
+    const maps = [...new Set(text.match(/@\w+/g) ?? [])];
     if (maps.length > 0) {
       text += `\ninterval:s:${printMapsEverySeconds} {\n${maps.map((m) => `  print(${m});\n`).join('')}}\n`;
       otherProbes = 1;

@@ -73,8 +73,11 @@ export async function runEbpfExporter(opts: EbpfExporterOptions, collector: Ebpf
           say(`pid ${pinned} (--pid) is gone; from now on following whichever process runs ${opts.bitcoind}`);
           pinned = undefined;
         }
-        const pids = processesRunning(opts.bitcoind);
-        if (pids.length === 0) return { waiting: `bitcoind is not running: no process runs ${opts.bitcoind}; waiting for one` };
+        const { pids, hidden } = processesRunning(opts.bitcoind);
+        if (pids.length === 0) {
+          const why = hidden > 0 ? ` (${hidden} processes could not be inspected: give --pid, or CAP_SYS_PTRACE to see other users' processes)` : '';
+          return { waiting: `bitcoind is not running: no process runs ${opts.bitcoind}${why}; waiting for one` };
+        }
         if (pids.length > 1) say(`several processes run ${opts.bitcoind} (pids ${pids.join(', ')}); attaching to the oldest, ${pids[0]}. Give --pid to choose.`);
         return { pid: pids[0], program };
       },

@@ -82,8 +82,10 @@ export function checkPid(pid: number): void {
 /**
  * The processes running binary, oldest first. Compared by file identity (device and inode through
  * /proc/PID/exe) and by real path, so a bind-mounted binary in a container matches too.
+ * `hidden` counts processes whose executable we may not inspect (another user's, without
+ * CAP_SYS_PTRACE): bitcoind may be among them.
  */
-export function processesRunning(binary: string): number[] {
+export function processesRunning(binary: string): { pids: number[]; hidden: number } {
   const want = statSync(binary);
   let wantPath = binary;
   try {
@@ -92,6 +94,7 @@ export function processesRunning(binary: string): number[] {
     // stat succeeded, so the path exists; keep it as given.
   }
   const found: { pid: number; start: number }[] = [];
+  let hidden = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
@@ -99,11 +102,13 @@ export function processesRunning(binary: string): number[] {
       const exe = statSync(`/proc/${pid}/exe`);
       const same = (exe.dev === want.dev && exe.ino === want.ino) || realpathSync(`/proc/${pid}/exe`) === wantPath;
       if (same && processAlive(pid)) found.push({ pid, start: startTime(pid) });
-    } catch {
-      // Gone meanwhile, a kernel thread, or not ours to inspect.
+    } catch (err) {
+      // Gone meanwhile or a kernel thread (ENOENT), or not ours to inspect (EACCES/EPERM).
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') hidden++;
     }
   }
-  return found.sort((a, b) => a.start - b.start || a.pid - b.pid).map((p) => p.pid);
+  return { pids: found.sort((a, b) => a.start - b.start || a.pid - b.pid).map((p) => p.pid), hidden };
 }
 
 /** Clock ticks after boot at which pid started (field 22 of /proc/PID/stat). */

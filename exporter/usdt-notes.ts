@@ -1,7 +1,7 @@
 // Which USDT probes a binary declares, read from its ELF .note.stapsdt section (what
 // `readelf -n BINARY | grep -A4 stapsdt` shows), so the exporter attaches only probes that exist:
 // bpftrace refuses a whole program when one of its probes is missing.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 export interface UsdtProbe {
   provider: string;
@@ -21,31 +21,46 @@ const NT_STAPSDT = 3;
 
 /**
  * The USDT probes a 64-bit little-endian ELF file declares. Throws with a readable message when
- * the file is not such an ELF; returns [] when it simply has no stapsdt notes.
+ * the file is not such an ELF; returns [] when it simply has no stapsdt notes. Reads only the
+ * headers and the note section: a bitcoind binary weighs hundreds of megabytes.
  */
 export function readUsdtProbes(file: string): UsdtProbe[] {
-  return parseUsdtProbes(readFileSync(file));
+  const fd = openSync(file, 'r');
+  try {
+    const read = (offset: number, length: number) => {
+      const buf = Buffer.alloc(length);
+      const got = readSync(fd, buf, 0, length, offset);
+      if (got !== length) throw new Error('truncated ELF file');
+      return buf;
+    };
+    const header = read(0, 64);
+    checkElfHeader(header);
+    const shoff = Number(header.readBigUInt64LE(0x28));
+    const shentsize = header.readUInt16LE(0x3a);
+    const shnum = header.readUInt16LE(0x3c);
+    const shstrndx = header.readUInt16LE(0x3e);
+    if (shoff === 0 || shstrndx >= shnum) return [];
+    const table = read(shoff, shnum * shentsize);
+    const section = (i: number) => {
+      const at = i * shentsize;
+      return { name: table.readUInt32LE(at), offset: Number(table.readBigUInt64LE(at + 0x18)), size: Number(table.readBigUInt64LE(at + 0x20)) };
+    };
+    const names = section(shstrndx);
+    const nameTable = read(names.offset, names.size);
+    for (let i = 0; i < shnum; i++) {
+      const s = section(i);
+      if (cString(nameTable, s.name) === '.note.stapsdt') return parseNotes(read(s.offset, s.size));
+    }
+    return [];
+  } finally {
+    closeSync(fd);
+  }
 }
 
-export function parseUsdtProbes(elf: Buffer): UsdtProbe[] {
-  if (elf.length < 64 || elf.readUInt32BE(0) !== 0x7f454c46) throw new Error('not an ELF file');
+function checkElfHeader(header: Buffer): void {
+  if (header.readUInt32BE(0) !== 0x7f454c46) throw new Error('not an ELF file');
   // Only ELFCLASS64 little-endian: the platforms bpftrace's USDT support covers (x86-64, arm64).
-  if (elf[4] !== 2 || elf[5] !== 1) throw new Error('not a 64-bit little-endian ELF file');
-  const shoff = Number(elf.readBigUInt64LE(0x28));
-  const shentsize = elf.readUInt16LE(0x3a);
-  const shnum = elf.readUInt16LE(0x3c);
-  const shstrndx = elf.readUInt16LE(0x3e);
-  const section = (i: number) => {
-    const at = shoff + i * shentsize;
-    return { name: elf.readUInt32LE(at), offset: Number(elf.readBigUInt64LE(at + 0x18)), size: Number(elf.readBigUInt64LE(at + 0x20)) };
-  };
-  if (shoff === 0 || shstrndx >= shnum) return [];
-  const names = section(shstrndx);
-  for (let i = 0; i < shnum; i++) {
-    const s = section(i);
-    if (cString(elf, names.offset + s.name) === '.note.stapsdt') return parseNotes(elf.subarray(s.offset, s.offset + s.size));
-  }
-  return [];
+  if (header[4] !== 2 || header[5] !== 1) throw new Error('not a 64-bit little-endian ELF file');
 }
 
 function parseNotes(notes: Buffer): UsdtProbe[] {

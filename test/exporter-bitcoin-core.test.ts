@@ -2,6 +2,7 @@
 // real bpftrace: high-rate probes counted in kernel maps and read on an interval, low-rate ones
 // per event; exact values, and counters that keep counting across bpftrace and bitcoind restarts
 // (each new bpftrace run's maps start from zero).
+// Runs the built CLI: `npx tsc -p .` first (npm test does it).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,6 @@ beforeAll(() => {
   if (!ready) return;
   dir = mkdtempSync(join(tmpdir(), 'bitcoin-core-exporter-'));
   binary = compileFake(dir);
-  execFileSync('npx', ['tsc', '-p', '.'], { cwd: join(__dirname, '..'), stdio: 'inherit' });
 });
 afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 

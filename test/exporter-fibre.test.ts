@@ -1,6 +1,7 @@
 // `fibre-stack exporter fibre` against a real process with real USDT probes (test/fixtures/
 // fake-bitcoind.c) and real bpftrace: exact metric values after a known sequence of events,
 // re-attaching across a bitcoind restart, bpftrace restarts, and the environment errors.
+// Runs the built CLI: `npx tsc -p .` first (npm test does it).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fibre-exporter-'));
   chmodSync(dir, 0o755); // the unprivileged-user case must be able to read the binary
   binary = compileFake(dir);
-  execFileSync('npx', ['tsc', '-p', '.'], { cwd: join(__dirname, '..'), stdio: 'inherit' });
 });
 afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
@@ -178,6 +178,22 @@ describe.runIf(ready)('exporter fibre', () => {
     } finally {
       expect(await exporter.stop()).toBe(0);
       await fake?.stop();
+    }
+  });
+
+  it('attaches to the process --pid names, among several running the binary', async () => {
+    const other = FakeBitcoind.start(binary);
+    const chosen = FakeBitcoind.start(binary);
+    const exporter = await ExporterProcess.start(['fibre', '--bitcoind', binary, '--pid', String(chosen.pid)]);
+    try {
+      await attached(chosen, exporter);
+      expect(exporter.output).toContain(`attached usdt udp:block_send_start (pid ${chosen.pid})`);
+      expect(await other.fire('send abcd 1')).toBe(0); // not traced: its probes stay disabled
+      expect(await chosen.fire('send abcd 1')).toBe(1);
+      await eventually(async () => expect((await exporter.scrape()).get(series('fibre_blocks_sent_total', { node: 'localhost' }))).toBe(1));
+    } finally {
+      expect(await exporter.stop()).toBe(0);
+      await Promise.all([other.stop(), chosen.stop()]);
     }
   });
 

@@ -1,7 +1,7 @@
 // `fibre-stack exporter replay`: the shipped sample recording, played fast through the CLI, must
 // produce the metrics its events add up to; --loop keeps counting and the chain keeps growing;
 // a broken recording is refused before anything is played.
-import { execFileSync } from 'node:child_process';
+// Runs the built CLI: `npx tsc -p .` first (npm test does it).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,6 @@ const n = { node };
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'replay-'));
-  execFileSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'inherit' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,7 +34,7 @@ describe('exporter replay', () => {
     expect(events.length).toBeGreaterThan(200);
     const exporter = await ExporterProcess.start(['replay', '--speed', '2000', '-n', node]);
     try {
-      expect(exporter.output).toContain(`replaying ${SAMPLE}: ${events.length} events`);
+      expect(exporter.output).toContain(`replaying ${SAMPLE} (fibre): ${events.length} events`);
       await eventually(() => expect(exporter.output).toContain('replay finished'), 30_000);
       const s = await exporter.scrape();
       expect(s.get(series('fibre_blocks_reconstructed_total', n))).toBe(ofType('block_reconstructed').length);
@@ -78,6 +77,36 @@ describe('exporter replay', () => {
         expect(s.get(series('fibre_last_block_height', { node: 'localhost' }))).toBeGreaterThan(Math.max(...heights));
       }, 30_000, 200);
       expect(exporter.output).not.toContain('replay finished');
+    } finally {
+      expect(await exporter.stop()).toBe(0);
+    }
+  });
+
+  it('plays the bitcoin-core sample, kernel-map totals included, named by its sample name', async () => {
+    const file = join(ROOT, 'exporter', 'samples', 'bitcoin-core-replay.jsonl');
+    const recs: Rec[] = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l)).slice(1);
+    const lastMap = (name: string) => recs.filter((r) => r.type === 'map' && r.name === name).at(-1)!.value as unknown as Record<string, number> | number;
+    const exporter = await ExporterProcess.start(['replay', 'bitcoin-core', '--speed', '5000', '-n', node]);
+    try {
+      expect(exporter.output).toContain(`replaying ${file} (bitcoin-core)`);
+      await eventually(() => expect(exporter.output).toContain('replay finished'), 30_000);
+      const s = await exporter.scrape();
+      const messages = lastMap('@net_messages') as Record<string, number>;
+      expect(Object.keys(messages).length).toBeGreaterThan(5);
+      for (const [key, total] of Object.entries(messages)) {
+        const [direction, msg_type] = key.split(',');
+        expect(s.get(series('bitcoin_net_messages_total', { node, direction, msg_type }))).toBe(total);
+      }
+      for (const [reason, total] of Object.entries(lastMap('@mempool_rejected') as Record<string, number>)) {
+        expect(s.get(series('bitcoin_mempool_rejected_total', { node, reason }))).toBe(total);
+      }
+      expect(s.get(series('bitcoin_mempool_added_total', n))).toBe(lastMap('@mempool_added'));
+      expect(s.get(series('bitcoin_blocks_connected_total', n))).toBe(recs.filter((r) => r.type === 'block_connected').length);
+      expect(s.get(series('bitcoin_block_height', n))).toBe(Number(recs.filter((r) => r.type === 'block_connected').at(-1)!.height));
+      const opened = recs.filter((r) => r.type === 'connection_opened');
+      const sumOpened = [...s.entries()].filter(([k]) => k.startsWith('bitcoin_net_connections_opened_total{')).reduce((a, [, v]) => a + v, 0);
+      expect(sumOpened).toBe(opened.length);
+      expect(s.get(series('bitcoin_utxocache_flushes_total', { node, mode: 'periodic' }))).toBe(recs.filter((r) => r.type === 'utxocache_flush').length);
     } finally {
       expect(await exporter.stop()).toBe(0);
     }

@@ -16,12 +16,12 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes).sort()).toEqual(['alertmanager-data', 'alloy-data', 'grafana-data', 'loki-data', 'prometheus-data']);
   });
 
-  it('eBPF exporters get the host PID namespace and CAP_SYS_ADMIN, never privileged', () => {
+  it('eBPF exporters get the host PID namespace, CAP_SYS_ADMIN and CAP_SYS_PTRACE, never privileged', () => {
     for (const name of ['fibre-exporter', 'bitcoin-core-exporter']) {
       const s = compose.services[name];
       expect(s.pid).toBe('host');
       expect(s.cap_drop).toEqual(['ALL']);
-      expect(s.cap_add).toEqual(['SYS_ADMIN']);
+      expect(s.cap_add).toEqual(['SYS_ADMIN', 'SYS_PTRACE']);
       expect(s.security_opt).toEqual(['seccomp:unconfined']);
       expect(s.privileged).toBeUndefined();
       expect(s.volumes).toEqual([{ type: 'bind', source: '/usr/local/bin/bitcoind', target: '/usr/local/bin/bitcoind', read_only: true }]);

@@ -143,9 +143,10 @@ function exporterService(spec: StackSpec, run: ExporterRun): Service {
     },
   };
   if (run.ebpf) {
-    // eBPF needs the host's PID namespace (to find bitcoind and attach to its probes), root and
-    // CAP_SYS_ADMIN, and a seccomp profile that allows bpf() and perf_event_open(). Never privileged.
-    Object.assign(service, { pid: 'host', user: '0', cap_drop: ['ALL'], cap_add: ['SYS_ADMIN'], security_opt: ['seccomp:unconfined'] });
+    // eBPF needs the host's PID namespace, root with CAP_SYS_ADMIN, and a seccomp profile that
+    // allows bpf() and perf_event_open(); CAP_SYS_PTRACE lets root read /proc/PID/exe and maps of
+    // a bitcoind run by another user, to find it and attach to it. Never privileged.
+    Object.assign(service, { pid: 'host', user: '0', cap_drop: ['ALL'], cap_add: ['SYS_ADMIN', 'SYS_PTRACE'], security_opt: ['seccomp:unconfined'] });
   } else {
     Object.assign(service, { cap_drop: ['ALL'] });
   }
