@@ -5,8 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/prepare.sh
-
 shopt -s nullglob
 benches=(scripts/bench/*.ts)
 if [ "$#" -gt 0 ]; then
@@ -17,6 +15,8 @@ if [ "$#" -gt 0 ]; then
   done
 fi
 [ "${#benches[@]}" -gt 0 ] || { echo "bench.sh: no benchmarks in scripts/bench/"; exit 0; }
+
+bash scripts/prepare.sh
 
 failed=0
 for src in "${benches[@]}"; do

@@ -9,8 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# What the suites call: promtool/amtool, docker + compose, bpftrace and a C toolchain with USDT
+# headers (test binaries with probes), debootstrap (test images), systemd-analyze (unit checks),
+# openssl, pgrep, and the usual fetch tools.
 PACKAGES=(prometheus prometheus-alertmanager docker.io docker-compose bpftrace gcc libc6-dev
-          systemtap-sdt-dev debootstrap python3-prometheus-client wget curl ca-certificates)
+          systemtap-sdt-dev debootstrap python3-prometheus-client wget curl ca-certificates
+          systemd openssl procps)
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/fibre-stack-dockerd.log}"
 DOCKERD_WAIT_SECONDS=60
 
