@@ -1,6 +1,6 @@
 // fibre-stack: the command line. Each command lives in its own module under commands/.
 import yargs from 'yargs';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
 export async function run(argv: string[]): Promise<void> {
   let parser = yargs(argv)
@@ -19,7 +19,7 @@ export async function run(argv: string[]): Promise<void> {
       process.stderr.write(`fibre-stack: ${msg}\nRun with --help for usage.\n`);
       process.exit(2);
     });
-  for (const command of commands) parser = parser.command(command);
+  for (const command of await commandsFor(argv)) parser = parser.command(command);
   await parser.parseAsync();
 }
 

@@ -1,30 +1,29 @@
-// Every command of the CLI, in the order --help lists them.
+// Every command of the CLI, in the order --help lists them. Each is loaded only when it runs
+// (or when --help lists them all): the Docker client, the prompt library and the PromQL parser
+// would otherwise cost every command their start-up time.
 import type { CommandModule } from 'yargs';
-import { createCommand } from './create.js';
-import { generateCommand } from './generate.js';
-import { exporterCommand } from './exporter.js';
-import { buildExporterCommand } from './build-exporter.js';
-import { dashboardsCommand } from './dashboards.js';
-import { lintCommand } from './lint.js';
-import { upCommand } from './up.js';
-import { downCommand } from './down.js';
-import { statusCommand } from './status.js';
-import { logsCommand } from './logs.js';
-import { validateCommand } from './validate.js';
-import { demoCommand } from './demo.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [
-  createCommand,
-  generateCommand,
-  exporterCommand,
-  buildExporterCommand,
-  dashboardsCommand,
-  lintCommand,
-  upCommand,
-  downCommand,
-  statusCommand,
-  logsCommand,
-  validateCommand,
-  demoCommand,
-];
+type AnyCommand = CommandModule<any, any>;
+
+export const commandLoaders: Record<string, () => Promise<AnyCommand>> = {
+  create: async () => (await import('./create.js')).createCommand,
+  generate: async () => (await import('./generate.js')).generateCommand,
+  up: async () => (await import('./up.js')).upCommand,
+  down: async () => (await import('./down.js')).downCommand,
+  status: async () => (await import('./status.js')).statusCommand,
+  logs: async () => (await import('./logs.js')).logsCommand,
+  validate: async () => (await import('./validate.js')).validateCommand,
+  demo: async () => (await import('./demo.js')).demoCommand,
+  dashboards: async () => (await import('./dashboards.js')).dashboardsCommand,
+  lint: async () => (await import('./lint.js')).lintCommand,
+  exporter: async () => (await import('./exporter.js')).exporterCommand,
+  'build-exporter': async () => (await import('./build-exporter.js')).buildExporterCommand,
+};
+
+/** The commands to register for this command line: the one it names, or all of them. */
+export async function commandsFor(argv: readonly string[]): Promise<AnyCommand[]> {
+  const named = argv.find((a) => !a.startsWith('-'));
+  const load = named !== undefined ? commandLoaders[named] : undefined;
+  return load ? [await load()] : Promise.all(Object.values(commandLoaders).map((l) => l()));
+}
