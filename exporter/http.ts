@@ -22,7 +22,16 @@ export interface ServeOptions {
   health: () => HealthState;
   basicAuth?: { username: string; password: string };
   tls?: { certFile: string; keyFile: string };
+  /**
+   * A number that grows whenever a metric changes (MetricSet.version). Given it, /metrics reuses
+   * its last rendering while the number stands still, and renders again in the background soon
+   * after it moves, so a scrape rarely waits for a rendering. Without it, every scrape renders.
+   */
+  version?: () => number;
 }
+
+/** How soon after a change the background rendering runs (and at most how often). */
+const PRERENDER_MS = 500;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -30,8 +39,9 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export async function serveMetrics(opts: ServeOptions): Promise<{ urls: string[]; close(): Promise<void> }> {
   const servers: http.Server[] = [];
   const urls: string[] = [];
+  const cache = renderCache(opts.registry, opts.version);
   try {
-    const main = createServer(opts.tls, metricsHandler(opts));
+    const main = createServer(opts.tls, metricsHandler(opts, cache.get));
     const port = await listen(main, opts.host, opts.port, '--port');
     servers.push(main);
     const base = `${opts.tls ? 'https' : 'http'}://${displayHost(opts.host)}:${port}`;
@@ -45,13 +55,57 @@ export async function serveMetrics(opts: ServeOptions): Promise<{ urls: string[]
       urls.push(`http://${displayHost(opts.host)}:${healthPort}/health`);
     }
   } catch (err) {
+    cache.stop();
     await Promise.all(servers.map(closeServer));
     throw err;
   }
-  return { urls, close: () => Promise.all(servers.map(closeServer)).then(() => undefined) };
+  return {
+    urls,
+    close: async () => {
+      cache.stop();
+      await Promise.all(servers.map(closeServer));
+    },
+  };
 }
 
-function metricsHandler(opts: ServeOptions): Handler {
+/**
+ * The /metrics body. A rendering is reused only while the version it was made at is current, so
+ * a scrape never sees values older than the last change; concurrent scrapes share one rendering.
+ */
+function renderCache(registry: Registry, version: (() => number) | undefined): { get(): Promise<Buffer>; stop(): void } {
+  // Kept as bytes: encoding a large body on every scrape costs more than sending it.
+  const render = () => registry.metrics().then((text) => Buffer.from(text));
+  if (!version) return { get: render, stop: () => undefined };
+  let made: { version: number; body: Buffer } | undefined;
+  let pending: { version: number; body: Promise<Buffer> } | undefined;
+  const get = (): Promise<Buffer> => {
+    const now = version();
+    if (made?.version === now) return Promise.resolve(made.body);
+    if (pending?.version === now) return pending.body;
+    const body = render();
+    const mine = { version: now, body };
+    pending = mine;
+    body.then(
+      (text) => {
+        // A later rendering may have finished first; keep the newest.
+        if (!made || made.version < mine.version) made = { version: mine.version, body: text };
+        if (pending === mine) pending = undefined;
+      },
+      () => {
+        if (pending === mine) pending = undefined;
+      },
+    );
+    return body;
+  };
+  // Render ahead after a change, so the next scrape finds the body ready.
+  const timer = setInterval(() => {
+    if (made?.version !== version() && !pending) get().catch(() => undefined);
+  }, PRERENDER_MS);
+  timer.unref();
+  return { get, stop: () => clearInterval(timer) };
+}
+
+function metricsHandler(opts: ServeOptions, exposition: () => Promise<Buffer>): Handler {
   const health = healthHandler(opts.health);
   const authorized = opts.basicAuth ? basicAuthCheck(opts.basicAuth) : () => true;
   return (req, res) => {
@@ -63,7 +117,7 @@ function metricsHandler(opts: ServeOptions): Handler {
       res.end('Unauthorized\n');
       return;
     }
-    opts.registry.metrics().then(
+    exposition().then(
       (body) => {
         res.writeHead(200, { 'Content-Type': opts.registry.contentType });
         res.end(req.method === 'HEAD' ? undefined : body);

@@ -88,7 +88,7 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
       grew = true;
       const chunk = buf.subarray(0, bytesRead);
       f.position += bytesRead;
-      f.fingerprint = Buffer.concat([f.fingerprint, chunk]).subarray(-FINGERPRINT_BYTES);
+      f.fingerprint = Buffer.from(Buffer.concat([f.fingerprint, chunk]).subarray(-FINGERPRINT_BYTES));
       emitLines(f, chunk);
     }
   };

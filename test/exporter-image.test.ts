@@ -90,4 +90,23 @@ describe.runIf(ready)('exporter image', () => {
     await container.stop({ t: 10 });
     expect((await container.inspect()).State.ExitCode).toBe(0);
   }, 120_000);
+
+  it('runs `exporter replay` on the sample shipped in the image, as the demo does', async () => {
+    const container = await docker.createContainer({
+      Image: TAG,
+      Cmd: ['exporter', 'replay', '--speed', '100', '--loop', '--node-name', 'demo', '--port', '9435'],
+      ExposedPorts: { '9435/tcp': {} },
+      HostConfig: { PortBindings: { '9435/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+    });
+    containers.push(container);
+    await container.start();
+    const port = (await container.inspect()).NetworkSettings.Ports['9435/tcp']![0].HostPort;
+    await eventually(async () => {
+      const m = await scrape(`http://127.0.0.1:${port}/metrics`);
+      expect(m.get(series('fibre_blocks_reconstructed_total', { node: 'demo' }))).toBeGreaterThan(0);
+      expect(m.get('fibre_exporter_up')).toBe(1);
+    }, 30_000, 250);
+    await container.stop({ t: 10 });
+    expect((await container.inspect()).State.ExitCode).toBe(0);
+  }, 120_000);
 });

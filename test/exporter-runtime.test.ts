@@ -146,6 +146,33 @@ describe('serveMetrics', () => {
     await expect(fetch(server.urls[0].replace('https:', 'http:')).then((r) => r.status)).rejects.toThrow();
   });
 
+  it('reuses a rendering only while no metric changed, whichever way it changed', async () => {
+    const set = new MetricSet(fibreMetrics);
+    let renders = 0;
+    const render = set.registry.metrics.bind(set.registry);
+    set.registry.metrics = () => {
+      renders++;
+      return render();
+    };
+    const server = await serveMetrics({ host: '127.0.0.1', port: 0, registry: set.registry, health: () => ({ ok: true, reason: '' }), version: () => set.version });
+    closers.push(server.close);
+    const get = async () => (await fetch(server.urls[0])).text();
+    await get();
+    await get();
+    await get();
+    expect(renders).toBe(1);
+    set.counter('fibre_blocks_sent_total').labels({ node: 'a' }).inc(2);
+    expect(await get()).toContain('fibre_blocks_sent_total{node="a"} 2');
+    set.gauge('fibre_last_block_height').set({ node: 'a' }, 870000);
+    expect(await get()).toContain('fibre_last_block_height{node="a"} 870000');
+    const end = set.histogram('bitcoin_block_connection_duration_seconds').startTimer({ node: 'a' });
+    const before = await get();
+    expect(before).not.toContain('bitcoin_block_connection_duration_seconds_count{node="a"}');
+    end();
+    expect(await get()).toContain('bitcoin_block_connection_duration_seconds_count{node="a"} 1');
+    expect(renders).toBe(5);
+  });
+
   it('says which port is taken, as a user error', async () => {
     const { server } = await serve();
     const port = Number(new URL(server.urls[0]).port);

@@ -35,7 +35,7 @@ const minerDecls = {
 
 const replayDecls = {
   ...commonDecls({ port: DEFAULT_EXPORTER_PORTS.fibre }),
-  file: { kind: 'string', positional: true, describe: 'JSON-lines recording to replay [default: the sample shipped in exporter/samples/].' },
+  file: { kind: 'string', positional: true, describe: 'JSON-lines recording to replay, or a shipped sample by name: fibre, bitcoin-core [default: fibre].' },
   speed: { kind: 'number', min: 0.001, default: 1, describe: 'Pace: 1 plays at the recorded pace, 10 ten times faster.' },
   loop: { kind: 'boolean', default: false, describe: 'Start over at the end of the recording.' },
 } as const satisfies OptionDecls;
@@ -104,7 +104,7 @@ const miner: CommandModule = {
 
 const replay: CommandModule = {
   command: 'replay [file]',
-  describe: 'Replay recorded FIBRE events through the same metrics, at real or faster pace (no bitcoind needed).',
+  describe: 'Replay recorded FIBRE or Bitcoin Core events through the same metrics, at real or faster pace (no bitcoind needed).',
   builder: (y: Argv) =>
     y
       .positional('file', { describe: replayDecls.file.describe, type: 'string' })
@@ -118,7 +118,8 @@ const replay: CommandModule = {
 };
 
 export const exporterCommand: CommandModule = {
-  command: 'exporter <kind>',
+  // No <kind> positional: yargs would then answer a missing kind with a generic message.
+  command: 'exporter',
   describe: 'Run the exporter: fibre, bitcoin-core, miner or replay.',
   builder: (y: Argv) =>
     y
@@ -127,8 +128,6 @@ export const exporterCommand: CommandModule = {
       .command(miner)
       .command(replay)
       .demandCommand(1, 'Name the kind of exporter: fibre, bitcoin-core, miner or replay.'),
-  handler: () => {
-    // Only reached for an unknown kind: yargs runs the subcommand's handler otherwise.
-    throw new UserError('unknown exporter kind: choose fibre, bitcoin-core, miner or replay (see `fibre-stack exporter --help`).');
-  },
+  // Each kind has its own handler, and demandCommand refuses anything else before this one runs.
+  handler: () => undefined,
 };
