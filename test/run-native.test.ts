@@ -1,9 +1,10 @@
 // Native mode with real programs: Debian's prometheus and prometheus-alertmanager on PATH and the
 // replay exporter. Grafana, Loki and Alloy do not exist here, so they are disabled in the spec;
 // the case where they are wanted but missing is tested on its own.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { prerequisites } from './support/prereq.js';
 import { CLI, cli, testSpec, writeTestStack } from './support/run-stack.js';
 import { pidRecords, type PidRecord } from '../cli/run/pidfile.js';
@@ -114,5 +115,119 @@ describe.skipIf(!ready)('native mode when a program cannot be had', () => {
     const report = JSON.parse(v.stdout);
     const status = Object.fromEntries(report.services.map((s: { service: string; status: string }) => [s.service, s.status]));
     expect(status).toEqual({ prometheus: 'healthy', alertmanager: 'healthy', grafana: 'unavailable', loki: 'unavailable', alloy: 'unavailable', 'fibre-exporter': 'healthy' });
+  });
+});
+
+describe.skipIf(!ready)('native mode with a broken config', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = writeTestStack(testSpec('native', 29250, (s) => (s.disabled_services = ['grafana', 'loki'])));
+    // A rule file Prometheus refuses to load: it exits at start.
+    writeFileSync(join(dir, 'prometheus', 'rules', 'broken.yml'), 'groups:\n  - name: broken\n    rules:\n      - record: x\n        expr: sum(\n');
+  });
+  afterAll(async () => {
+    await cli(['down', '--dir', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('up says which service failed, shows the end of its log and exits 1; the others run', async () => {
+    const up = await cli(['up', '--native', '--detach', '--timeout', '20', '--dir', dir], { FIBRE_STACK_CACHE: join(dir, 'no-cache') });
+    expect(up.code).toBe(1);
+    expect(up.stdout).toMatch(/prometheus\s+FAILED: exited with code \d+/);
+    expect(up.stdout).toMatch(/\| .*broken\.yml/);
+    expect(up.stdout).toMatch(/alertmanager\s+ready in/);
+    const v = await cli(['validate', '--json', '--dir', dir]);
+    expect(v.code).toBe(1);
+    const status = Object.fromEntries(JSON.parse(v.stdout).services.map((s: { service: string; status: string }) => [s.service, s.status]));
+    expect(status).toMatchObject({ prometheus: 'unhealthy', alertmanager: 'healthy', 'fibre-exporter': 'healthy' });
+  });
+});
+
+/** `up --native` in the foreground, as a person runs it in a terminal. */
+function foregroundUp(dir: string) {
+  const child = spawn(process.execPath, [CLI, 'up', '--native', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return {
+    child,
+    exited,
+    output: () => out,
+    async waitFor(pattern: RegExp): Promise<void> {
+      const deadline = Date.now() + 60_000;
+      while (!pattern.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(out).toMatch(pattern);
+    },
+  };
+}
+
+describe.skipIf(!ready)('native mode in the foreground', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = writeTestStack(testSpec('native', 29270, (s) => (s.disabled_services = ['grafana', 'loki'])));
+  });
+  afterEach(async () => {
+    await cli(['down', '--dir', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs until Ctrl-C, then stops every process and removes the pid files', async () => {
+    const up = foregroundUp(dir);
+    await up.waitFor(/Ctrl-C stops everything/);
+    const recs = pidRecords(dir);
+    expect(recs.map((r) => r.service).sort()).toEqual(['alertmanager', 'fibre-exporter', 'prometheus']);
+    // The logs and status commands see what runs.
+    const status = await cli(['status', '--dir', dir]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/prometheus\s+up\s+http:\/\/127\.0\.0\.1:29270/);
+    const logs = await cli(['logs', 'prometheus', '--tail', '50', '--dir', dir]);
+    expect(logs.stdout).toContain('Server is ready to receive web requests');
+
+    up.child.kill('SIGINT');
+    expect(await up.exited).toBe(0);
+    expect(up.output()).toMatch(/prometheus: stopped/);
+    for (const r of recs) expect(alive(r.pid), r.service).toBe(false);
+    expect(pidRecords(dir)).toEqual([]);
+  });
+
+  it('leaves no process behind when Ctrl-C comes while the stack is still starting', async () => {
+    const up = foregroundUp(dir);
+    // The exporter (a Node process) takes longest to be ready: interrupt as soon as it is spawned.
+    await up.waitFor(/fibre-exporter\s+starting/);
+    const recs = pidRecords(dir);
+    expect(recs.length).toBe(3);
+    up.child.kill('SIGINT');
+    // 130 when the start was cut short; 0 if every service happened to be ready first.
+    expect([0, 130]).toContain(await up.exited);
+    for (const r of recs) expect(alive(r.pid), r.service).toBe(false);
+    expect(pidRecords(dir)).toEqual([]);
+  });
+});
+
+describe.skipIf(!ready)('a docker stack where Docker does not answer', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = writeTestStack(testSpec('docker', 29280, (s) => (s.disabled_services = ['grafana', 'loki'])));
+  });
+  afterAll(async () => {
+    await cli(['down', '--dir', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('up says so and runs its native twin, which validate and down then find', async () => {
+    const noDocker = { DOCKER_HOST: `unix://${join(dir, 'no-docker.sock')}` };
+    const up = await cli(['up', '--detach', '--dir', dir], noDocker);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/daemon is not running .*no-docker\.sock.*: running natively instead/);
+    expect(up.stdout).toContain(`Stop with: fibre-stack down --dir ${dir}`);
+    const v = await cli(['validate', '--json', '--wait', '30', '--dir', dir], noDocker);
+    expect(JSON.parse(v.stdout).healthy, v.stdout).toBe(true);
+    const recs = pidRecords(join(dir, '.fibre-stack', 'native'));
+    expect(recs.length).toBe(3);
+    const down = await cli(['down', '--dir', dir], noDocker);
+    expect(down.code).toBe(0);
+    for (const r of recs) expect(alive(r.pid), r.service).toBe(false);
+    // The user's own files are the docker ones still.
+    expect(readFileSync(join(dir, 'fibre-stack.yml'), 'utf8')).toMatch(/^mode: docker$/m);
   });
 });

@@ -1,5 +1,6 @@
 // fibre-stack up: start the stack, with docker compose or as native processes, and wait until
 // every service is healthy.
+import type { ChildProcess } from 'node:child_process';
 import type { Argv, CommandModule } from 'yargs';
 import { loadStack, type StackDir } from '../run/stack-dir.js';
 import { connectDocker } from '../run/docker.js';
@@ -28,44 +29,50 @@ function nativeSummary(outcomes: StartOutcome[]): number {
   return failed.length ? 1 : 0;
 }
 
-/** Foreground native mode: keep running until Ctrl-C, then stop every process started here. */
-async function superviseForeground(stack: StackDir, children: Map<string, import('node:child_process').ChildProcess>): Promise<void> {
-  say('\nRunning in the foreground; Ctrl-C stops everything. (Use --detach to keep it running.)');
-  for (const [name, child] of children) {
-    child.on('exit', (code, signal) => {
-      if (!stopping) say(`  ${name} exited (${signal ?? `code ${code}`}); see logs/${name}.log`);
-    });
-  }
-  let stopping = false;
-  await new Promise<void>((resolve) => {
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      say('\nStopping ...');
-      await Promise.all(
-        [...children.keys()].map(async (name) => {
-          const rec = readPidRecord(stack.dir, name);
-          if (rec) say(`  ${name}: ${await stopRecorded(stack.dir, rec)}`);
-        }),
-      );
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+/** Stops the processes this run started, each by its pid file. */
+async function stopStarted(stack: StackDir, children: Map<string, ChildProcess>): Promise<void> {
+  say('\nStopping ...');
+  await Promise.all(
+    [...children.keys()].map(async (name) => {
+      const rec = readPidRecord(stack.dir, name);
+      if (rec) say(`  ${name}: ${await stopRecorded(stack.dir, rec)}`);
+    }),
+  );
 }
 
-/** `userDir`: the folder the user named, for the hint on how to stop (the stack may run from its twin). */
+/**
+ * Starts the stack natively. In the foreground it then runs until Ctrl-C and stops what it
+ * started; Ctrl-C is listened for from the start, so an interrupted start leaves nothing behind.
+ * `userDir`: the folder the user named, for the hint on how to stop (the stack may run from its twin).
+ */
 export async function upNative(stack: StackDir, detach: boolean, timeoutMs: number, userDir = stack.dir): Promise<number> {
   say(`Starting ${stack.spec.project} natively in ${stack.dir}:`);
-  const { outcomes, children } = await nativeUp(stack, { say, readyTimeoutMs: timeoutMs });
-  const code = nativeSummary(outcomes);
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  if (!detach) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  const { outcomes, children } = await nativeUp(stack, { say, readyTimeoutMs: timeoutMs, signal: interrupt.signal });
+  const interruptedWhileStarting = interrupt.signal.aborted;
+  const code = interruptedWhileStarting ? 130 : nativeSummary(outcomes);
   if (detach || children.size === 0) {
     for (const child of children.values()) child.unref();
     if (detach) say(`\nDetached. Stop with: fibre-stack down --dir ${userDir}`);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     return code;
   }
-  await superviseForeground(stack, children);
+  if (!interruptedWhileStarting) {
+    say('\nRunning in the foreground; Ctrl-C stops everything. (Use --detach to keep it running.)');
+    for (const [name, child] of children) {
+      child.on('exit', (exitCode, signal) => {
+        if (!interrupt.signal.aborted) say(`  ${name} exited (${signal ?? `code ${exitCode}`}); see logs/${name}.log`);
+      });
+    }
+    await new Promise((resolve) => interrupt.signal.addEventListener('abort', resolve, { once: true }));
+  }
+  await stopStarted(stack, children);
   return code;
 }
 
@@ -78,8 +85,13 @@ export const upCommand: CommandModule<object, UpArgs> = {
       .option('build', { type: 'boolean', default: false, describe: 'Rebuild the exporter image first (docker mode)' })
       .option('base-image', { type: 'string', describe: 'Base image for the exporter build (a local node:20 bookworm image where no registry is reachable)' })
       .option('native', { type: 'boolean', default: false, describe: 'Run the services as processes on this host, not in containers' })
-      .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'Native mode: return once healthy and leave the processes running' })
-      .option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for the services to become healthy' }) as unknown as Argv<UpArgs>,
+      .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'Return once healthy and leave the services running (docker mode always does)' })
+      .option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for the services to become healthy' })
+      .epilog(
+        'Without Docker (or with --native) the services run as processes: binaries from PATH, from ~/.cache/fibre-stack ' +
+          '($FIBRE_STACK_CACHE), or downloaded and checksum-verified. A service whose program cannot be had is reported and the rest start.\n' +
+          'Exit codes: 0 every started service is healthy, 1 one failed to become healthy, 2 usage or environment problem.',
+      ) as unknown as Argv<UpArgs>,
   handler: async (args) => {
     const stack = loadStack(args.dir);
     const timeoutMs = args.timeout * 1000;

@@ -13,12 +13,14 @@ interface ValidateArgs {
   wait: number;
 }
 
-/** Validates once, or polls until healthy or `waitSeconds` have passed. */
+/** Validates once, or polls until healthy (but for unavailable services) or `waitSeconds` have passed. */
 export async function validateUntil(stack: StackDir, waitSeconds: number, onRetry?: (reports: ServiceReport[]) => void): Promise<ServiceReport[]> {
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     const reports = await validateStack(stack, await currentRuntime(stack));
-    if (allHealthy(reports) || Date.now() >= deadline) return reports;
+    // A service whose program could not be had stays that way until the next `up`: no use waiting for it.
+    const settled = reports.every((r) => r.status !== 'unhealthy');
+    if (settled || Date.now() >= deadline) return reports;
     onRetry?.(reports);
     await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
   }
@@ -41,7 +43,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     y
       .option('dir', { type: 'string', default: '.', describe: 'The stack folder' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON (for CI)' })
-      .option('wait', { type: 'number', default: 0, describe: 'Keep checking for up to this many seconds until healthy' }) as unknown as Argv<ValidateArgs>,
+      .option('wait', { type: 'number', default: 0, describe: 'Keep checking for up to this many seconds until healthy' })
+      .epilog('Services in disabled_services are skipped. Exit codes: 0 all healthy, 1 something is not (including a service whose program could not be had), 2 usage or environment problem.') as unknown as Argv<ValidateArgs>,
   handler: async (args) => {
     const stack = loadRunningStack(args.dir);
     const reports = await validateUntil(stack, args.wait, args.json ? undefined : () => process.stderr.write('.'));

@@ -20,8 +20,9 @@ export async function connectDocker(timeoutMs = 3000): Promise<DockerCheck> {
     return { ok: true, docker };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
     const reason =
-      e.code === 'ENOENT' ? 'Docker is not installed or its daemon is not running (no /var/run/docker.sock)'
+      e.code === 'ENOENT' ? `Docker is not installed or its daemon is not running (no ${where})`
       : e.code === 'EACCES' ? 'no permission to talk to the Docker daemon (add yourself to the docker group, or run as root)'
       : e.code === 'ECONNREFUSED' ? 'the Docker daemon is not running (start it: systemctl start docker)'
       : `the Docker daemon does not answer: ${e.message}`;

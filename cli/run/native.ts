@@ -59,12 +59,16 @@ function grafanaHome(executable: string): string {
   return above;
 }
 
-function lastLines(path: string, n: number): string {
+/** The lines of a log that say why a program stopped: its errors when it logged any, else its last lines. */
+function failureLines(path: string, n: number): string {
+  let lines: string[];
   try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
+    lines = readFileSync(path, 'utf8').trimEnd().split('\n').slice(-60);
   } catch {
     return '';
   }
+  const errors = lines.filter((l) => /level=(error|fatal)|\b(error|fatal|panic)\b/i.test(l));
+  return (errors.length ? errors : lines).slice(-n).join('\n');
 }
 
 /** Spawns one service with its output appended to logs/<service>.log and records its pid. */
@@ -93,13 +97,16 @@ function spawnService(stack: StackDir, svc: NativeService, where: Located): Chil
 }
 
 /** Polls a service's readiness URL until it answers 200, the process exits, or time runs out. */
-async function waitReady(svc: NativeService, child: ChildProcess, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+async function waitReady(svc: NativeService, child: ChildProcess, timeoutMs: number, signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
   const started = Date.now();
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = signal ? `killed by ${signal}` : `exited with code ${code}`));
+  // The program could not be run at all (not executable, wrong architecture).
+  child.once('error', (err) => (exited = `could not run: ${err.message}`));
   let last = '';
   while (Date.now() - started < timeoutMs) {
     if (exited) return { ok: false, detail: exited };
+    if (signal?.aborted) return { ok: false, detail: 'interrupted' };
     const p = await probe(svc.readyUrl, { timeoutMs: 1000 });
     if (p.status === 200) return { ok: true, detail: `ready in ${((Date.now() - started) / 1000).toFixed(1)} s` };
     last = describeProbe(p);
@@ -111,6 +118,8 @@ async function waitReady(svc: NativeService, child: ChildProcess, timeoutMs: num
 export interface NativeUpOptions extends LocateOptions {
   say: Say;
   readyTimeoutMs?: number;
+  /** Stops waiting for readiness (Ctrl-C while starting). */
+  signal?: AbortSignal;
 }
 
 export interface NativeUp {
@@ -157,12 +166,12 @@ export async function nativeUp(stack: StackDir, opts: NativeUpOptions): Promise<
   });
   await Promise.all(
     started.map(async ({ svc, child }) => {
-      const r = await waitReady(svc, child, opts.readyTimeoutMs ?? 90_000);
+      const r = await waitReady(svc, child, opts.readyTimeoutMs ?? 90_000, opts.signal);
       if (r.ok) {
         line(svc.name, r.detail);
         outcomes.push({ service: svc.name, state: 'ready', detail: r.detail, pid: child.pid });
       } else {
-        const tail = lastLines(logFile(stack.dir, svc.name), 5);
+        const tail = failureLines(logFile(stack.dir, svc.name), 5);
         line(svc.name, `FAILED: ${r.detail}${tail ? `\n${tail.replace(/^/gm, '      | ')}` : ''}`);
         outcomes.push({ service: svc.name, state: 'failed', detail: `${r.detail}; see logs/${svc.name}.log`, pid: child.pid });
       }
