@@ -1,4 +1,4 @@
-// `fibre-stack exporter bitcoin-core` against real USDT probes (test/fixtures/fake-bitcoind.c) and
+// `fibre-stack exporter bitcoin-core` against real USDT probes (scripts/lib/fake-bitcoind.c) and
 // real bpftrace: high-rate probes counted in kernel maps and read on an interval, low-rate ones
 // per event; exact values, and counters that keep counting across bpftrace and bitcoind restarts
 // (each new bpftrace run's maps start from zero).
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExporterProcess } from './support/exporter-process.js';
-import { compileFake, FakeBitcoind } from './support/fake-bitcoind.js';
+import { compileFake, FakeBitcoind } from '../scripts/lib/fake-bitcoind.js';
 import { prerequisites } from './support/prereq.js';
 import { eventually, series, type Samples } from './support/scrape.js';
 

@@ -9,7 +9,7 @@ import { buildProgram } from '../exporter/bpf-program.js';
 import { MapDeltas, parseBpftraceLine } from '../exporter/bpftrace.js';
 import { probeId, readUsdtProbes } from '../exporter/usdt-notes.js';
 import { parseFibreLine } from '../profiles/fibre/events.js';
-import { compileFake } from './support/fake-bitcoind.js';
+import { compileFake } from '../scripts/lib/fake-bitcoind.js';
 import { prerequisites } from './support/prereq.js';
 
 const ROOT = join(__dirname, '..');

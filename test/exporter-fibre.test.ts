@@ -1,4 +1,4 @@
-// `fibre-stack exporter fibre` against a real process with real USDT probes (test/fixtures/
+// `fibre-stack exporter fibre` against a real process with real USDT probes (scripts/lib/
 // fake-bitcoind.c) and real bpftrace: exact metric values after a known sequence of events,
 // re-attaching across a bitcoind restart, bpftrace restarts, and the environment errors.
 // Runs the built CLI: `npx tsc -p .` first (npm test does it).
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { ExporterProcess } from './support/exporter-process.js';
-import { compileFake, FakeBitcoind } from './support/fake-bitcoind.js';
+import { compileFake, FakeBitcoind } from '../scripts/lib/fake-bitcoind.js';
 import { prerequisites } from './support/prereq.js';
 import { eventually, series, type Samples } from './support/scrape.js';
 

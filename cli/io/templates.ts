@@ -2,9 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TemplateSources } from '../render/types.js';
-import { PACKAGE_ROOT } from './package-root.js';
+import { packagePath } from '../../exporter/package-root.js';
 
-export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
+export const TEMPLATES_DIR = packagePath('templates');
 
 let cache: TemplateSources | undefined;
 

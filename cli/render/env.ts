@@ -20,7 +20,8 @@ export function renderEnv(spec: StackSpec, secrets: StackSecrets): RenderedFile[
   return [
     { path: ENV_FILE, content: envFile(spec, secrets.grafanaAdminPassword, '# Secrets of this stack. Keep this file private (mode 0600); it is not in git.'), mode: 0o600 },
     { path: '.env.example', content: envFile(spec, '', '# The shape of .env, without secrets. `fibre-stack generate` creates .env with a fresh password.') },
-    { path: '.gitignore', content: '.env\ndata/\n*.new\n' },
+    // Secrets, and what running the stack leaves behind (native data, logs, pid files).
+    { path: '.gitignore', content: '.env\ndata/\nlogs/\nrun/\n.fibre-stack/native/\n*.new\n' },
   ];
 }
 

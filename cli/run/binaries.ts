@@ -4,7 +4,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { PACKAGE_ROOT } from '../io/package-root.js';
+import { packagePath } from '../../exporter/package-root.js';
 import type { NativeService } from '../render/native-plan.js';
 import type { CoreService } from '../spec/types.js';
 import { installRelease, installedBinary, progressBar, type Progress } from './download.js';
@@ -67,7 +67,7 @@ export interface LocateOptions {
 export async function locate(service: NativeService, opts: LocateOptions = {}): Promise<Located | Unavailable> {
   const program = service.program;
   if (program.kind === 'fibre-stack') {
-    const main = join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
+    const main = packagePath('dist', 'cli', 'main.js');
     if (!existsSync(main)) return { reason: `${main} is missing`, remedy: 'build fibre-stack first: npm run build' };
     return { executable: process.execPath, leadingArgs: [main], via: 'this package' };
   }

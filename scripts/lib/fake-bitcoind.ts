@@ -1,4 +1,4 @@
-// Driving test/fixtures/fake-bitcoind.c: compile it, run it, and make it fire probes. Used by the
+// Driving scripts/lib/fake-bitcoind.c (a stand-in bitcoind with the real probe layout): compile it, run it, and make it fire probes. Used by the
 // eBPF exporter tests and the events/s benchmark.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { packagePath } from '../../exporter/package-root.js';
 
 // Through the package root, so the compiled benchmark (dist/) finds the source too.
-export const FAKE_SOURCE = packagePath('test', 'fixtures', 'fake-bitcoind.c');
+export const FAKE_SOURCE = packagePath('scripts', 'lib', 'fake-bitcoind.c');
 
 /** Compiles the fake into dir/name; noRaceTime leaves out udp:block_race_time like older FIBRE builds. */
 export function compileFake(dir: string, name = 'bitcoind', opts: { noRaceTime?: boolean } = {}): string {
