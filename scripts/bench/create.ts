@@ -10,14 +10,11 @@ import { renderStack } from '../../cli/render/index.js';
 import { loadTemplates } from '../../cli/io/templates.js';
 import { defaultAnswers, specFromAnswers } from '../../cli/spec/from-answers.js';
 import { PROFILE_IDS } from '../../cli/spec/types.js';
+import { median } from '../lib/stats.js';
 
 const RUNS = 15;
 const CLI = join(fileURLToPath(import.meta.url), '..', '..', '..', 'cli', 'main.js');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function timeCreate(): number {
   const dir = join(mkdtempSync(join(tmpdir(), 'bench-create-')), 'stack');

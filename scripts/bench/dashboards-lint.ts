@@ -11,15 +11,12 @@ import { performance } from 'node:perf_hooks';
 import { checkedInArtifacts } from '../../profiles/artifacts.js';
 import { lintPaths } from '../../cli/lint/index.js';
 import { hasErrors } from '../../cli/lint/findings.js';
+import { median } from '../lib/stats.js';
 
 const RUNS = 15;
 const CLI_RUNS = 5;
 const CLI = join(fileURLToPath(import.meta.url), '..', '..', '..', 'cli', 'main.js');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function line(label: string, xs: number[]): string {
   return `${label}: median ${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, n=${xs.length})`;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { serveMetrics } from '../../exporter/http.js';
 import { MetricSet } from '../../exporter/metrics-registry.js';
 import { metric } from '../../profiles/catalog.js';
+import { median } from '../lib/stats.js';
 
 const SERIES = 10_000;
 const ROUNDS = 5;
@@ -78,10 +79,6 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 interface Round {
   p50: number;

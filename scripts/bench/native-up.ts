@@ -16,14 +16,11 @@ import { loadTemplates } from '../../cli/io/templates.js';
 import { nativePlan, resolveArg } from '../../cli/render/native-plan.js';
 import { onPath } from '../../cli/run/binaries.js';
 import { probe, sleep } from '../../cli/run/http.js';
+import { median } from '../lib/stats.js';
 
 const RUNS = 7;
 const CLI = join(fileURLToPath(import.meta.url), '..', '..', '..', 'cli', 'main.js');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function makeStack(): string {
   const spec = demoSpec('native');
