@@ -10,7 +10,7 @@ import { CONTAINER_PORTS, DOCKER_HOST_ALIAS, hostPart, listenAddress } from './a
 import { alertmanagerFlags } from './alertmanager.js';
 import { prometheusFlags, GENERATED_HEADER } from './prometheus.js';
 import { alloyArgs, logSources } from './log-agent.js';
-import { enabledProfiles } from './scrape.js';
+import { exporterRuns } from './stack-profiles.js';
 import { grafanaDashboardsPath } from './grafana.js';
 
 type Service = Record<string, unknown>;
@@ -166,10 +166,7 @@ function escapeInterpolation<T>(value: T): T {
 export function renderCompose(spec: StackSpec): RenderedFile[] {
   if (spec.mode !== 'docker') return [];
   const services: Record<string, Service> = coreServices(spec);
-  for (const { def, settings } of enabledProfiles(spec)) {
-    const run = def.exporter?.(settings);
-    if (run) services[run.service] = exporterService(spec, run);
-  }
+  for (const run of exporterRuns(spec)) services[run.service] = exporterService(spec, run);
   const volumes = Object.fromEntries(
     Object.values(services)
       .flatMap((s) => (s.volumes as unknown[]).filter((v): v is string => typeof v === 'string'))

@@ -7,7 +7,7 @@ import { dashboardsFor } from '../../profiles/artifacts.js';
 import type { RenderedFile } from './types.js';
 import { serviceAddress } from './addressing.js';
 import { GENERATED_HEADER } from './prometheus.js';
-import { enabledProfiles } from './scrape.js';
+import { enabledProfiles } from './stack-profiles.js';
 
 export const DATASOURCE_UIDS = { prometheus: 'prometheus', loki: 'loki', alertmanager: 'alertmanager' } as const;
 

@@ -12,7 +12,7 @@ import { renderLogAgent } from './log-agent.js';
 import { renderLoki } from './loki.js';
 import { renderPrometheus } from './prometheus.js';
 import { renderReadme } from './readme.js';
-import { enabledProfiles } from './scrape.js';
+import { enabledProfiles } from './stack-profiles.js';
 import { renderSpecFile } from './spec-file.js';
 import { renderSystemdUnits } from './systemd.js';
 

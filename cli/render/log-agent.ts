@@ -7,7 +7,7 @@ import type { LogSource } from '../../profiles/types.js';
 import type { RenderedFile, TemplateSources } from './types.js';
 import { CONTAINER_PORTS, listenAddress, serviceAddress } from './addressing.js';
 import { GENERATED_HEADER } from './prometheus.js';
-import { enabledProfiles } from './scrape.js';
+import { enabledProfiles } from './stack-profiles.js';
 import { renderTemplate } from './handlebars.js';
 
 export function logSources(spec: StackSpec): LogSource[] {

@@ -10,7 +10,7 @@ import { listenAddress, serviceAddress } from './addressing.js';
 import { prometheusFlags } from './prometheus.js';
 import { alertmanagerFlags } from './alertmanager.js';
 import { alloyArgs } from './log-agent.js';
-import { enabledProfiles } from './scrape.js';
+import { exporterRuns } from './stack-profiles.js';
 
 /** A path inside the stack folder. Most programs resolve relative paths against their working
  * directory (the stack folder); Grafana resolves them against its install folder, so the
@@ -130,11 +130,6 @@ function exporterService(spec: StackSpec, run: ExporterRun): NativeService {
     port: run.port,
     readyUrl: `http://${reachAt}:${run.port}/health`,
   };
-}
-
-/** The exporters the stack's profiles need, in profile order. */
-export function exporterRuns(spec: StackSpec): ExporterRun[] {
-  return enabledProfiles(spec).flatMap(({ def, settings }) => (def.exporter ? [def.exporter(settings)] : []));
 }
 
 /** Every process native mode runs for this stack: the enabled core services, then exporters. */

@@ -4,7 +4,7 @@ import type { RenderedFile, TemplateSources } from './types.js';
 import { hostPart } from './addressing.js';
 import { renderTemplate } from './handlebars.js';
 import { exporterUnitName } from './systemd.js';
-import { enabledProfiles } from './scrape.js';
+import { enabledProfiles, exporterRuns } from './stack-profiles.js';
 
 const UI_PATHS: Partial<Record<string, string>> = { grafana: '/', prometheus: '/', alertmanager: '/', loki: '/ready' };
 
@@ -25,7 +25,7 @@ export function renderReadme(spec: StackSpec, templates: TemplateSources): Rende
     logAgent: spec.log_agent,
     profiles: profiles.map(({ def }) => def.id).join(', '),
     urls: stackUrls(spec),
-    units: profiles.filter(({ def }) => def.exporter).map(({ def }) => exporterUnitName(def.id)),
+    units: exporterRuns(spec).map(exporterUnitName),
   };
   return [{ path: 'README.md', content: renderTemplate(templates, 'stack/README.md', data) }];
 }

@@ -2,19 +2,18 @@
 import type { StackSpec } from '../spec/types.js';
 import type { RenderedFile, TemplateSources } from './types.js';
 import { renderTemplate } from './handlebars.js';
-import { enabledProfiles } from './scrape.js';
+import { exporterRuns } from './stack-profiles.js';
+import type { ExporterRun } from '../../profiles/types.js';
 
-export function exporterUnitName(profile: string): string {
-  return `fibre-stack-${profile}-exporter.service`;
+export function exporterUnitName(run: ExporterRun): string {
+  return `fibre-stack-${run.service}.service`;
 }
 
 export function renderSystemdUnits(spec: StackSpec, templates: TemplateSources): RenderedFile[] {
-  return enabledProfiles(spec).flatMap(({ def, settings }) => {
-    const run = def.exporter?.(settings);
-    if (!run) return [];
-    const unitName = exporterUnitName(def.id);
+  return exporterRuns(spec).map((run) => {
+    const unitName = exporterUnitName(run);
     // On the host the exporter listens on the bind address, as native mode runs it.
     const argv = ['/usr/bin/env', 'fibre-stack', ...run.args, '--host', spec.bind_address];
-    return [{ path: `systemd/${unitName}`, content: renderTemplate(templates, 'systemd/exporter.service', { unitName, profile: def.id, argv, ebpf: run.ebpf }) }];
+    return { path: `systemd/${unitName}`, content: renderTemplate(templates, 'systemd/exporter.service', { unitName, exporter: run.service, argv, ebpf: run.ebpf }) };
   });
 }

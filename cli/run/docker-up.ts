@@ -5,7 +5,7 @@ import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { exporterRuns } from '../render/native-plan.js';
+import { exporterRuns } from '../render/stack-profiles.js';
 import { enabledServices } from '../spec/validate.js';
 import type { StackDir } from './stack-dir.js';
 import { compose, composeOk } from './compose.js';

@@ -1,8 +1,8 @@
-// Every scrape job of a stack: the stack's own services and each profile's targets.
+// The profiles a stack enables, and what they ask of it: scrape jobs and exporters.
 import type { ProfileId, StackSpec } from '../spec/types.js';
 import { enabledServices } from '../spec/validate.js';
 import { PROFILES } from '../../profiles/registry.js';
-import type { ProfileDef, ScrapeJob } from '../../profiles/types.js';
+import type { ExporterRun, ProfileDef, ScrapeJob } from '../../profiles/types.js';
 import { addressing, serviceAddress } from './addressing.js';
 
 /** The profiles a spec enables, in registry order, each with its settings. */
@@ -10,6 +10,11 @@ export function enabledProfiles(spec: StackSpec): { def: ProfileDef; settings: n
   return (Object.keys(PROFILES) as ProfileId[])
     .filter((id) => spec.profiles[id] !== undefined)
     .map((id) => ({ def: PROFILES[id] as ProfileDef, settings: spec.profiles[id] as never }));
+}
+
+/** The exporters the stack's profiles need, in profile order. */
+export function exporterRuns(spec: StackSpec): ExporterRun[] {
+  return enabledProfiles(spec).flatMap(({ def, settings }) => (def.exporter ? [def.exporter(settings)] : []));
 }
 
 /** The stack's own services scrape themselves too, for the overview dashboard and stack alerts. */
