@@ -168,7 +168,9 @@ export class BpftraceSupervisor {
     this.hooks.onStatus(0, `attaching probes to pid ${target.pid}`);
     const child = spawn(this.opts.bpftrace ?? 'bpftrace', ['-f', 'json', '-p', String(target.pid), '-e', target.program.text], {
       // Hex hashes are 64 characters; bpftrace's default string length (64, with the NUL) cuts them.
-      env: { ...process.env, BPFTRACE_STRLEN: '80' },
+      // A larger perf ring (default 64 pages a CPU) absorbs bursts while Node reads the pipe, so
+      // a burst is queued in the kernel instead of lost.
+      env: { ...process.env, BPFTRACE_STRLEN: '80', BPFTRACE_PERF_RB_PAGES: '1024' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
