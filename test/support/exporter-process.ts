@@ -2,7 +2,7 @@
 // free ports (--port 0), learn its URLs from what it prints, scrape it, stop it with SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './cli.js';
-import { scrape, type Samples } from './stack-profiles.js';
+import { scrape, type Samples } from './scrape.js';
 
 export class ExporterProcess {
   private out = '';
