@@ -19,3 +19,13 @@ export function envLine(name: string, value: string): string {
   if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) throw new EnvEncodingError(`bad .env variable name ${JSON.stringify(name)}`);
   return `${name}=${envValue(value)}`;
 }
+
+/** Reads back a .env that envLine wrote: NAME=value lines, never quoted; comments skipped. */
+export function parseEnvText(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (m) env[m[1]] = m[2].trim();
+  }
+  return env;
+}

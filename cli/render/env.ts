@@ -1,6 +1,6 @@
 // .env holds the stack's secrets (mode 0600, git-ignored); .env.example shows its shape without them.
 import type { StackSecrets, StackSpec } from '../spec/types.js';
-import { envLine } from '../encode/env.js';
+import { envLine, parseEnvText } from '../encode/env.js';
 import type { RenderedFile } from './types.js';
 
 export const ENV_FILE = '.env';
@@ -27,7 +27,6 @@ export function renderEnv(spec: StackSpec, secrets: StackSecrets): RenderedFile[
 
 /** Reads the secrets back out of an existing .env, so regenerating never changes a password. */
 export function parseSecrets(envText: string): Partial<StackSecrets> {
-  const line = envText.split('\n').find((l) => l.startsWith(`${GRAFANA_PASSWORD_VAR}=`));
-  const value = line?.slice(GRAFANA_PASSWORD_VAR.length + 1).trim();
+  const value = parseEnvText(envText)[GRAFANA_PASSWORD_VAR];
   return value ? { grafanaAdminPassword: value } : {};
 }

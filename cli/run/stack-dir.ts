@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { StackSpec } from '../spec/types.js';
 import { readSpec } from '../io/spec-io.js';
 import { ENV_FILE } from '../render/env.js';
+import { parseEnvText } from '../encode/env.js';
 
 export interface StackDir {
   dir: string;
@@ -17,18 +18,11 @@ export function loadStack(dir: string): StackDir {
   return { dir: abs, spec: readSpec(abs), env: readDotenv(join(abs, ENV_FILE)) };
 }
 
-/** .env as fibre-stack writes it (cli/encode/env.ts): NAME=value lines, never quoted. */
+/** The stack's .env, or nothing when it has none. */
 export function readDotenv(path: string): Record<string, string> {
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return parseEnvText(readFileSync(path, 'utf8'));
   } catch {
     return {};
   }
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (m) env[m[1]] = m[2].trim();
-  }
-  return env;
 }
