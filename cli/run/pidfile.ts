@@ -21,25 +21,36 @@ export interface UnavailableRecord {
 }
 
 export const runDir = (stackDir: string) => join(stackDir, 'run');
-const pidPath = (stackDir: string, service: string) => join(runDir(stackDir), `${service}.pid`);
-const unavailablePath = (stackDir: string, service: string) => join(runDir(stackDir), `${service}.unavailable`);
-
-export function writePidRecord(stackDir: string, rec: PidRecord): void {
-  mkdirSync(runDir(stackDir), { recursive: true });
-  writeFileSync(pidPath(stackDir, rec.service), JSON.stringify(rec) + '\n');
+/** A JSON record a service leaves in run/: `<service>.pid` while it runs, `<service>.unavailable` when its program could not be had. */
+function recordFiles<T extends { service: string }>(suffix: string) {
+  const path = (stackDir: string, service: string) => join(runDir(stackDir), `${service}${suffix}`);
+  return {
+    write(stackDir: string, rec: T): void {
+      mkdirSync(runDir(stackDir), { recursive: true });
+      writeFileSync(path(stackDir, rec.service), JSON.stringify(rec) + '\n');
+    },
+    read(stackDir: string, service: string): T | undefined {
+      try {
+        return JSON.parse(readFileSync(path(stackDir, service), 'utf8')) as T;
+      } catch {
+        return undefined;
+      }
+    },
+    remove(stackDir: string, service: string): void {
+      rmSync(path(stackDir, service), { force: true });
+    },
+  };
 }
 
-export function readPidRecord(stackDir: string, service: string): PidRecord | undefined {
-  try {
-    return JSON.parse(readFileSync(pidPath(stackDir, service), 'utf8')) as PidRecord;
-  } catch {
-    return undefined;
-  }
-}
+const pidFiles = recordFiles<PidRecord>('.pid');
+const unavailableFiles = recordFiles<UnavailableRecord>('.unavailable');
 
-export function removePidRecord(stackDir: string, service: string): void {
-  rmSync(pidPath(stackDir, service), { force: true });
-}
+export const writePidRecord = pidFiles.write;
+export const readPidRecord = pidFiles.read;
+export const removePidRecord = pidFiles.remove;
+export const writeUnavailable = unavailableFiles.write;
+export const readUnavailable = unavailableFiles.read;
+export const clearUnavailable = unavailableFiles.remove;
 
 export function pidRecords(stackDir: string): PidRecord[] {
   let names: string[];
@@ -52,23 +63,6 @@ export function pidRecords(stackDir: string): PidRecord[] {
     .filter((n) => n.endsWith('.pid'))
     .map((n) => readPidRecord(stackDir, n.slice(0, -'.pid'.length)))
     .filter((r): r is PidRecord => r !== undefined);
-}
-
-export function writeUnavailable(stackDir: string, rec: UnavailableRecord): void {
-  mkdirSync(runDir(stackDir), { recursive: true });
-  writeFileSync(unavailablePath(stackDir, rec.service), JSON.stringify(rec) + '\n');
-}
-
-export function readUnavailable(stackDir: string, service: string): UnavailableRecord | undefined {
-  try {
-    return JSON.parse(readFileSync(unavailablePath(stackDir, service), 'utf8')) as UnavailableRecord;
-  } catch {
-    return undefined;
-  }
-}
-
-export function clearUnavailable(stackDir: string, service: string): void {
-  rmSync(unavailablePath(stackDir, service), { force: true });
 }
 
 /** State and start time (clock ticks after boot) of a process, from /proc/<pid>/stat. */
