@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 import { UserError } from '../cli/errors.js';
+import { Exposition, type ExpositionSource } from './exposition.js';
 
 export interface HealthState {
   ok: boolean;
@@ -18,16 +18,11 @@ export interface ServeOptions {
   host: string;
   port: number;
   healthPort?: number;
-  registry: Registry;
+  /** The metrics to serve; /metrics renders again only what changed since the last scrape. */
+  metrics: ExpositionSource;
   health: () => HealthState;
   basicAuth?: { username: string; password: string };
   tls?: { certFile: string; keyFile: string };
-  /**
-   * A number that grows whenever a metric changes (MetricSet.version). Given it, /metrics reuses
-   * its last rendering while the number stands still, and renders again in the background soon
-   * after it moves, so a scrape rarely waits for a rendering. Without it, every scrape renders.
-   */
-  version?: () => number;
 }
 
 /** How soon after a change the background rendering runs (and at most how often). */
@@ -39,9 +34,10 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export async function serveMetrics(opts: ServeOptions): Promise<{ urls: string[]; close(): Promise<void> }> {
   const servers: http.Server[] = [];
   const urls: string[] = [];
-  const cache = renderCache(opts.registry, opts.version);
+  const exposition = new Exposition(opts.metrics);
+  const cache = prerender(exposition);
   try {
-    const main = createServer(opts.tls, metricsHandler(opts, cache.get));
+    const main = createServer(opts.tls, metricsHandler(opts, exposition));
     const port = await listen(main, opts.host, opts.port, '--port');
     servers.push(main);
     const base = `${opts.tls ? 'https' : 'http'}://${displayHost(opts.host)}:${port}`;
@@ -68,44 +64,16 @@ export async function serveMetrics(opts: ServeOptions): Promise<{ urls: string[]
   };
 }
 
-/**
- * The /metrics body. A rendering is reused only while the version it was made at is current, so
- * a scrape never sees values older than the last change; concurrent scrapes share one rendering.
- */
-function renderCache(registry: Registry, version: (() => number) | undefined): { get(): Promise<Buffer>; stop(): void } {
-  // Kept as bytes: encoding a large body on every scrape costs more than sending it.
-  const render = () => registry.metrics().then((text) => Buffer.from(text));
-  if (!version) return { get: render, stop: () => undefined };
-  let made: { version: number; body: Buffer } | undefined;
-  let pending: { version: number; body: Promise<Buffer> } | undefined;
-  const get = (): Promise<Buffer> => {
-    const now = version();
-    if (made?.version === now) return Promise.resolve(made.body);
-    if (pending?.version === now) return pending.body;
-    const body = render();
-    const mine = { version: now, body };
-    pending = mine;
-    body.then(
-      (text) => {
-        // A later rendering may have finished first; keep the newest.
-        if (!made || made.version < mine.version) made = { version: mine.version, body: text };
-        if (pending === mine) pending = undefined;
-      },
-      () => {
-        if (pending === mine) pending = undefined;
-      },
-    );
-    return body;
-  };
-  // Render ahead after a change, so the next scrape finds the body ready.
+/** Renders ahead after a change, so the next scrape usually finds the body ready. */
+function prerender(exposition: Exposition): { stop(): void } {
   const timer = setInterval(() => {
-    if (made?.version !== version() && !pending) get().catch(() => undefined);
+    if (!exposition.current) exposition.body().catch(() => undefined);
   }, PRERENDER_MS);
   timer.unref();
-  return { get, stop: () => clearInterval(timer) };
+  return { stop: () => clearInterval(timer) };
 }
 
-function metricsHandler(opts: ServeOptions, exposition: () => Promise<Buffer>): Handler {
+function metricsHandler(opts: ServeOptions, exposition: Exposition): Handler {
   const health = healthHandler(opts.health);
   const authorized = opts.basicAuth ? basicAuthCheck(opts.basicAuth) : () => true;
   return (req, res) => {
@@ -117,10 +85,14 @@ function metricsHandler(opts: ServeOptions, exposition: () => Promise<Buffer>): 
       res.end('Unauthorized\n');
       return;
     }
-    exposition().then(
+    exposition.body().then(
       (body) => {
-        res.writeHead(200, { 'Content-Type': opts.registry.contentType });
-        res.end(req.method === 'HEAD' ? undefined : body);
+        res.writeHead(200, { 'Content-Type': exposition.contentType, 'Content-Length': body.length });
+        if (req.method === 'HEAD') return res.end();
+        // Corked, so the pieces leave in one write.
+        res.cork();
+        for (const part of body.parts) res.write(part);
+        res.end();
       },
       (err: unknown) => {
         res.writeHead(500, { 'Content-Type': 'text/plain' });

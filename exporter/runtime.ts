@@ -21,7 +21,7 @@ export async function startRuntime(
 ): Promise<ExporterRuntime> {
   const metrics = new MetricSet(defs);
   const self = initSelfMetrics(metrics, { node_name: opts.nodeName, bitcoind_path: info.bitcoind_path });
-  const server = await serveMetrics({ ...opts, registry: metrics.registry, health, version: () => metrics.version });
+  const server = await serveMetrics({ ...opts, metrics, health });
   for (const url of server.urls) process.stdout.write(`serving ${url}\n`);
   return { metrics, self, urls: server.urls, close: server.close };
 }

@@ -80,7 +80,7 @@ describe('serveMetrics', () => {
     const set = new MetricSet(minerMetrics);
     set.gauge('fpga_miner_clock_hertz').set({ card: 'card0', bitstream: 'rb4' }, 5e8);
     let health: HealthState = { ok: false, reason: 'no probe attached yet' };
-    const server = await serveMetrics({ host: '127.0.0.1', port: 0, registry: set.registry, health: () => health, ...extra });
+    const server = await serveMetrics({ host: '127.0.0.1', port: 0, metrics: set, health: () => health, ...extra });
     closers.push(server.close);
     return { server, setHealth: (h: HealthState) => (health = h) };
   }
@@ -146,21 +146,12 @@ describe('serveMetrics', () => {
     await expect(fetch(server.urls[0].replace('https:', 'http:')).then((r) => r.status)).rejects.toThrow();
   });
 
-  it('reuses a rendering only while no metric changed, whichever way it changed', async () => {
+  it('serves every change at the next scrape, whichever way it was made, as prom-client renders it', async () => {
     const set = new MetricSet(fibreMetrics);
-    let renders = 0;
-    const render = set.registry.metrics.bind(set.registry);
-    set.registry.metrics = () => {
-      renders++;
-      return render();
-    };
-    const server = await serveMetrics({ host: '127.0.0.1', port: 0, registry: set.registry, health: () => ({ ok: true, reason: '' }), version: () => set.version });
+    const server = await serveMetrics({ host: '127.0.0.1', port: 0, metrics: set, health: () => ({ ok: true, reason: '' }) });
     closers.push(server.close);
     const get = async () => (await fetch(server.urls[0])).text();
-    await get();
-    await get();
-    await get();
-    expect(renders).toBe(1);
+    expect(await get()).toBe(await set.registry.metrics());
     set.counter('fibre_blocks_sent_total').labels({ node: 'a' }).inc(2);
     expect(await get()).toContain('fibre_blocks_sent_total{node="a"} 2');
     set.gauge('fibre_last_block_height').set({ node: 'a' }, 870000);
@@ -169,15 +160,18 @@ describe('serveMetrics', () => {
     const before = await get();
     expect(before).not.toContain('bitcoin_block_connection_duration_seconds_count{node="a"}');
     end();
-    expect(await get()).toContain('bitcoin_block_connection_duration_seconds_count{node="a"} 1');
-    expect(renders).toBe(5);
+    const after = await get();
+    expect(after).toContain('bitcoin_block_connection_duration_seconds_count{node="a"} 1');
+    expect(after).toBe(await set.registry.metrics());
+    const head = await fetch(server.urls[0], { method: 'HEAD' });
+    expect(Number(head.headers.get('content-length'))).toBe(Buffer.byteLength(after));
   });
 
   it('says which port is taken, as a user error', async () => {
     const { server } = await serve();
     const port = Number(new URL(server.urls[0]).port);
     const set = new MetricSet(minerMetrics);
-    const err = await serveMetrics({ host: '127.0.0.1', port, registry: set.registry, health: () => ({ ok: true, reason: '' }) }).catch((e) => e);
+    const err = await serveMetrics({ host: '127.0.0.1', port, metrics: set, health: () => ({ ok: true, reason: '' }) }).catch((e) => e);
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toContain(`127.0.0.1:${port} is already in use`);
     expect(err.message).toContain('--port');
