@@ -13,6 +13,13 @@ interface ValidateArgs {
   wait: number;
 }
 
+/**
+ * How often --wait checks again. Checks are a few loopback requests; polling finely matters
+ * because Prometheus hands targets to its scrapers on a 5 s tick, and a coarse poll adds up to
+ * its own period after that.
+ */
+const POLL_MS = 250;
+
 /** Validates once, or polls until healthy (but for unavailable services) or `waitSeconds` have passed. */
 export async function validateUntil(stack: StackDir, waitSeconds: number, onRetry?: (reports: ServiceReport[]) => void): Promise<ServiceReport[]> {
   const deadline = Date.now() + waitSeconds * 1000;
@@ -22,8 +29,21 @@ export async function validateUntil(stack: StackDir, waitSeconds: number, onRetr
     const settled = reports.every((r) => r.status !== 'unhealthy');
     if (settled || Date.now() >= deadline) return reports;
     onRetry?.(reports);
-    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
   }
+}
+
+/** Says what is still awaited, each time that changes (on stderr, so stdout stays the table). */
+function waitingProgress(): (reports: ServiceReport[]) => void {
+  let shown = '';
+  return (reports) => {
+    const waiting = reports
+      .filter((r) => r.status === 'unhealthy')
+      .map((r) => `${r.service} (${r.checks.filter((c) => !c.ok).map((c) => c.check).join(', ')})`)
+      .join(', ');
+    if (waiting !== shown) process.stderr.write(`waiting for ${waiting}\n`);
+    shown = waiting;
+  };
 }
 
 export function printReports(reports: ServiceReport[]): void {
@@ -47,8 +67,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .epilog('Services in disabled_services are skipped. Exit codes: 0 all healthy, 1 something is not (including a service whose program could not be had), 2 usage or environment problem.') as unknown as Argv<ValidateArgs>,
   handler: async (args) => {
     const stack = loadRunningStack(args.dir);
-    const reports = await validateUntil(stack, args.wait, args.json ? undefined : () => process.stderr.write('.'));
-    if (!args.json && args.wait > 0) process.stderr.write('\n');
+    const reports = await validateUntil(stack, args.wait, args.json ? undefined : waitingProgress());
     const healthy = allHealthy(reports);
     if (args.json) process.stdout.write(JSON.stringify({ project: stack.spec.project, healthy, services: reports }, null, 2) + '\n');
     else printReports(reports);
