@@ -35,7 +35,7 @@ export async function serveMetrics(opts: ServeOptions): Promise<{ urls: string[]
   const servers: http.Server[] = [];
   const urls: string[] = [];
   const exposition = new Exposition(opts.metrics);
-  const cache = prerender(exposition);
+  const ahead = prerender(exposition);
   try {
     const main = createServer(opts.tls, metricsHandler(opts, exposition));
     const port = await listen(main, opts.host, opts.port, '--port');
@@ -51,14 +51,14 @@ export async function serveMetrics(opts: ServeOptions): Promise<{ urls: string[]
       urls.push(`http://${displayHost(opts.host)}:${healthPort}/health`);
     }
   } catch (err) {
-    cache.stop();
+    ahead.stop();
     await Promise.all(servers.map(closeServer));
     throw err;
   }
   return {
     urls,
     close: async () => {
-      cache.stop();
+      ahead.stop();
       await Promise.all(servers.map(closeServer));
     },
   };
