@@ -12,6 +12,9 @@ type Made = { def: MetricDef; metric: Counter<string> | Gauge<string> | Histogra
  */
 const MUTATORS = new Set(['inc', 'dec', 'set', 'setToCurrentTime', 'observe', 'reset', 'remove', 'zero', 'labels', 'startTimer']);
 
+/** Mutators whose result changes the metric later: a labels() child, a timer's end function. */
+const HANDS_OUT_MUTATORS = new Set(['labels', 'startTimer']);
+
 /** Mutators whose first argument, when an object, is the labels of the one series they change. */
 const SERIES_MUTATORS = new Set(['inc', 'dec', 'set', 'setToCurrentTime', 'observe']);
 
@@ -106,7 +109,8 @@ export class MetricSet {
           wrapped.set(prop, (...args: unknown[]) => {
             try {
               const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-              return result === target ? proxy : trackResult(result);
+              if (result === target) return proxy;
+              return HANDS_OUT_MUTATORS.has(prop) ? trackResult(result) : result;
             } finally {
               // Reported even when the call threw: it may have changed something first.
               changed(SERIES_MUTATORS.has(prop) ? seriesLabels(args[0]) : undefined);
