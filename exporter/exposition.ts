@@ -31,9 +31,12 @@ interface Block {
 }
 
 interface RenderedMetric {
+  /** The metric object it was rendered from: another under the same name starts afresh. */
+  metric: Registered;
   header: Buffer;
   blocks: Block[];
-  /** Counters and gauges: where each series' line is, by prom-client's series key. */
+  /** Counters and gauges of the source: direct reads of their series, and where each one's line is. */
+  store?: SeriesStore;
   index?: Map<string, { block: Block; line: number }>;
 }
 
@@ -62,7 +65,6 @@ const KEYED_CHANGES = 256;
 export class Exposition {
   private readonly rendered = new Map<string, RenderedMetric>();
   private readonly dirty = new Map<string, Dirty>();
-  private readonly stores = new Map<string, SeriesStore | undefined>();
   private last: { version: number; body: Body } | undefined;
   private running: Promise<Body> | undefined;
 
@@ -94,8 +96,8 @@ export class Exposition {
   private changed(name: string, labels: Readonly<Record<string, unknown>> | undefined): void {
     const dirty = this.dirty.get(name);
     if (dirty === 'all') return;
-    const store = this.stores.get(name);
-    if (!labels || !store || !this.rendered.has(name) || (dirty && dirty.changes >= KEYED_CHANGES)) return void this.dirty.set(name, 'all');
+    const store = this.rendered.get(name)?.store;
+    if (!labels || !store || (dirty && dirty.changes >= KEYED_CHANGES)) return void this.dirty.set(name, 'all');
     // Keyed at once: the caller may reuse its labels object for another series.
     if (dirty) {
       dirty.keys.add(store.key(labels));
@@ -124,12 +126,12 @@ export class Exposition {
 
   private async metric(metric: Registered): Promise<RenderedMetric> {
     const name = metric.name;
-    const known = this.rendered.get(name);
+    const known = this.rendered.get(name)?.metric === metric ? this.rendered.get(name) : undefined;
     const dirty = this.dirty.get(name);
     this.dirty.delete(name);
-    if (known && this.source.owns(name) && !dirty) return known;
-    if (!this.stores.has(name)) this.stores.set(name, this.source.owns(name) ? seriesStore(metric) : undefined);
-    const store = this.stores.get(name);
+    const owned = this.source.owns(name);
+    if (known && owned && !dirty) return known;
+    const store = known ? known.store : owned ? seriesStore(metric) : undefined;
     const rendered =
       known?.index && store && dirty && dirty !== 'all' && updateSeries(known, store, dirty.keys, escapeText(name))
         ? known
@@ -154,7 +156,7 @@ async function renderWhole(metric: Registered): Promise<RenderedMetric> {
   const got = await metric.get();
   const name = escapeText(got.name);
   const lines = got.values.map((s) => seriesLine(s.metricName ?? name, s.labels, s.value));
-  return { header: header(got), blocks: toBlocks(lines) };
+  return { metric, header: header(got), blocks: toBlocks(lines) };
 }
 
 /** A counter or gauge, every series, indexed so a change can be applied line by line. */
@@ -168,7 +170,7 @@ function renderSeries(metric: Registered, store: SeriesStore): RenderedMetric {
   }
   const blocks = toBlocks(lines);
   const index = new Map(keys.map((key, i) => [key, { block: blocks[Math.floor(i / BLOCK_LINES)], line: i % BLOCK_LINES }]));
-  return { header: header(metric), blocks, index };
+  return { metric, header: header(metric), blocks, store, index };
 }
 
 /**
