@@ -7,6 +7,7 @@
 // the same bytes from memory with nothing else: the floor this machine's loopback and Node's
 // HTTP put under any exporter, so the tail that is not ours can be told apart.
 import { fork, spawn, spawnSync } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -140,9 +141,29 @@ async function startPython(python: string): Promise<{ url: string; stop(): void 
 
 type Mode = 'unchanged' | 'changing' | 'static';
 
+/**
+ * Records, in a serving child, how long each request took inside the server: from its arrival
+ * to the last byte handed to the kernel. The client's time adds loopback, scheduling and its own
+ * reading; this part is the server's alone. Sent back, as quantiles, when the parent asks.
+ */
+function recordServerTimes(): void {
+  const arrived = new WeakMap<object, number>();
+  const times: number[] = [];
+  diagnostics.subscribe('http.server.request.start', (m) => arrived.set((m as { request: object }).request, performance.now()));
+  diagnostics.subscribe('http.server.response.finish', (m) => {
+    const at = arrived.get((m as { request: object }).request);
+    if (at !== undefined) times.push(performance.now() - at);
+  });
+  process.on('message', () => {
+    const s = [...times].sort((a, b) => a - b);
+    process.send!({ p50: quantile(s, 0.5), p99: quantile(s, 0.99), n: s.length });
+  });
+}
+
 /** Child process: serves the 10,000 series, changing one every millisecond when asked, or their bytes alone. */
 async function serveChild(mode: Mode): Promise<void> {
   const set = metricSet();
+  recordServerTimes();
   if (mode === 'static') {
     const body = Buffer.from(await set.registry.metrics());
     const server = http.createServer((_req, res) => {
@@ -157,13 +178,24 @@ async function serveChild(mode: Mode): Promise<void> {
   process.send!(server.urls[0]);
 }
 
-async function startOurs(mode: Mode): Promise<{ url: string; stop(): void }> {
+interface ServerTimes {
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+async function startOurs(mode: Mode): Promise<{ url: string; stop(): void; serverTimes(): Promise<ServerTimes> }> {
   const child = fork(process.argv[1], ['serve', mode], { stdio: 'inherit' });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve(String(m)));
     child.once('exit', (code) => reject(new Error(`exporter server exited with ${code}`)));
   });
-  return { url, stop: () => child.kill() };
+  const serverTimes = () =>
+    new Promise<ServerTimes>((resolve) => {
+      child.once('message', (m) => resolve(m as ServerTimes));
+      child.send('times');
+    });
+  return { url, stop: () => child.kill(), serverTimes };
 }
 
 async function main(): Promise<void> {
@@ -172,7 +204,8 @@ async function main(): Promise<void> {
     console.error('exporter-scrape: python3 with prometheus_client is missing (apt-get install python3-prometheus-client)');
     process.exit(2);
   }
-  const servers = [await startOurs('unchanged'), await startOurs('changing'), await startPython(py), await startOurs('static')];
+  const ours = { unchanged: await startOurs('unchanged'), changing: await startOurs('changing'), floor: await startOurs('static') };
+  const servers = [ours.unchanged, ours.changing, await startPython(py), ours.floor];
   try {
     const [unchanged, changing, reference, floor] = await interleavedRounds(servers.map((s) => s.url));
     const p99 = (r: Rounds) => median(r.rounds.map((x) => x.p99));
@@ -186,6 +219,14 @@ async function main(): Promise<void> {
       `p99 ratio ours/python: unchanged ${(p99(unchanged) / p99(reference)).toFixed(2)}, changing ${(p99(changing) / p99(reference)).toFixed(2)}; ` +
         `ours/floor: unchanged ${(p99(unchanged) / p99(floor)).toFixed(2)}, changing ${(p99(changing) / p99(floor)).toFixed(2)}; ` +
         `goal p99 < 5 ms: unchanged ${p99(unchanged) < 5 ? 'met' : 'NOT met'}, changing ${p99(changing) < 5 ? 'met' : 'NOT met'}`,
+    );
+    const inside = async (name: string, server: typeof ours.floor) => {
+      const t = await server.serverTimes();
+      return `${name} p50 ${t.p50.toFixed(2)} / p99 ${t.p99.toFixed(2)} ms`;
+    };
+    console.log(
+      `inside the server (request in to last byte handed to the kernel, all ${ROUNDS * (REQUESTS + WARMUP)} requests): ` +
+        [await inside('unchanged', ours.unchanged), await inside('changing', ours.changing), await inside('floor', ours.floor)].join('; '),
     );
   } finally {
     for (const s of servers) s.stop();
