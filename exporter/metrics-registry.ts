@@ -53,8 +53,7 @@ export class MetricSet {
       // Entries other programs serve, and deprecated ones, describe metrics we must not serve.
       if (this.metrics.has(def.name) || def.deprecated || def.servedBy !== 'fibre-stack-exporter') continue;
       const metric = makeMetric(def, this.registry);
-      if (!metric) continue;
-      this.metrics.set(def.name, { def, metric: this.tracked(def.name, metric) });
+      if (metric) this.metrics.set(def.name, { def, metric: this.tracked(def.name, metric) });
     }
   }
 
