@@ -18,7 +18,8 @@ export interface ExpositionSource {
   readonly version: number;
   /** True for the metrics whose every change is reported to watch() listeners. */
   owns(name: string): boolean;
-  watch(listener: MutationListener): void;
+  /** Returns how to stop listening. */
+  watch(listener: MutationListener): () => void;
 }
 
 /** A registered metric: getMetricsAsArray() types them as plain objects, but they are the metrics. */
@@ -67,9 +68,15 @@ export class Exposition {
   private readonly dirty = new Map<string, Dirty>();
   private last: { version: number; body: Body } | undefined;
   private running: Promise<Body> | undefined;
+  private readonly unwatch: () => void;
 
   constructor(private readonly source: ExpositionSource) {
-    source.watch((name, labels) => this.changed(name, labels));
+    this.unwatch = source.watch((name, labels) => this.changed(name, labels));
+  }
+
+  /** Stops following the source's changes (the server closed). */
+  close(): void {
+    this.unwatch();
   }
 
   get contentType(): string {

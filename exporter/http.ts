@@ -36,6 +36,10 @@ export async function serveMetrics(opts: ServeOptions): Promise<{ urls: string[]
   const urls: string[] = [];
   const exposition = new Exposition(opts.metrics);
   const ahead = prerender(exposition);
+  const release = () => {
+    ahead.stop();
+    exposition.close();
+  };
   try {
     const main = createServer(opts.tls, metricsHandler(opts, exposition));
     const port = await listen(main, opts.host, opts.port, '--port');
@@ -51,14 +55,14 @@ export async function serveMetrics(opts: ServeOptions): Promise<{ urls: string[]
       urls.push(`http://${displayHost(opts.host)}:${healthPort}/health`);
     }
   } catch (err) {
-    ahead.stop();
+    release();
     await Promise.all(servers.map(closeServer));
     throw err;
   }
   return {
     urls,
     close: async () => {
-      ahead.stop();
+      release();
       await Promise.all(servers.map(closeServer));
     },
   };

@@ -41,9 +41,13 @@ export class MetricSet {
     return this.metrics.has(name);
   }
 
-  /** Calls listener after every change of a metric of this set. */
-  watch(listener: MutationListener): void {
+  /** Calls listener after every change of a metric of this set, until the returned function is called. */
+  watch(listener: MutationListener): () => void {
     this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
   }
 
   constructor(defs: readonly MetricDef[], registry?: Registry) {
