@@ -34,7 +34,8 @@ describe('exporter replay', () => {
     expect(events.length).toBeGreaterThan(200);
     const exporter = await ExporterProcess.start(['replay', '--speed', '2000', '-n', node]);
     try {
-      expect(exporter.output).toContain(`replaying ${SAMPLE} (fibre): ${events.length} events`);
+      // Printed just after the serving line, but it may reach us in a later read.
+      await eventually(() => expect(exporter.output).toContain(`replaying ${SAMPLE} (fibre): ${events.length} events`), 10_000);
       await eventually(() => expect(exporter.output).toContain('replay finished'), 30_000);
       const s = await exporter.scrape();
       expect(s.get(series('fibre_blocks_reconstructed_total', n))).toBe(ofType('block_reconstructed').length);
@@ -88,7 +89,7 @@ describe('exporter replay', () => {
     const lastMap = (name: string) => recs.filter((r) => r.type === 'map' && r.name === name).at(-1)!.value as unknown as Record<string, number> | number;
     const exporter = await ExporterProcess.start(['replay', 'bitcoin-core', '--speed', '5000', '-n', node]);
     try {
-      expect(exporter.output).toContain(`replaying ${file} (bitcoin-core)`);
+      await eventually(() => expect(exporter.output).toContain(`replaying ${file} (bitcoin-core)`), 10_000);
       await eventually(() => expect(exporter.output).toContain('replay finished'), 30_000);
       const s = await exporter.scrape();
       const messages = lastMap('@net_messages') as Record<string, number>;
