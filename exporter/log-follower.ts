@@ -5,7 +5,9 @@
 // reader position per file identity (device + inode):
 // - a new identity at the path: the old file is read to its end, then the new one from its start;
 // - the same file grown smaller, or whose bytes just before our position changed (truncated and
-//   rewritten between two polls): read again from the start;
+//   rewritten between two polls, or between our size check and our read): read again from the
+//   start. The comparison rides on the read that fetches the new bytes, so no rewrite slips in
+//   between a check and a read;
 // - no file: reported once and waited for;
 // - a line without its newline yet: held until the newline arrives.
 import { open, stat, type FileHandle } from 'node:fs/promises';
@@ -78,17 +80,24 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
     }
   };
 
-  /** Reads from the position to the end of the file, emitting every complete line. */
-  const drain = async (f: OpenFile): Promise<boolean> => {
+  /**
+   * Reads from the position to the end of the file, emitting every complete line. Each read also
+   * fetches the bytes just before the position and compares them with the ones we read there: a
+   * miner that truncates and rewrites its log between our size check and our read would otherwise
+   * have its first new lines skipped. Stops at the first read that shows a rewrite.
+   */
+  const drain = async (f: OpenFile): Promise<'grew' | 'same' | 'rewritten'> => {
     let grew = false;
-    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    const buf = Buffer.allocUnsafe(FINGERPRINT_BYTES + READ_CHUNK);
     for (;;) {
-      const { bytesRead } = await f.handle.read(buf, 0, READ_CHUNK, f.position);
-      if (bytesRead === 0) return grew;
+      const known = f.fingerprint.length;
+      const { bytesRead } = await f.handle.read(buf, 0, known + READ_CHUNK, f.position - known);
+      if (bytesRead < known || !buf.subarray(0, known).equals(f.fingerprint)) return 'rewritten';
+      if (bytesRead === known) return grew ? 'grew' : 'same';
       grew = true;
-      const chunk = buf.subarray(0, bytesRead);
-      f.position += bytesRead;
-      f.fingerprint = Buffer.from(Buffer.concat([f.fingerprint, chunk]).subarray(-FINGERPRINT_BYTES));
+      const chunk = buf.subarray(known, bytesRead);
+      f.position += chunk.length;
+      f.fingerprint = Buffer.from(buf.subarray(Math.max(0, bytesRead - FINGERPRINT_BYTES), bytesRead));
       emitLines(f, chunk);
     }
   };
@@ -112,6 +121,7 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
   /** The old file is gone from the path: read what is left, including an unterminated last line. */
   const retire = async (f: OpenFile) => {
     try {
+      // Were it rewritten too, that would no longer be ours to follow: the path holds another file.
       await drain(f);
       if (f.partial.length > 0) handlers.line(f.partial.toString('utf8').replace(/\r$/, ''));
     } finally {
@@ -138,12 +148,15 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
     }
   };
 
-  /** True when the bytes before our position are no longer the ones we read. */
-  const rewritten = async (f: OpenFile): Promise<boolean> => {
-    if (f.fingerprint.length === 0) return false;
-    const now = Buffer.allocUnsafe(f.fingerprint.length);
-    const { bytesRead } = await f.handle.read(now, 0, now.length, f.position - f.fingerprint.length);
-    return bytesRead !== now.length || !now.equals(f.fingerprint);
+  /** The file was truncated or rewritten under us: read it again from its start. */
+  const restart = (f: OpenFile) => {
+    f.position = 0;
+    f.skipFirstLine = false;
+    f.fingerprint = Buffer.alloc(0);
+    // The held partial line belonged to the old content; its end will never come.
+    f.partial = Buffer.alloc(0);
+    handlers.status({ type: 'truncated' });
+    lastGrowth = Date.now();
   };
 
   const poll = async () => {
@@ -181,17 +194,15 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
     }
     firstLook = false;
     const f = file!;
-    const size = (await f.handle.stat()).size;
-    if (size < f.position || (await rewritten(f))) {
-      f.position = 0;
-      f.skipFirstLine = false;
-      f.fingerprint = Buffer.alloc(0);
-      // The held partial line belonged to the old content; its end will never come.
-      f.partial = Buffer.alloc(0);
-      handlers.status({ type: 'truncated' });
-      lastGrowth = Date.now();
+    if ((await f.handle.stat()).size < f.position) restart(f);
+    let read = await drain(f);
+    // Each pass reads some new content before it can report another rewrite (after a restart
+    // there is nothing to compare yet), so only a file rewritten without end keeps us here.
+    while (read === 'rewritten') {
+      restart(f);
+      read = await drain(f);
     }
-    if (await drain(f)) {
+    if (read === 'grew') {
       lastGrowth = Date.now();
       setStale(false);
     } else if (Date.now() - lastGrowth >= options.staleAfterMs) {

@@ -5,7 +5,6 @@ import { appendFileSync, existsSync, mkdtempSync, renameSync, rmSync, truncateSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { followLog } from '../exporter/log-follower.js';
 import { startMinerExporter, type MinerExporterOptions } from '../profiles/miner/collector.js';
 import { parseMinerLine } from '../profiles/miner/parse.js';
 import { CLI } from './support/cli.js';
@@ -63,25 +62,6 @@ describe('miner log lines', () => {
     // The right token count with a field that is not a number: a broken stats line.
     expect(parseMinerLine('tokenminer', 'a b fastGH/s (500MHz) hw 1% 65C 0.8V x y')).toMatchObject({ kind: 'unparseable' });
     expect(parseMinerLine('rb4', rb4(2, '5/4', '1/1'))).toMatchObject({ kind: 'unparseable' });
-  });
-});
-
-describe('log follower', () => {
-  it('reads only the recent part of a large existing log, from a line boundary', async () => {
-    const dir = tmp();
-    const log = join(dir, 'big.log');
-    const old = Array.from({ length: 50 }, (_, i) => `old line ${String(i).padStart(2, '0')}`).join('\n') + '\n';
-    writeFileSync(log, old);
-    const lines: string[] = [];
-    const statuses: string[] = [];
-    // Lines are 12 bytes: the last 40 start 4 bytes before the end of "old line 46", whose tail
-    // is skipped; 47, 48 and 49 are read whole.
-    const follower = followLog(log, { line: (l) => lines.push(l), status: (s) => statuses.push(JSON.stringify(s)) }, { staleAfterMs: 60_000, pollMs: 20, backlogBytes: 40 });
-    stops.push(() => follower.stop());
-    await eventually(() => expect(lines).toEqual(['old line 47', 'old line 48', 'old line 49']));
-    expect(statuses).toEqual([JSON.stringify({ type: 'opened', fromByte: old.length - 40 })]);
-    appendFileSync(log, 'new line\n');
-    await eventually(() => expect(lines).toEqual(['old line 47', 'old line 48', 'old line 49', 'new line']));
   });
 });
 
