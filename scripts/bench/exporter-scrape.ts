@@ -6,7 +6,7 @@
 // every millisecond (every scrape applies the changes since the last one). A third server sends
 // the same bytes from memory with nothing else: the floor this machine's loopback and Node's
 // HTTP put under any exporter, so the tail that is not ours can be told apart.
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
@@ -96,16 +96,33 @@ interface Rounds {
   lines: number;
 }
 
-/** ROUNDS rounds of each server, taken in turn, so a change in the machine's load falls on all of them alike. */
-async function interleavedRounds(urls: string[]): Promise<Rounds[]> {
-  const out: Rounds[] = urls.map(() => ({ rounds: [], bytes: 0, lines: 0 }));
+interface Server {
+  url: string;
+  /** Pauses or resumes the server's process (SIGSTOP / SIGCONT). */
+  pause(paused: boolean): void;
+  stop(): void;
+}
+
+function serverProcess(url: string, child: ChildProcess): Server {
+  return { url, pause: (paused) => child.kill(paused ? 'SIGSTOP' : 'SIGCONT'), stop: () => child.kill('SIGKILL') };
+}
+
+/**
+ * ROUNDS rounds of each server, taken in turn, so a change in the machine's load falls on all of
+ * them alike. The servers not being measured are paused: on two cores, the one that changes a
+ * series every millisecond would otherwise add its wake-ups to the others' tail.
+ */
+async function interleavedRounds(servers: Server[]): Promise<Rounds[]> {
+  const out: Rounds[] = servers.map(() => ({ rounds: [], bytes: 0, lines: 0 }));
   for (let i = 0; i < ROUNDS; i++) {
-    for (const [n, url] of urls.entries()) {
-      const m = await measure(url);
+    for (const [n, server] of servers.entries()) {
+      for (const other of servers) other.pause(other !== server);
+      const m = await measure(server.url);
       const s = m.latencies.sort((a, b) => a - b);
       out[n] = { rounds: [...out[n].rounds, { p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s[s.length - 1] }], bytes: m.bytes, lines: m.lines };
     }
   }
+  for (const server of servers) server.pause(false);
   return out;
 }
 
@@ -125,7 +142,7 @@ function findPython(): string | undefined {
   return ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import prometheus_client'], { stdio: 'ignore' }).status === 0);
 }
 
-async function startPython(python: string): Promise<{ url: string; stop(): void }> {
+async function startPython(python: string): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'fibre-stack-bench-'));
   const script = join(dir, 'server.py');
   writeFileSync(script, PYTHON_SERVER);
@@ -136,7 +153,7 @@ async function startPython(python: string): Promise<{ url: string; stop(): void 
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     child.on('exit', (code) => reject(new Error(`python server exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}/metrics`, stop: () => child.kill() };
+  return serverProcess(`http://127.0.0.1:${port}/metrics`, child);
 }
 
 type Mode = 'unchanged' | 'changing' | 'static';
@@ -184,7 +201,7 @@ interface ServerTimes {
   n: number;
 }
 
-async function startOurs(mode: Mode): Promise<{ url: string; stop(): void; serverTimes(): Promise<ServerTimes> }> {
+async function startOurs(mode: Mode): Promise<Server & { serverTimes(): Promise<ServerTimes> }> {
   const child = fork(process.argv[1], ['serve', mode], { stdio: 'inherit' });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve(String(m)));
@@ -195,7 +212,7 @@ async function startOurs(mode: Mode): Promise<{ url: string; stop(): void; serve
       child.once('message', (m) => resolve(m as ServerTimes));
       child.send('times');
     });
-  return { url, stop: () => child.kill(), serverTimes };
+  return { ...serverProcess(url, child), serverTimes };
 }
 
 async function main(): Promise<void> {
@@ -207,7 +224,7 @@ async function main(): Promise<void> {
   const ours = { unchanged: await startOurs('unchanged'), changing: await startOurs('changing'), floor: await startOurs('static') };
   const servers = [ours.unchanged, ours.changing, await startPython(py), ours.floor];
   try {
-    const [unchanged, changing, reference, floor] = await interleavedRounds(servers.map((s) => s.url));
+    const [unchanged, changing, reference, floor] = await interleavedRounds(servers);
     const p99 = (r: Rounds) => median(r.rounds.map((x) => x.p99));
     // Tail latency on a shared machine follows its load; say what it was.
     console.log(`/metrics with ${SERIES} series, sequential keep-alive scrapes on loopback (load average ${loadavg()[0].toFixed(1)})`);
