@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { BpfProgram } from './bpf-program.js';
+import { stopChild } from './child-stop.js';
 
 /** One line of `bpftrace -f json` output (ABI.md section 3), typed. */
 export type BpftraceMessage =
@@ -116,14 +117,7 @@ export class BpftraceSupervisor {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (this.child) await stopChild(this.child, 'SIGINT');
     await this.loop;
   }
 

@@ -3,11 +3,12 @@
 // alone running the same program into a file on tmpfs (as cheap a reader as /dev/null, but one
 // that can be counted); and the exporter's CPU per 1,000 events/s, from /proc/PID/stat.
 // Needs root, bpftrace and gcc.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../exporter/bpf-program.js';
+import { stopChild } from '../../exporter/child-stop.js';
 import { binaryProbes } from '../../exporter/ebpf-target.js';
 import { packagePath } from '../../exporter/package-root.js';
 import { compileFake, FakeBitcoind } from '../lib/fake-bitcoind.js';
@@ -105,7 +106,8 @@ async function withExporter(binary: string, fake: FakeBitcoind): Promise<Map<num
     const bpftracePid = () => Number(execFileSync('pgrep', ['-P', String(child.pid), 'bpftrace'], { encoding: 'utf8' }).trim()) || undefined;
     return await measure(fake, count, child.pid, bpftracePid);
   } finally {
-    await stop(child, 'SIGTERM');
+    // The exporter's own stop gives bpftrace 3 s; this leaves it room for that.
+    await stopChild(child, 'SIGTERM', 10_000);
   }
 }
 
@@ -124,16 +126,8 @@ async function bpftraceAlone(binary: string, fake: FakeBitcoind, dir: string): P
     await fake.waitEnabled('udp:block_reconstructed');
     return await measure(fake, printed, undefined, () => child.pid);
   } finally {
-    await stop(child, 'SIGINT');
+    await stopChild(child, 'SIGINT');
   }
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
 }
 
 function rateName(rate: number): string {
