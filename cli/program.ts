@@ -13,7 +13,7 @@ export async function run(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .version()
     // yargs lays out the help text after every command starts, in case it fails; ours fails with a
-    // one-line message instead, so text wrapping (string-width over every word, 40 ms of a 400 ms
+    // one-line message instead, so text wrapping (string-width over every word, 30 ms of a 430 ms
     // `create --yes`) is only worth it when the help is asked for.
     .wrap(asksForHelp(argv) ? Math.min(110, process.stdout.columns || 100) : null)
     .fail((msg, err) => {
