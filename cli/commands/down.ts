@@ -7,6 +7,7 @@ import { runsNatively } from '../run/runtime.js';
 import { nativeDown } from '../run/native.js';
 import { composeOk } from '../run/compose.js';
 import { nativePlan } from '../render/native-plan.js';
+import { stackDirOption } from './dir-option.js';
 
 interface DownArgs {
   dir: string;
@@ -20,7 +21,7 @@ export const downCommand: CommandModule<object, DownArgs> = {
   describe: 'Stop the stack; its data is kept unless --volumes',
   builder: (y) =>
     y
-      .option('dir', { type: 'string', default: '.', describe: 'The stack folder' })
+      .option('dir', stackDirOption)
       .option('volumes', { type: 'boolean', default: false, describe: 'Also delete the stored metrics, logs and dashboards state (volumes, or data/ natively)' }) as unknown as Argv<DownArgs>,
   handler: async (args) => {
     const stack = loadRunningStack(args.dir);

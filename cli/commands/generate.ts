@@ -8,6 +8,7 @@ import { loadTemplates } from '../io/templates.js';
 import { loadOrCreateSecrets, readSpec } from '../io/spec-io.js';
 import { writeStack } from '../io/stack-writer.js';
 import { printWriteResults } from './stack-report.js';
+import { stackDirOption } from './dir-option.js';
 
 interface GenerateArgs {
   dir: string;
@@ -35,7 +36,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
   describe: 'Re-render every file of a stack from its fibre-stack.yml, keeping files you edited',
   builder: (y: Argv) =>
     y
-      .option('dir', { type: 'string', default: '.', describe: 'The stack folder' })
+      .option('dir', stackDirOption)
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite files you edited instead of writing <file>.new beside them' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as unknown as Argv<GenerateArgs>,
   handler,

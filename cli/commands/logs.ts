@@ -8,6 +8,7 @@ import { runsNatively } from '../run/runtime.js';
 import { compose } from '../run/compose.js';
 import { logFile } from '../run/native.js';
 import { nativePlan } from '../render/native-plan.js';
+import { stackDirOption } from './dir-option.js';
 
 interface LogsArgs {
   dir: string;
@@ -22,7 +23,7 @@ export const logsCommand: CommandModule<object, LogsArgs> = {
   builder: (y) =>
     y
       .positional('service', { type: 'string', describe: 'prometheus, grafana, fibre-exporter, ...' })
-      .option('dir', { type: 'string', default: '.', describe: 'The stack folder' })
+      .option('dir', stackDirOption)
       .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'Keep printing new lines' })
       .option('tail', { type: 'number', default: 100, describe: 'Lines to show from the end of each log' }) as unknown as Argv<LogsArgs>,
   handler: async (args) => {

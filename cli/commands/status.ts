@@ -6,6 +6,7 @@ import { nativePlan } from '../render/native-plan.js';
 import { isSameProcess, readPidRecord, readUnavailable } from '../run/pidfile.js';
 import { containerHealthy, containerProblem } from '../run/docker.js';
 import { printTable } from '../run/table.js';
+import { stackDirOption } from './dir-option.js';
 
 interface StatusArgs {
   dir: string;
@@ -24,7 +25,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
   describe: 'Show whether each service of the stack is running',
   builder: (y) =>
     y
-      .option('dir', { type: 'string', default: '.', describe: 'The stack folder' })
+      .option('dir', stackDirOption)
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as unknown as Argv<StatusArgs>,
   handler: async (args) => {
     const stack = loadRunningStack(args.dir);

@@ -8,6 +8,7 @@ import { composeCli, NO_COMPOSE } from '../run/compose.js';
 import { nativeUp, stopRecorded, type Say, type StartOutcome } from '../run/native.js';
 import { readPidRecord } from '../run/pidfile.js';
 import { writeNativeVariant } from '../run/native-variant.js';
+import { stackDirOption } from './dir-option.js';
 
 interface UpArgs {
   dir: string;
@@ -81,7 +82,7 @@ export const upCommand: CommandModule<object, UpArgs> = {
   describe: 'Start the stack (docker compose, or native processes) and wait until it is healthy',
   builder: (y) =>
     y
-      .option('dir', { type: 'string', default: '.', describe: 'The stack folder' })
+      .option('dir', stackDirOption)
       .option('build', { type: 'boolean', default: false, describe: 'Rebuild the exporter image first (docker mode)' })
       .option('base-image', { type: 'string', describe: 'Base image for the exporter build (a local node:20 bookworm image where no registry is reachable)' })
       .option('native', { type: 'boolean', default: false, describe: 'Run the services as processes on this host, not in containers' })

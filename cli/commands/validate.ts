@@ -6,6 +6,7 @@ import { currentRuntime } from '../run/runtime.js';
 import { allHealthy, validateStack, type ServiceReport } from '../run/checks.js';
 import { sleep } from '../run/http.js';
 import { printTable } from '../run/table.js';
+import { stackDirOption } from './dir-option.js';
 
 interface ValidateArgs {
   dir: string;
@@ -61,7 +62,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   describe: 'Check every service of the running stack: process or container, readiness, targets, rules, datasources, dashboards',
   builder: (y) =>
     y
-      .option('dir', { type: 'string', default: '.', describe: 'The stack folder' })
+      .option('dir', stackDirOption)
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON (for CI)' })
       .option('wait', { type: 'number', default: 0, describe: 'Keep checking for up to this many seconds until healthy' })
       .epilog('Services in disabled_services are skipped. Exit codes: 0 all healthy, 1 something is not (including a service whose program could not be had), 2 usage or environment problem.') as unknown as Argv<ValidateArgs>,
