@@ -72,6 +72,9 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  // One read buffer for the follower's life: polls run one at a time, and everything kept from a
+  // read (lines, the fingerprint, a partial line) is copied out of it.
+  const buf = Buffer.allocUnsafe(FINGERPRINT_BYTES + READ_CHUNK);
 
   const setStale = (value: boolean) => {
     if (value !== stale) {
@@ -88,7 +91,6 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
    */
   const drain = async (f: OpenFile): Promise<'grew' | 'same' | 'rewritten'> => {
     let grew = false;
-    const buf = Buffer.allocUnsafe(FINGERPRINT_BYTES + READ_CHUNK);
     for (;;) {
       const known = f.fingerprint.length;
       const { bytesRead } = await f.handle.read(buf, 0, known + READ_CHUNK, f.position - known);
