@@ -1,13 +1,7 @@
-// Errors a user can act on. Each carries the exit code the command ends with: 2 for something the
-// user must fix in what they asked for (usage, spec, environment), 1 for a check that failed.
+// How a failed command ends: the user's own mistakes as one line and their exit code, real bugs
+// with a stack trace and exit 70.
+import { UserError } from '../core/errors.js';
 import { SpecError } from './spec/validate.js';
-
-export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
 
 /** Prints an error the way a user should see it and exits. Stack traces only for real bugs. */
 export function reportFatal(err: unknown): never {

@@ -2,7 +2,7 @@
 // binary's path, keeps only the probe blocks the binary declares (bpftrace rejects a whole program
 // when one probe is missing) and, for programs that count in kernel maps, adds the interval block
 // that prints those maps.
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface BpfProgram {
   text: string;

@@ -3,14 +3,14 @@
 // the binary until SIGINT/SIGTERM. A profile supplies its program and the code that turns
 // bpftrace's output into metric updates.
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.js';
-import type { MetricDef } from '../profiles/catalog.js';
+import { UserError } from '../core/errors.js';
+import type { MetricDef } from '../core/catalog.js';
 import { buildProgram } from './bpf-program.js';
 import { BpftraceSupervisor, type BpftraceTarget } from './bpftrace.js';
 import { binaryProbes, checkPid, checkTracingPrivilege, findBpftrace, processAlive, processesRunning } from './ebpf-target.js';
 import type { MetricSet } from './metrics-registry.js';
 import type { CommonExporterOptions } from './options.js';
-import { packagePath } from './package-root.js';
+import { packagePath } from '../core/package-root.js';
 import { startRuntime, untilSignal } from './runtime.js';
 import type { SelfMetrics } from './self-metrics.js';
 

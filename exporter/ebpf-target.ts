@@ -3,7 +3,7 @@
 // privileges, and the bitcoind process to attach to.
 import { accessSync, constants, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { probeId, readUsdtProbes } from './usdt-notes.js';
 
 /** Checks the binary and returns the `provider:name` of every USDT probe it declares. */

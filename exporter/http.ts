@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { Exposition, type ExpositionSource } from './exposition.js';
 
 export interface HealthState {

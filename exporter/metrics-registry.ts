@@ -1,7 +1,7 @@
 // prom-client metrics made from catalog entries, so the exporter serves exactly the names, help,
 // labels and buckets the dashboards and rules are checked against (profiles/catalog.ts).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MetricDef } from '../profiles/catalog.js';
+import type { MetricDef } from '../core/catalog.js';
 
 type Made = { def: MetricDef; metric: Counter<string> | Gauge<string> | Histogram<string> };
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import type { Options as YargsOption } from 'yargs';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface CommonExporterOptions {
   host: string;

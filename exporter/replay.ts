@@ -4,17 +4,17 @@
 // pace; --loop starts over at the end, with heights moved on so the chain keeps growing and
 // counters keep counting.
 import { existsSync, readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.js';
-import { checkEventRecord, type EventFields } from '../profiles/bitcoind-events.js';
+import { UserError } from '../core/errors.js';
+import { checkEventRecord, type EventFields } from '../profiles/bitcoind/events.js';
 import { applyBitcoinCoreEvent, applyBitcoinCoreMap, BITCOIN_CORE_EVENT_FIELDS, BITCOIN_CORE_MAP_NAMES, type BitcoinCoreEvent } from '../profiles/bitcoin-core/events.js';
 import { bitcoinCoreMetrics } from '../profiles/bitcoin-core/metrics.js';
-import type { MetricDef } from '../profiles/catalog.js';
+import type { MetricDef } from '../core/catalog.js';
 import { applyFibreEvent, FIBRE_EVENT_FIELDS, type FibreEvent } from '../profiles/fibre/events.js';
 import { fibreMetrics } from '../profiles/fibre/metrics.js';
 import { MapDeltas } from './bpftrace.js';
 import type { MetricSet } from './metrics-registry.js';
 import type { CommonExporterOptions } from './options.js';
-import { packagePath } from './package-root.js';
+import { packagePath } from '../core/package-root.js';
 import { startRuntime, untilSignal } from './runtime.js';
 
 export interface ReplayOptions extends CommonExporterOptions {

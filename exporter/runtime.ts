@@ -1,6 +1,6 @@
 // What every exporter mode does around its collector: make the metrics from the catalog, set the
 // self-metrics, serve HTTP, print where, and run until SIGINT/SIGTERM (docker stop sends SIGTERM).
-import type { MetricDef } from '../profiles/catalog.js';
+import type { MetricDef } from '../core/catalog.js';
 import { serveMetrics, type HealthState } from './http.js';
 import { MetricSet } from './metrics-registry.js';
 import type { CommonExporterOptions } from './options.js';

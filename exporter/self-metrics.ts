@@ -1,7 +1,7 @@
 // The self-monitoring every exporter mode serves (profiles/exporter-self-metrics.ts), so an alert
 // can tell "the exporter is down" and "the exporter sees nothing" apart from "nothing happens".
 import type { MetricSet } from './metrics-registry.js';
-import { packageVersion } from './package-root.js';
+import { packageVersion } from '../core/package-root.js';
 
 export interface SelfMetrics {
   /** One event read from a probe or a log, by type (e.g. `block_reconstructed`, `stats_line`). */

@@ -1,6 +1,6 @@
 // What a profile is: everything fibre-stack knows about one kind of thing it monitors, in one
 // folder. Adding a profile means a folder shaped like this and one line in registry.ts.
-import type { MetricDef } from './catalog.js';
+import type { MetricDef } from '../core/catalog.js';
 import type { ProfileId, StackSpec } from '../cli/spec/types.js';
 
 /** A Prometheus scrape job, rendered into prometheus.yml with its targets in a file_sd file. */

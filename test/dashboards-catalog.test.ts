@@ -1,8 +1,8 @@
 // The whole metric catalog the dashboards, rules and linter check against.
 import { describe, expect, it } from 'vitest';
-import { ALL_METRICS } from '../profiles/all-metrics.js';
+import { ALL_METRICS } from '../cli/all-metrics.js';
 import { PROFILES } from '../profiles/registry.js';
-import { stackMetrics } from '../profiles/stack/metrics.js';
+import { stackMetrics } from '../cli/services/metrics.js';
 
 describe('ALL_METRICS', () => {
   it('holds each name once', () => {

@@ -6,7 +6,7 @@ import { Counter } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
 import { Exposition } from '../exporter/exposition.js';
 import { MetricSet } from '../exporter/metrics-registry.js';
-import { metric } from '../profiles/catalog.js';
+import { metric } from '../core/catalog.js';
 
 const x = 'fibre-stack-exporter' as const;
 const DEFS = [

@@ -12,9 +12,9 @@ import { commonDecls, commonExporterOptions, loadConfigFile, resolveOptions, yar
 import { initSelfMetrics } from '../exporter/self-metrics.js';
 import { fibreMetrics } from '../profiles/fibre/metrics.js';
 import { minerMetrics } from '../profiles/miner/metrics.js';
-import { stackMetrics } from '../profiles/stack/metrics.js';
-import { UserError } from '../cli/errors.js';
-import { hasCommand } from './support/prereq.js';
+import { stackMetrics } from '../cli/services/metrics.js';
+import { UserError } from '../core/errors.js';
+import { prerequisites } from './support/prereq.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -126,8 +126,7 @@ describe('serveMetrics', () => {
     expect((await fetch(healthUrl)).status).toBe(200);
   });
 
-  it('serves HTTPS with the given certificate', async (ctx) => {
-    if (!hasCommand('openssl')) return ctx.skip();
+  it.runIf(prerequisites('exporter HTTPS', { commands: ['openssl'] }))('serves HTTPS with the given certificate', async () => {
     const dir = tmp();
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
     const { server } = await serve({ tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') } });

@@ -6,14 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
-import { dashboardsFor, dashboardText, ruleFilesFor } from '../profiles/artifacts.js';
+import { dashboardsFor, dashboardText } from '../cli/artifacts/dashboards.js';
+import { ruleFilesFor } from '../cli/artifacts/rules.js';
 import { lintDashboardText } from '../cli/lint/dashboard.js';
 import { lintRuleText } from '../cli/lint/rules.js';
 import { lintPaths } from '../cli/lint/index.js';
-import { dumpYaml } from '../cli/encode/yaml.js';
+import { dumpYaml } from '../core/encode/yaml.js';
 import { goTemplateErrors } from '../cli/lint/go-template.js';
 import { substituteVariables } from '../cli/lint/grafana-vars.js';
-import { hasCommand } from './support/prereq.js';
+import { prerequisites } from './support/prereq.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -128,7 +129,7 @@ describe('broken rule files are caught', () => {
     expect(lintRuleText('x.yml', 'groups:\n  - name: a\n   rules: [').findings.map((f) => f.rule)).toEqual(['invalid-yaml']);
   });
 
-  it.runIf(hasCommand('promtool'))('runs promtool over rule files and reports what it rejects', async () => {
+  it.runIf(prerequisites('lint with promtool', { commands: ['promtool'] }))('runs promtool over rule files and reports what it rejects', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lint-broken-'));
     const d = fibreRules();
     // An invalid label name: Prometheus refuses the file, and both promtool and our own check say so.

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
-import { ALL_RULE_SPECS, ruleFilesFor } from '../profiles/artifacts.js';
-import { alertsOf, recordsOf } from '../profiles/rule-kit.js';
+import { ALL_RULE_SPECS, ruleFilesFor } from '../cli/artifacts/rules.js';
+import { alertsOf, recordsOf } from '../profiles/kit/rule-kit.js';
 import { PROFILE_IDS } from '../cli/spec/types.js';
 import { prerequisites } from './support/prereq.js';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { load } from 'js-yaml';
 import { validateSpec } from '../cli/spec/validate.js';
-import { envLine } from '../cli/encode/env.js';
+import { envLine } from '../core/encode/env.js';
 import { prerequisites } from './support/prereq.js';
 import { parseExecStart } from './support/systemd-words.js';
 import { fileOf, render, specFor, writeTempStack } from './support/stack.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTemplates } from '../cli/io/templates.js';
 import { ENCODING_HELPERS } from '../cli/render/handlebars.js';
-import { BITCOIND_DEBUG_LOG_PARSING } from '../profiles/bitcoind-log.js';
+import { BITCOIND_DEBUG_LOG_PARSING } from '../profiles/bitcoind/log.js';
 import { fileOf, render, specFor } from './support/stack.js';
 
 const BLOCK_HELPERS = new Set(['#each', '/each', '#if', '/if', 'else', '#unless', '/unless']);

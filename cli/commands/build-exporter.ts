@@ -1,7 +1,7 @@
 // `fibre-stack build-exporter`: builds the exporter image the generated stack runs.
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_IMAGES } from '../spec/defaults.js';
-import { buildExporterImage } from '../../exporter/image-build.js';
+import { buildExporterImage } from '../run/image-build.js';
 
 interface BuildExporterArgs {
   tag: string;

@@ -9,7 +9,7 @@ import { stackUrls } from '../render/readme.js';
 import { loadTemplates } from '../io/templates.js';
 import { loadOrCreateSecrets } from '../io/spec-io.js';
 import { planStack, writeStack } from '../io/stack-writer.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 import { printWriteResults } from './stack-report.js';
 
 interface CreateArgs {

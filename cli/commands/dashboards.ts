@@ -3,9 +3,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { checkedInArtifacts } from '../../profiles/artifacts.js';
-import { packageRoot } from '../../exporter/package-root.js';
-import { UserError } from '../errors.js';
+import { checkedInArtifacts } from '../artifacts/index.js';
+import { packageRoot } from '../../core/package-root.js';
+import { UserError } from '../../core/errors.js';
 
 interface DashboardsArgs {
   out?: string;

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 import { defaultBitcoindProfile, defaultSpec } from '../spec/defaults.js';
 import type { Mode, StackSpec } from '../spec/types.js';
 import { renderStack } from '../render/index.js';

@@ -4,7 +4,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { BITSTREAMS } from '../spec/types.js';
 import { DEFAULT_EXPORTER_PORTS } from '../spec/defaults.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 import {
   commonDecls,
   commonExporterOptions,

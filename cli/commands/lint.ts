@@ -2,8 +2,8 @@
 // finding is an error, 1 when one is, 2 for bad usage (a path that does not exist).
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { formatFinding, hasErrors } from '../lint/findings.js';
-import { packagePath } from '../../exporter/package-root.js';
-import { UserError } from '../errors.js';
+import { packagePath } from '../../core/package-root.js';
+import { UserError } from '../../core/errors.js';
 
 interface LintArgs {
   paths: string[];

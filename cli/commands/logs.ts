@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { Argv, CommandModule } from 'yargs';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 import { loadRunningStack } from '../run/native-variant.js';
 import { runsNatively } from '../run/runtime.js';
 import { compose } from '../run/compose.js';

@@ -7,7 +7,7 @@ import type { StackSecrets, StackSpec } from '../spec/types.js';
 import { SpecError, validateSpec } from '../spec/validate.js';
 import { ENV_FILE, parseSecrets } from '../render/env.js';
 import { SPEC_FILE } from '../render/spec-file.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 
 export function readSpec(dir: string): StackSpec {
   const path = join(dir, SPEC_FILE);

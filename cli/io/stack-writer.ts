@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { RenderedFile } from '../render/types.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 
 export const MANIFEST_PATH = '.fibre-stack/manifest.json';
 

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TemplateSources } from '../render/types.js';
-import { packagePath } from '../../exporter/package-root.js';
+import { packagePath } from '../../core/package-root.js';
 
 export const TEMPLATES_DIR = packagePath('templates');
 

@@ -1,10 +1,10 @@
 // Series a query selects, checked against the metric catalog: unknown names, deprecated names,
 // counters read raw. Our own files are held to the catalog (errors); files from elsewhere chart
 // other exporters' metrics, so for them an unknown name is only noted (warning).
-import { seriesNames, type MetricDef } from '../../profiles/catalog.js';
-import { ALL_METRICS } from '../../profiles/all-metrics.js';
-import { ALL_RULE_SPECS } from '../../profiles/artifacts.js';
-import { recordsOf } from '../../profiles/rule-kit.js';
+import { seriesNames, type MetricDef } from '../../core/catalog.js';
+import { ALL_METRICS } from '../all-metrics.js';
+import { ALL_RULE_SPECS } from '../artifacts/rules.js';
+import { recordsOf } from '../../profiles/kit/rule-kit.js';
 import type { SelectorUse } from './promql.js';
 
 interface SeriesInfo {

@@ -2,7 +2,7 @@
 // rules (errors); others get errors only for what breaks them in a fibre-stack Grafana (invalid
 // JSON, queries that do not parse, datasources that do not resolve, duplicate ids) and warnings,
 // summed up per dashboard, for style rules of grafana/dashboard-linter.
-import { OUR_TAG, PROM_VAR, LOKI_VAR } from '../../profiles/dashboard-kit.js';
+import { OUR_TAG, PROM_VAR, LOKI_VAR } from '../../profiles/kit/dashboard-kit.js';
 import { FindingSink, type Finding } from './findings.js';
 import { resolveDatasource, type DashboardScope, type Resolution } from './datasources.js';
 import { analysePromql } from './promql.js';

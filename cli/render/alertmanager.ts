@@ -1,5 +1,5 @@
 import type { StackSpec } from '../spec/types.js';
-import { dumpYaml } from '../encode/yaml.js';
+import { dumpYaml } from '../../core/encode/yaml.js';
 import type { RenderedFile } from './types.js';
 import { GENERATED_HEADER } from './prometheus.js';
 

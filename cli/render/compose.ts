@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { CoreService, StackSpec } from '../spec/types.js';
 import { enabledServices } from '../spec/validate.js';
-import { dumpYaml } from '../encode/yaml.js';
+import { dumpYaml } from '../../core/encode/yaml.js';
 import type { ExporterRun } from '../../profiles/types.js';
 import type { RenderedFile } from './types.js';
 import { CONTAINER_PORTS, DOCKER_HOST_ALIAS, hostPart, listenAddress } from './addressing.js';

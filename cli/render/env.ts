@@ -1,6 +1,6 @@
 // .env holds the stack's secrets (mode 0600, git-ignored); .env.example shows its shape without them.
 import type { StackSecrets, StackSpec } from '../spec/types.js';
-import { envLine, parseEnvText } from '../encode/env.js';
+import { envLine, parseEnvText } from '../../core/encode/env.js';
 import type { RenderedFile } from './types.js';
 
 export const ENV_FILE = '.env';

@@ -2,8 +2,8 @@
 // name) and a file provider for the dashboards of the chosen profiles.
 import type { StackSpec } from '../spec/types.js';
 import { enabledServices } from '../spec/validate.js';
-import { dumpYaml } from '../encode/yaml.js';
-import { dashboardsFor } from '../../profiles/artifacts.js';
+import { dumpYaml } from '../../core/encode/yaml.js';
+import { dashboardsFor } from '../artifacts/dashboards.js';
 import type { RenderedFile } from './types.js';
 import { serviceAddress } from './addressing.js';
 import { GENERATED_HEADER } from './prometheus.js';

@@ -2,9 +2,9 @@
 // files is HTML; instead every hole names the encoder of its file's format, and a test checks
 // that no template has a bare hole.
 import Handlebars from 'handlebars';
-import { alloyString } from '../encode/alloy.js';
-import { systemdCommand, systemdWord } from '../encode/systemd.js';
-import { yamlString } from '../encode/yaml.js';
+import { alloyString } from '../../core/encode/alloy.js';
+import { systemdCommand, systemdWord } from '../../core/encode/systemd.js';
+import { yamlString } from '../../core/encode/yaml.js';
 import type { TemplateSources } from './types.js';
 
 const hb = Handlebars.create();

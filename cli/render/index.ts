@@ -2,7 +2,7 @@
 // caller reads the templates and writes the files (cli/io).
 import type { StackSecrets, StackSpec } from '../spec/types.js';
 import { enabledServices } from '../spec/validate.js';
-import { ruleFilesFor } from '../../profiles/artifacts.js';
+import { ruleFilesFor } from '../artifacts/rules.js';
 import type { RenderedFile, TemplateSources } from './types.js';
 import { renderAlertmanager } from './alertmanager.js';
 import { renderCompose } from './compose.js';

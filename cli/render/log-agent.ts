@@ -2,7 +2,7 @@
 // who ask). Both tail the same sources with the same parsing, from the profiles' log sources.
 import type { StackSpec } from '../spec/types.js';
 import { enabledServices } from '../spec/validate.js';
-import { dumpYaml } from '../encode/yaml.js';
+import { dumpYaml } from '../../core/encode/yaml.js';
 import type { LogSource } from '../../profiles/types.js';
 import type { RenderedFile, TemplateSources } from './types.js';
 import { CONTAINER_PORTS, listenAddress, serviceAddress } from './addressing.js';

@@ -1,7 +1,7 @@
 // prometheus.yml and its file_sd target files.
 import type { StackSpec } from '../spec/types.js';
 import { enabledServices } from '../spec/validate.js';
-import { dumpYaml } from '../encode/yaml.js';
+import { dumpYaml } from '../../core/encode/yaml.js';
 import type { RenderedFile } from './types.js';
 import { serviceAddress } from './addressing.js';
 import { scrapeJobs } from './stack-profiles.js';

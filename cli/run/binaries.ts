@@ -4,7 +4,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { packagePath } from '../../exporter/package-root.js';
+import { packagePath } from '../../core/package-root.js';
 import type { NativeService } from '../render/native-plan.js';
 import type { CoreService } from '../spec/types.js';
 import { installRelease, installedBinary, progressBar, type Progress } from './download.js';

@@ -2,7 +2,7 @@
 // `docker-compose` (v1 or v2). Both take the same arguments for everything fibre-stack asks.
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 import type { StackDir } from './stack-dir.js';
 
 const execFileP = promisify(execFile);

@@ -4,14 +4,14 @@ import type Docker from 'dockerode';
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 import { exporterRuns } from '../render/stack-profiles.js';
 import { enabledServices } from '../spec/validate.js';
 import type { StackDir } from './stack-dir.js';
 import { compose, composeOk } from './compose.js';
 import { imageExists, waitHealthy } from './docker.js';
 import type { Say } from './native.js';
-import { buildExporterImage } from '../../exporter/image-build.js';
+import { buildExporterImage } from './image-build.js';
 
 export interface DockerUpOptions {
   say: Say;

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 import type { Release } from './releases.js';
 
 const execFileP = promisify(execFile);

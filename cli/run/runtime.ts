@@ -1,6 +1,6 @@
 // Which way a stack is running: as native processes (pid files under run/) or as compose
 // containers. The spec says how it was generated; pid files say what `up` actually did.
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 import type { StackDir } from './stack-dir.js';
 import { pidRecords, readUnavailable } from './pidfile.js';
 import { nativePlan } from '../render/native-plan.js';

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { StackSpec } from '../spec/types.js';
 import { readSpec } from '../io/spec-io.js';
 import { ENV_FILE } from '../render/env.js';
-import { parseEnvText } from '../encode/env.js';
+import { parseEnvText } from '../../core/encode/env.js';
 
 export interface StackDir {
   dir: string;

@@ -1,7 +1,6 @@
 // `fibre-stack exporter bitcoin-core`: mainline Bitcoin Core tracepoints (bpf/bitcoin-core.bt)
 // into the metrics of profiles/bitcoin-core/metrics.ts.
-import { MapDeltas } from '../../exporter/bpftrace.js';
-import { runEbpfExporter, type EbpfExporterOptions } from '../../exporter/ebpf-exporter.js';
+import { MapDeltas, runEbpfExporter, type EbpfExporterOptions } from '../../exporter/index.js';
 import { applyBitcoinCoreEvent, applyBitcoinCoreMap, parseBitcoinCoreLine } from './events.js';
 import { bitcoinCoreMetrics } from './metrics.js';
 

@@ -1,6 +1,6 @@
 // The Bitcoin Core dashboard: chain progress, P2P traffic and connections, mempool, UTXO cache.
-import { matchVars, type DashboardSpec } from '../dashboard-kit.js';
-import { blockConnectionRow, exporterRow } from '../shared-panels.js';
+import { matchVars, type DashboardSpec } from '../kit/dashboard-kit.js';
+import { blockConnectionRow, exporterRow } from '../kit/shared-panels.js';
 
 const n = matchVars('node');
 const rate = (metric: string, by: string, extra = '') => `sum by (${by}) (rate(${metric}{${n}${extra}}[$__rate_interval]))`;

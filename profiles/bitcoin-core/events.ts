@@ -1,9 +1,8 @@
 // Bitcoin Core events, typed, and what each does to the metrics. Low-rate probes arrive as one
 // printf line each (bpf/bitcoin-core.bt); high-rate ones as cumulative kernel-map totals that
 // MapDeltas turns into increments.
-import type { MapDeltas } from '../../exporter/bpftrace.js';
-import type { MetricSet } from '../../exporter/metrics-registry.js';
-import { applyBlockConnected, BLOCK_CONNECTED_FIELDS, labelValue, parseEventLine, type BlockConnectedEvent, type EventFields } from '../bitcoind-events.js';
+import type { MapDeltas, MetricSet } from '../../exporter/index.js';
+import { applyBlockConnected, BLOCK_CONNECTED_FIELDS, labelValue, parseEventLine, type BlockConnectedEvent, type EventFields } from '../bitcoind/events.js';
 
 export interface ConnectionOpenedEvent {
   type: 'connection_opened';

@@ -1,8 +1,8 @@
 // Mainline Bitcoin Core tracepoints (ABI.md section 2). High-rate probes (messages, mempool) are
 // counted in kernel maps and read on an interval, so these are counters with bounded labels.
-import { metric } from '../catalog.js';
-import { blockConnectedMetrics } from '../bitcoind-metrics.js';
-import { exporterSelfMetrics } from '../exporter-self-metrics.js';
+import { metric } from '../../core/catalog.js';
+import { blockConnectedMetrics } from '../bitcoind/metrics.js';
+import { exporterSelfMetrics } from '../kit/exporter-self-metrics.js';
 
 export const UTXO_FLUSH_BUCKETS = [0.001, 0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
 

@@ -1,7 +1,7 @@
 // Bitcoin Core alerts: exporter health, block flow, peers.
-import type { RuleFileSpec } from '../rule-kit.js';
-import { exporterAlerts } from '../exporter-rules.js';
-import { blockConnectedAlerts } from '../bitcoind-rules.js';
+import type { RuleFileSpec } from '../kit/rule-kit.js';
+import { exporterAlerts } from '../kit/exporter-rules.js';
+import { blockConnectedAlerts } from '../bitcoind/rules.js';
 
 const sel = 'job="bitcoin-core"';
 

@@ -1,6 +1,6 @@
 // `fibre-stack exporter fibre`: FIBRE bitcoind's udp:* tracepoints (bpf/fibre.bt) into the metrics
 // of ABI.md section 1.
-import { runEbpfExporter, type EbpfExporterOptions } from '../../exporter/ebpf-exporter.js';
+import { runEbpfExporter, type EbpfExporterOptions } from '../../exporter/index.js';
 import { applyFibreEvent, parseFibreLine } from './events.js';
 import { fibreMetrics } from './metrics.js';
 

@@ -1,7 +1,7 @@
 // The FIBRE relay dashboard: everything the original fibre-monitoring dashboard showed, plus the
 // race view and bitcoind's race lines from Loki. The uid is the original's, so links keep working.
-import { matchVars, type DashboardSpec } from '../dashboard-kit.js';
-import { blockConnectionRow, exporterRow } from '../shared-panels.js';
+import { matchVars, type DashboardSpec } from '../kit/dashboard-kit.js';
+import { blockConnectionRow, exporterRow } from '../kit/shared-panels.js';
 
 const n = matchVars('node');
 const inc = (metric: string, extra = '') => `increase(${metric}{${n}${extra}}[$__range])`;

@@ -1,8 +1,8 @@
 // FIBRE events, typed, and what each does to the metrics. The live exporter reads them from the
 // lines bpf/fibre.bt prints; the replay exporter from a recording; both end in applyFibreEvent,
 // so a replayed stack shows exactly what a live one would.
-import type { MetricSet } from '../../exporter/metrics-registry.js';
-import { applyBlockConnected, BLOCK_CONNECTED_FIELDS, labelValue, parseEventLine, type BlockConnectedEvent, type EventFields } from '../bitcoind-events.js';
+import type { MetricSet } from '../../exporter/index.js';
+import { applyBlockConnected, BLOCK_CONNECTED_FIELDS, labelValue, parseEventLine, type BlockConnectedEvent, type EventFields } from '../bitcoind/events.js';
 
 export interface BlockReconstructedEvent {
   type: 'block_reconstructed';

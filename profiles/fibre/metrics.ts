@@ -1,7 +1,7 @@
 // FIBRE relay metrics, names, labels and buckets as the original exporter's (ABI.md section 1).
-import { metric } from '../catalog.js';
-import { BLOCK_DURATION_BUCKETS, blockConnectedMetrics } from '../bitcoind-metrics.js';
-import { exporterSelfMetrics } from '../exporter-self-metrics.js';
+import { metric } from '../../core/catalog.js';
+import { BLOCK_DURATION_BUCKETS, blockConnectedMetrics } from '../bitcoind/metrics.js';
+import { exporterSelfMetrics } from '../kit/exporter-self-metrics.js';
 
 export const CHUNKS_USED_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] as const;
 // Race latency and margin are not fixed by the original; sub-millisecond to seconds covers relays.

@@ -1,7 +1,7 @@
 // FIBRE relay alerts and the recording rules its dashboard's race view reads.
-import type { RuleFileSpec } from '../rule-kit.js';
-import { exporterAlerts } from '../exporter-rules.js';
-import { blockConnectedAlerts } from '../bitcoind-rules.js';
+import type { RuleFileSpec } from '../kit/rule-kit.js';
+import { exporterAlerts } from '../kit/exporter-rules.js';
+import { blockConnectedAlerts } from '../bitcoind/rules.js';
 
 const sel = 'job="fibre"';
 

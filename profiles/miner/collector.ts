@@ -1,8 +1,6 @@
 // `fibre-stack exporter miner`: follows each card's log and turns its stats lines into metrics.
 import type { Bitstream } from '../../cli/spec/types.js';
-import { followLog, type FollowStatus, type Follower } from '../../exporter/log-follower.js';
-import type { CommonExporterOptions } from '../../exporter/options.js';
-import { startRuntime, untilSignal, type ExporterRuntime } from '../../exporter/runtime.js';
+import { followLog, type FollowStatus, type Follower, type CommonExporterOptions, startRuntime, untilSignal, type ExporterRuntime } from '../../exporter/index.js';
 import { minerMetrics } from './metrics.js';
 import { parseMinerLine, type GoodTotal, type MinerStats } from './parse.js';
 

@@ -1,7 +1,7 @@
 // The WhiteFire FPGA miner dashboard: per-card hashrate, clock, temperature, voltage, errors,
 // solutions and shares, the stale-log check, and the miner logs.
-import { matchVars, type DashboardSpec } from '../dashboard-kit.js';
-import { exporterRow } from '../shared-panels.js';
+import { matchVars, type DashboardSpec } from '../kit/dashboard-kit.js';
+import { exporterRow } from '../kit/shared-panels.js';
 import { TEMP_CRITICAL_C, TEMP_WARNING_C } from './rules.js';
 
 const c = matchVars('card');

@@ -1,6 +1,6 @@
 // WhiteFire FPGA miner metrics, in base units (ABI.md section 4; the original exported GH/s, MHz, %).
-import { metric } from '../catalog.js';
-import { exporterSelfMetrics } from '../exporter-self-metrics.js';
+import { metric } from '../../core/catalog.js';
+import { exporterSelfMetrics } from '../kit/exporter-self-metrics.js';
 
 const x = 'fibre-stack-exporter' as const;
 const cardLabels = ['card', 'bitstream'] as const;

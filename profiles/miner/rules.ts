@@ -1,7 +1,7 @@
 // WhiteFire FPGA miner alerts: hashrate, temperature, errors and the stale-log check the
 // original exporter lacked.
-import type { RuleFileSpec } from '../rule-kit.js';
-import { exporterAlerts } from '../exporter-rules.js';
+import type { RuleFileSpec } from '../kit/rule-kit.js';
+import { exporterAlerts } from '../kit/exporter-rules.js';
 
 /** Xilinx UltraScale+ parts are rated to 100 °C junction; warn well before, page close to it. */
 export const TEMP_WARNING_C = 80;

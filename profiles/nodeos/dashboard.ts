@@ -1,5 +1,5 @@
 // The Antelope nodeos dashboard: head and LIB, blocks, transactions, peers, HTTP, CPU/NET usage.
-import { matchVars, type DashboardSpec } from '../dashboard-kit.js';
+import { matchVars, type DashboardSpec } from '../kit/dashboard-kit.js';
 
 const n = matchVars('node');
 const rate = (metric: string, by: string) => `sum by (${by}) (rate(${metric}{${n}}[$__rate_interval]))`;

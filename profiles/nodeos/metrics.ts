@@ -1,6 +1,6 @@
 // Antelope nodeos prometheus_plugin metrics (ABI.md section 5). nodeos serves these itself;
 // they are here so dashboards and rules are checked against real names.
-import { metric, type MetricDef } from '../catalog.js';
+import { metric, type MetricDef } from '../../core/catalog.js';
 
 const n = 'nodeos' as const;
 const gauge = (name: string, help: string, labels: string[] = []): MetricDef => ({ name, type: 'gauge', help, labels, unit: 'none', servedBy: n });

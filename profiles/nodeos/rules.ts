@@ -1,5 +1,5 @@
 // Antelope nodeos alerts: head and LIB progress, peers.
-import type { RuleFileSpec } from '../rule-kit.js';
+import type { RuleFileSpec } from '../kit/rule-kit.js';
 
 const sel = 'job="nodeos"';
 

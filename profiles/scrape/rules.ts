@@ -1,5 +1,5 @@
 // Alerts for the extra targets of the scrape profile: all we know of them is whether they answer.
-import type { RuleFileSpec } from '../rule-kit.js';
+import type { RuleFileSpec } from '../kit/rule-kit.js';
 
 export const scrapeRules: RuleFileSpec = {
   title: 'Extra scrape targets',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { checkedInArtifacts } from '../../profiles/artifacts.js';
+import { checkedInArtifacts } from '../../cli/artifacts/index.js';
 import { lintPaths } from '../../cli/lint/index.js';
 import { hasErrors } from '../../cli/lint/findings.js';
 import { median } from '../lib/stats.js';

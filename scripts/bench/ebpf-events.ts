@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { buildProgram } from '../../exporter/bpf-program.js';
 import { stopChild } from '../../exporter/child-stop.js';
 import { binaryProbes } from '../../exporter/ebpf-target.js';
-import { packagePath } from '../../exporter/package-root.js';
+import { packagePath } from '../../core/package-root.js';
 import { compileFake, FakeBitcoind } from '../lib/fake-bitcoind.js';
 import { median } from '../lib/stats.js';
 

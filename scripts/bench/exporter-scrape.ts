@@ -18,7 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveMetrics } from '../../exporter/http.js';
 import { MetricSet } from '../../exporter/metrics-registry.js';
-import { metric } from '../../profiles/catalog.js';
+import { metric } from '../../core/catalog.js';
 import { median } from '../lib/stats.js';
 
 const SERIES = 10_000;

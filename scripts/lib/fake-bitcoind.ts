@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { packagePath } from '../../exporter/package-root.js';
+import { packagePath } from '../../core/package-root.js';
 
 // Through the package root, so the compiled benchmark (dist/) finds the source too.
 export const FAKE_SOURCE = packagePath('scripts', 'lib', 'fake-bitcoind.c');

@@ -1,6 +1,6 @@
 // The stack overview: is every target up, and how Prometheus, Alertmanager, Loki and the log
 // agent are doing. Included in every generated stack.
-import type { DashboardSpec } from '../dashboard-kit.js';
+import type { DashboardSpec } from '../../profiles/kit/dashboard-kit.js';
 
 export const stackDashboard: DashboardSpec = {
   uid: 'fibre-stack-overview',

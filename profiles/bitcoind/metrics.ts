@@ -1,6 +1,6 @@
 // Metrics of validation:block_connected, which FIBRE bitcoind and Bitcoin Core both fire, so the
 // fibre and bitcoin-core profiles serve the same series (ABI.md section 1).
-import { metric } from './catalog.js';
+import { metric } from '../../core/catalog.js';
 
 export const BLOCK_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 export const TX_COUNT_BUCKETS = [1, 10, 50, 100, 250, 500, 1000, 2000, 3000, 5000, 10000] as const;

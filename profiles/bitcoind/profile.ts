@@ -1,9 +1,9 @@
 // The fibre and bitcoin-core profiles differ in their probes and metrics, not in how they are
 // scraped, logged or run, so both are made here.
-import type { BitcoindProfileSpec } from '../cli/spec/types.js';
-import type { MetricDef } from './catalog.js';
-import type { ProfileDef } from './types.js';
-import { BITCOIND_DEBUG_LOG_PARSING } from './bitcoind-log.js';
+import type { BitcoindProfileSpec } from '../../cli/spec/types.js';
+import type { MetricDef } from '../../core/catalog.js';
+import type { ProfileDef } from '../types.js';
+import { BITCOIND_DEBUG_LOG_PARSING } from './log.js';
 
 export function bitcoindProfile<Id extends 'fibre' | 'bitcoin-core'>(id: Id, title: string, metrics: readonly MetricDef[]): ProfileDef<Id> {
   const service = `${id}-exporter`;

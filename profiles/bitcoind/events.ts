@@ -1,7 +1,7 @@
 // What the fibre and bitcoin-core collectors share: typed events read from the tab-separated lines
 // bpf/*.bt print (or from replay records), and validation:block_connected, which both FIBRE
 // bitcoind and Bitcoin Core fire.
-import type { MetricSet } from '../exporter/metrics-registry.js';
+import type { MetricSet } from '../../exporter/index.js';
 
 export type FieldKind = 'hash' | 'string' | 'int';
 /** An event's fields in the order its printf line carries them after the event name. */

@@ -1,8 +1,8 @@
 // The whole catalog: every profile's metrics and the stack's own, each name once, plus the
 // metrics we no longer serve, kept marked deprecated so the linter can name their replacement.
-import type { MetricDef } from './catalog.js';
-import { PROFILES } from './registry.js';
-import { stackMetrics } from './stack/metrics.js';
+import type { MetricDef } from '../core/catalog.js';
+import { PROFILES } from '../profiles/registry.js';
+import { stackMetrics } from './services/metrics.js';
 
 // The original whitefire-fpga-metrics exporter's names (dashboards in the wild still chart them);
 // our miner profile serves base-unit replacements. All are typed gauge: the original set each from

@@ -1,5 +1,5 @@
 // Self-monitoring that every mode of our exporter serves (names kept from the original exporter).
-import { metric } from './catalog.js';
+import { metric } from '../../core/catalog.js';
 
 export const exporterSelfMetrics = [
   metric({ name: 'fibre_exporter_up', type: 'gauge', help: '1 while the exporter runs.', labels: [], unit: 'none', servedBy: 'fibre-stack-exporter' }),

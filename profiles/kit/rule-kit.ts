@@ -1,6 +1,6 @@
 // Prometheus rule files as typed data: every alert gets the labels and annotations our linter
 // requires (severity, summary, description, runbook_url), so a rule cannot ship without them.
-import { dumpYaml } from '../cli/encode/yaml.js';
+import { dumpYaml } from '../../core/encode/yaml.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 

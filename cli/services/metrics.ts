@@ -1,6 +1,6 @@
 // The stack's own health: scrape up-ness and what Prometheus, Alertmanager, Loki and the log agent
 // say about themselves. Used by the overview dashboard and the stack alerts.
-import type { MetricDef } from '../catalog.js';
+import type { MetricDef } from '../../core/catalog.js';
 
 const m = (name: string, type: MetricDef['type'], servedBy: MetricDef['servedBy'], help: string, labels: string[] = [], unit: MetricDef['unit'] = 'none'): MetricDef => ({ name, type, help, labels, unit, servedBy });
 

@@ -1,5 +1,5 @@
 // The stack's own health: is every part up, are rules evaluated, do alerts and logs get through.
-import type { RuleFileSpec } from '../rule-kit.js';
+import type { RuleFileSpec } from '../../profiles/kit/rule-kit.js';
 
 /** Scrape jobs of the stack's own services, as the generated prometheus.yml names them. */
 export const STACK_JOBS = ['prometheus', 'alertmanager', 'loki', 'grafana', 'alloy', 'promtail'] as const;

@@ -1,5 +1,5 @@
 // Alerts on validation:block_connected, which FIBRE bitcoind and Bitcoin Core both fire.
-import type { AlertSpec } from './rule-kit.js';
+import type { AlertSpec } from '../kit/rule-kit.js';
 
 /** Two hours without a block: about e^-12 likely on a healthy node (blocks average 10 minutes). */
 const NO_BLOCK_WINDOW = '2h';

@@ -1,5 +1,5 @@
 // bitcoind's debug.log lines that carry FIBRE block race results (ABI.md section 1, -debug=bench).
-import type { LogParsing } from './types.js';
+import type { LogParsing } from '../types.js';
 
 export const BITCOIND_DEBUG_LOG_PARSING: LogParsing = {
   regexes: [

@@ -3,8 +3,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import Docker from 'dockerode';
-import { UserError } from '../cli/errors.js';
-import { packageRoot } from './package-root.js';
+import { UserError } from '../../core/errors.js';
+import { packageRoot } from '../../core/package-root.js';
 
 export interface ImageBuildOptions {
   tag: string;

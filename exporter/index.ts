@@ -1,0 +1,8 @@
+// The exporter runtime's public face: what a profile's collector builds on. Profiles import from
+// here only, so the runtime's own modules can change shape without touching any profile.
+export { MetricSet } from './metrics-registry.js';
+export { startRuntime, untilSignal, type ExporterRuntime } from './runtime.js';
+export { runEbpfExporter, type EbpfCollector, type EbpfExporterOptions, type EbpfHandler } from './ebpf-exporter.js';
+export { MapDeltas } from './bpftrace.js';
+export { followLog, type FollowStatus, type Follower } from './log-follower.js';
+export type { CommonExporterOptions } from './options.js';
