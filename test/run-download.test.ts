@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { prerequisites } from './support/prereq.js';
 import { ChecksumMismatch, checksumFor, installRelease, installedBinary, installDir } from '../cli/run/download.js';
 import { releaseFor, versionOfImage, type Release } from '../cli/run/releases.js';
-import { DEFAULT_IMAGES } from '../cli/spec/defaults.js';
+import { DEFAULT_IMAGES } from '../cli/services/table.js';
 
 const ready = prerequisites('run-download', { commands: ['tar'] });
 

@@ -1,6 +1,6 @@
 // `fibre-stack build-exporter`: builds the exporter image the generated stack runs.
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_IMAGES } from '../spec/defaults.js';
+import { DEFAULT_IMAGES } from '../services/table.js';
 import { buildExporterImage } from '../run/image-build.js';
 
 interface BuildExporterArgs {

@@ -1,8 +1,8 @@
 // How services find each other: by compose service name on the compose network, or on loopback
 // when everything runs natively on one host.
-import type { StackSpec, CoreService } from '../spec/types.js';
+import type { StackSpec } from '../spec/types.js';
 import type { Addressing } from '../../profiles/types.js';
-import { DEFAULT_PORTS } from '../spec/defaults.js';
+import { type CoreService, DEFAULT_PORTS } from '../services/table.js';
 
 /** Containers always listen on the standard ports; spec.ports only moves what is published. */
 export const CONTAINER_PORTS = DEFAULT_PORTS;

@@ -1,8 +1,8 @@
 // docker-compose.yml: pinned images, a healthcheck on every service (using only what each image
 // ships: ABI.md section 6), start order by health, named volumes, ports bound to the bind address.
 import { posix } from 'node:path';
-import type { CoreService, StackSpec } from '../spec/types.js';
-import { enabledServices } from '../spec/validate.js';
+import type { StackSpec } from '../spec/types.js';
+
 import { dumpYaml } from '../../core/encode/yaml.js';
 import type { ExporterRun } from '../../profiles/types.js';
 import type { RenderedFile } from './types.js';
@@ -12,6 +12,7 @@ import { prometheusFlags, GENERATED_HEADER } from './prometheus.js';
 import { alloyArgs, logSources } from './log-agent.js';
 import { exporterRuns } from './stack-profiles.js';
 import { grafanaDashboardsPath } from './grafana.js';
+import { type CoreService, enabledServices } from '../services/table.js';
 
 type Service = Record<string, unknown>;
 

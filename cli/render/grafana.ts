@@ -1,13 +1,14 @@
 // Grafana provisioning: datasources with fixed uids (dashboards refer to them by uid, never by
 // name) and a file provider for the dashboards of the chosen profiles.
 import type { StackSpec } from '../spec/types.js';
-import { enabledServices } from '../spec/validate.js';
+
 import { dumpYaml } from '../../core/encode/yaml.js';
 import { dashboardsFor } from '../artifacts/dashboards.js';
 import type { RenderedFile } from './types.js';
 import { serviceAddress } from './addressing.js';
 import { GENERATED_HEADER } from './prometheus.js';
 import { enabledProfiles } from './stack-profiles.js';
+import { enabledServices } from '../services/table.js';
 
 export const DATASOURCE_UIDS = { prometheus: 'prometheus', loki: 'loki', alertmanager: 'alertmanager' } as const;
 

@@ -1,7 +1,7 @@
 // Rendering a stack: spec (and secrets, and template sources) in, files out. No I/O here: the
 // caller reads the templates and writes the files (cli/io).
 import type { StackSecrets, StackSpec } from '../spec/types.js';
-import { enabledServices } from '../spec/validate.js';
+
 import { ruleFilesFor } from '../artifacts/rules.js';
 import type { RenderedFile, TemplateSources } from './types.js';
 import { renderAlertmanager } from './alertmanager.js';
@@ -15,6 +15,7 @@ import { renderReadme } from './readme.js';
 import { enabledProfiles } from './stack-profiles.js';
 import { renderSpecFile } from './spec-file.js';
 import { renderSystemdUnits } from './systemd.js';
+import { enabledServices } from '../services/table.js';
 
 export type { RenderedFile, TemplateSources } from './types.js';
 

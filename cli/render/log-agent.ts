@@ -1,7 +1,7 @@
 // The log agent's config: Alloy (the default) or Promtail (end of life 2026-03-02, kept for those
 // who ask). Both tail the same sources with the same parsing, from the profiles' log sources.
 import type { StackSpec } from '../spec/types.js';
-import { enabledServices } from '../spec/validate.js';
+
 import { dumpYaml } from '../../core/encode/yaml.js';
 import type { LogSource } from '../../profiles/types.js';
 import type { RenderedFile, TemplateSources } from './types.js';
@@ -9,6 +9,7 @@ import { CONTAINER_PORTS, listenAddress, serviceAddress } from './addressing.js'
 import { GENERATED_HEADER } from './prometheus.js';
 import { enabledProfiles } from './stack-profiles.js';
 import { renderTemplate } from './handlebars.js';
+import { enabledServices } from '../services/table.js';
 
 export function logSources(spec: StackSpec): LogSource[] {
   return enabledProfiles(spec).flatMap(({ def, settings }) => def.logSources(settings));

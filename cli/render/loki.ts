@@ -1,10 +1,11 @@
 // Loki as a single binary with filesystem storage and retention enforced by the compactor.
 import type { StackSpec } from '../spec/types.js';
-import { enabledServices } from '../spec/validate.js';
+
 import { dumpYaml } from '../../core/encode/yaml.js';
 import type { RenderedFile } from './types.js';
 import { CONTAINER_PORTS } from './addressing.js';
 import { GENERATED_HEADER } from './prometheus.js';
+import { enabledServices } from '../services/table.js';
 
 export function renderLoki(spec: StackSpec): RenderedFile[] {
   if (!enabledServices(spec).includes('loki')) return [];

@@ -3,14 +3,15 @@
 // the supervisor in cli/run/native.ts turns this into processes. Flags come from the same helpers
 // the compose file uses, so both modes run each program the same way; every service listens on
 // the bind address (loopback unless the user chose otherwise).
-import type { CoreService, StackSpec } from '../spec/types.js';
-import { enabledServices } from '../spec/validate.js';
+import type { StackSpec } from '../spec/types.js';
+
 import type { ExporterRun } from '../../profiles/types.js';
 import { listenAddress, serviceAddress } from './addressing.js';
 import { prometheusFlags } from './prometheus.js';
 import { alertmanagerFlags } from './alertmanager.js';
 import { alloyArgs } from './log-agent.js';
 import { exporterRuns } from './stack-profiles.js';
+import { type CoreService, enabledServices } from '../services/table.js';
 
 /** A path inside the stack folder. Most programs resolve relative paths against their working
  * directory (the stack folder); Grafana resolves them against its install folder, so the

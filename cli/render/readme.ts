@@ -1,10 +1,11 @@
 import type { StackSpec } from '../spec/types.js';
-import { enabledServices } from '../spec/validate.js';
+
 import type { RenderedFile, TemplateSources } from './types.js';
 import { hostPart } from './addressing.js';
 import { renderTemplate } from './handlebars.js';
 import { exporterUnitName } from './systemd.js';
 import { enabledProfiles, exporterRuns } from './stack-profiles.js';
+import { enabledServices } from '../services/table.js';
 
 const UI_PATHS: Partial<Record<string, string>> = { grafana: '/', prometheus: '/', alertmanager: '/', loki: '/ready' };
 

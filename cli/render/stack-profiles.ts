@@ -1,9 +1,10 @@
 // The profiles a stack enables, and what they ask of it: scrape jobs and exporters.
 import type { ProfileId, StackSpec } from '../spec/types.js';
-import { enabledServices } from '../spec/validate.js';
+
 import { PROFILES } from '../../profiles/registry.js';
 import type { ExporterRun, ProfileDef, ScrapeJob } from '../../profiles/types.js';
 import { addressing, serviceAddress } from './addressing.js';
+import { enabledServices } from '../services/table.js';
 
 /** The profiles a spec enables, in registry order, each with its settings. */
 export function enabledProfiles(spec: StackSpec): { def: ProfileDef; settings: never }[] {

@@ -6,9 +6,10 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { packagePath } from '../../core/package-root.js';
 import type { NativeService } from '../render/native-plan.js';
-import type { CoreService } from '../spec/types.js';
+
 import { installRelease, installedBinary, progressBar, type Progress } from './download.js';
 import { releaseArch, releaseFor } from './releases.js';
+import type { CoreService } from '../services/table.js';
 
 export interface Located {
   /** The executable to spawn. */

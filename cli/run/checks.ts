@@ -3,12 +3,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import type { CoreService } from '../spec/types.js';
+
 import { nativePlan, type NativeService } from '../render/native-plan.js';
 import type { StackDir } from './stack-dir.js';
 import { describeProbe, probe } from './http.js';
 import { isSameProcess, readPidRecord, readUnavailable } from './pidfile.js';
 import { containerHealthy, containerProblem, type ContainerState } from './docker.js';
+import type { CoreService } from '../services/table.js';
 
 export interface CheckResult {
   check: string;

@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { exporterRuns } from '../render/stack-profiles.js';
-import { enabledServices } from '../spec/validate.js';
+
 import type { StackDir } from './stack-dir.js';
 import { compose, composeOk } from './compose.js';
 import { imageExists, waitHealthy } from './docker.js';
 import type { Say } from './native.js';
 import { buildExporterImage } from './image-build.js';
+import { enabledServices } from '../services/table.js';
 
 export interface DockerUpOptions {
   say: Say;

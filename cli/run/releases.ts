@@ -1,8 +1,7 @@
 // The release archives native mode downloads when a binary is neither on PATH nor in the cache
 // (ABI.md section 6). Versions come from the pinned image tags in cli/spec/defaults.ts, so docker
 // and native mode run the same versions and there is one place to bump them.
-import type { CoreService } from '../spec/types.js';
-import { DEFAULT_IMAGES } from '../spec/defaults.js';
+import { DEFAULT_IMAGES, type CoreService } from '../services/table.js';
 
 /** Where an archive and its expected SHA-256 come from. */
 export type ReleaseSource =

@@ -1,34 +1,12 @@
 import type {
   BitcoindProfileSpec,
-  CoreService,
   MinerProfileSpec,
   NodeosProfileSpec,
   ProfileId,
   ScrapeProfileSpec,
   StackSpec,
 } from './types.js';
-
-// Pinned image tags: what users run must not move under them. Update these deliberately, together.
-export const DEFAULT_IMAGES: StackSpec['images'] = {
-  prometheus: 'prom/prometheus:v3.7.3',
-  alertmanager: 'prom/alertmanager:v0.29.0',
-  grafana: 'grafana/grafana:12.3.0',
-  // 3.7 is the first line whose binary checks itself (`loki -health`): its images are distroless.
-  loki: 'grafana/loki:3.7.2',
-  alloy: 'grafana/alloy:v1.11.3',
-  // Promtail reached end of life on 2026-03-02; 3.6.x is its last line.
-  promtail: 'grafana/promtail:3.6.0',
-  exporter: 'fibre-stack-exporter:0.1.0',
-};
-
-export const DEFAULT_PORTS: Record<CoreService, number> = {
-  prometheus: 9090,
-  alertmanager: 9093,
-  grafana: 3000,
-  loki: 3100,
-  alloy: 12345,
-  promtail: 9080,
-};
+import { DEFAULT_IMAGES, DEFAULT_PORTS } from '../services/table.js';
 
 // The FIBRE exporter keeps the original's 9435; the others sit beside it so that native mode,
 // where everything shares one host, has no clash (the original miner exporter's 9090 is

@@ -1,6 +1,7 @@
 // The stack spec: the typed form of `fibre-stack.yml`, the single source of truth for a stack.
 // Keys are snake_case in the file, as Prometheus and Grafana configs are, and kept so here so
 // that an error message can name the key exactly as the user wrote it.
+import type { CoreService } from '../services/table.js';
 
 export const PROFILE_IDS = ['fibre', 'bitcoin-core', 'miner', 'nodeos', 'scrape'] as const;
 export type ProfileId = (typeof PROFILE_IDS)[number];
@@ -16,9 +17,6 @@ export type Bitstream = (typeof BITSTREAMS)[number];
 
 export const EXPORTER_SOURCES = ['ebpf', 'replay'] as const;
 export type ExporterSource = (typeof EXPORTER_SOURCES)[number];
-
-export const SERVICE_NAMES = ['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'promtail'] as const;
-export type CoreService = (typeof SERVICE_NAMES)[number];
 
 /** A bitcoind-backed profile: FIBRE or mainline Bitcoin Core. */
 export interface BitcoindProfileSpec {

@@ -7,9 +7,7 @@ import {
   LOG_AGENTS,
   MODES,
   PROFILE_IDS,
-  SERVICE_NAMES,
   type BitcoindProfileSpec,
-  type CoreService,
   type MinerProfileSpec,
   type NodeosProfileSpec,
   type ProfilesSpec,
@@ -17,6 +15,7 @@ import {
   type StackSpec,
 } from './types.js';
 import { defaultProfile, defaultSpec } from './defaults.js';
+import { enabledServices, SERVICE_NAMES, type CoreService } from '../services/table.js';
 
 export interface SpecProblem {
   key: string;
@@ -316,14 +315,4 @@ function checkPortClashes(spec: StackSpec, problems: SpecProblem[]): void {
     const p = spec.profiles[id];
     if (p) claim(p.exporter_port, `profiles.${id}.exporter_port`);
   }
-}
-
-/** Core services this stack runs: all but those disabled, and only the chosen log agent. */
-export function enabledServices(spec: StackSpec): CoreService[] {
-  const off = new Set(spec.disabled_services);
-  return SERVICE_NAMES.filter((s) => {
-    if (off.has(s)) return false;
-    if (s === 'alloy' || s === 'promtail') return s === spec.log_agent && !off.has('loki');
-    return true;
-  });
 }
