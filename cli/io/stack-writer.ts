@@ -1,8 +1,10 @@
 // Writing a rendered stack to disk: nothing outside the target folder, nothing the user edited
 // overwritten without --force, and a manifest of what was written so the next run can tell.
-import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync, constants, existsSync, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { RenderedFile } from '../render/types.js';
 import { UserError } from '../../core/errors.js';
 
@@ -44,23 +46,86 @@ export function safeJoin(root: string, path: string): string {
   return full;
 }
 
-/** A symlink inside the stack folder could point a write anywhere: refuse to follow one. */
-function ensureRealDirInside(root: string, dir: string): void {
-  mkdirSync(dir, { recursive: true });
+/**
+ * Folders that hold rendered files are read inside containers by the services' own users (nobody
+ * for Prometheus and Alertmanager, 472 for Grafana, 10001 for Loki): they need r-x for others
+ * whatever the umask. Secrets are files of mode 0600 inside them.
+ */
+const DIR_MODE = 0o755;
+
+/** Opens a path without following a final symlink; `O_DIRECTORY` where a folder is expected. */
+function openNoFollow(path: string, flags: number): number {
+  return openSync(path, flags | constants.O_NOFOLLOW);
+}
+
+/** Whether the real path of `dir` (which exists) is root itself or inside it. */
+function resolvesInside(realRoot: string, dir: string): boolean {
+  const real = realpathSync(dir);
+  return real === realRoot || real.startsWith(realRoot + sep);
+}
+
+/**
+ * Refuses a path whose existing part leaves the folder through a symlink: the deepest existing
+ * ancestor of its folder must resolve inside root, and the file itself must not be a symlink.
+ * Checked for every file before anything is written, so a refusal leaves the folder as it was.
+ */
+function checkInside(root: string, path: string, full: string): void {
   const realRoot = realpathSync(root);
-  const realDir = realpathSync(dir);
-  if (realDir !== realRoot && !realDir.startsWith(realRoot + sep)) {
-    throw new UserError(`refusing to write into ${dir}: it resolves to ${realDir}, outside the stack folder (a symlink?)`);
+  let dir = dirname(full);
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!resolvesInside(realRoot, dir)) {
+    throw new UserError(`refusing to touch ${path}: ${dir} resolves to ${realpathSync(dir)}, outside the stack folder (a symlink?); remove the link and run again`);
+  }
+  if (lstatSafe(full)?.isSymbolicLink()) throw new UserError(`refusing to touch ${path}: it is a symlink; remove it and run again`);
+}
+
+function lstatSafe(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 
-function atomicWrite(full: string, content: string, mode: number): void {
-  if (existsSync(full) && lstatSync(full).isSymbolicLink()) {
-    throw new UserError(`refusing to write ${full}: it is a symlink; remove it first`);
+/** Creates the folders of `dir` below root one by one, never through a symlink, each readable by the services. */
+function ensureDirInside(root: string, dir: string): void {
+  let current = root;
+  for (const part of relative(root, dir).split(sep).filter(Boolean)) {
+    current = join(current, part);
+    try {
+      mkdirSync(current);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let fd: number;
+    try {
+      fd = openNoFollow(current, constants.O_RDONLY | constants.O_DIRECTORY);
+    } catch {
+      throw new UserError(`refusing to write into ${current}: it is a symlink or not a folder; remove it and run again`);
+    }
+    try {
+      // Only what the services need is added; a stricter folder the user made stays as strict for its owner.
+      fchmodSync(fd, (fstatSync(fd).mode & 0o777) | DIR_MODE);
+    } finally {
+      closeSync(fd);
+    }
   }
-  const tmp = `${full}.tmp-${process.pid}`;
-  writeFileSync(tmp, content, { mode });
-  chmodSync(tmp, mode); // the umask may have narrowed it; .env must be exactly 0600.
+}
+
+/**
+ * Writes through a temporary file of an unpredictable name, created exclusively (O_EXCL, never
+ * through a link planted in advance), then renamed over the target: the target is never half
+ * written, and rename replaces a path, it does not follow it.
+ */
+function atomicWrite(full: string, content: string, mode: number): void {
+  const tmp = join(dirname(full), `.${basename(full)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openNoFollow(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
+  try {
+    writeSync(fd, content);
+    fchmodSync(fd, mode); // the umask may have narrowed it; .env must be exactly 0600.
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, full);
 }
 
@@ -78,11 +143,13 @@ function readManifest(root: string): Manifest {
 
 /** What writing would do, without touching the disk (for --dry-run and for writeStack itself). */
 export function planStack(root: string, files: readonly RenderedFile[], opts: WriteOptions = {}): WriteResult[] {
+  if (existsSync(root)) checkInside(root, MANIFEST_PATH, join(root, MANIFEST_PATH));
   const manifest = readManifest(root);
   const results: WriteResult[] = [];
   const rendered = new Set(files.map((f) => f.path));
   for (const file of files) {
     const full = safeJoin(root, file.path);
+    if (existsSync(root)) checkInside(root, file.path, full);
     if (!existsSync(full)) {
       results.push({ path: file.path, action: 'created' });
       continue;
@@ -96,7 +163,9 @@ export function planStack(root: string, files: readonly RenderedFile[], opts: Wr
   // Files an earlier run wrote that this one no longer makes (a profile was removed, say).
   for (const [path, hash] of Object.entries(manifest.files)) {
     if (rendered.has(path)) continue;
+    // The manifest is a file in the folder, so its paths are checked like any other input.
     const full = safeJoin(root, path);
+    checkInside(root, path, full);
     if (!existsSync(full)) continue;
     const unedited = sha256(readFileSync(full, 'utf8')) === hash;
     results.push({ path, action: unedited || opts.force ? 'removed' : 'kept-stale' });
@@ -105,31 +174,36 @@ export function planStack(root: string, files: readonly RenderedFile[], opts: Wr
 }
 
 export function writeStack(root: string, files: readonly RenderedFile[], opts: WriteOptions = {}): WriteResult[] {
-  mkdirSync(root, { recursive: true });
+  // Every path is checked while planning, so a refusal leaves the folder (or its absence) as it was.
   const plan = planStack(root, files, opts);
+  mkdirSync(root, { recursive: true });
   const byPath = new Map(files.map((f) => [f.path, f]));
   const manifest = readManifest(root);
   for (const step of plan) {
     const file = byPath.get(step.path);
     const full = safeJoin(root, step.path);
+    // Checked again right before acting: the plan was made a moment ago.
+    checkInside(root, step.path, full);
     if (step.action === 'removed') {
       rmSync(full);
       delete manifest.files[step.path];
       continue;
     }
     if (!file || step.action === 'kept-stale') continue;
-    ensureRealDirInside(root, dirname(full));
+    ensureDirInside(root, dirname(full));
     const mode = file.mode ?? 0o644;
     if (step.action === 'created' || step.action === 'updated') {
       atomicWrite(full, file.content, mode);
       manifest.files[step.path] = sha256(file.content);
     } else if (step.action === 'kept-edited') {
-      atomicWrite(safeJoin(root, step.newPath!), file.content, mode);
+      const beside = safeJoin(root, step.newPath!);
+      checkInside(root, step.newPath!, beside);
+      atomicWrite(beside, file.content, mode);
     } else if (step.action === 'unchanged' && !opts.preserve?.includes(step.path)) {
       manifest.files[step.path] = sha256(file.content);
     }
   }
-  ensureRealDirInside(root, dirname(join(root, MANIFEST_PATH)));
+  ensureDirInside(root, dirname(join(root, MANIFEST_PATH)));
   atomicWrite(join(root, MANIFEST_PATH), JSON.stringify(manifest, null, 2) + '\n', 0o644);
   return plan;
 }
