@@ -31,7 +31,7 @@ function dedupe(defs: readonly MetricDef[]): MetricDef[] {
 }
 
 export const ALL_METRICS: readonly MetricDef[] = dedupe([
-  ...Object.values(PROFILES).flatMap((p) => p.metrics),
+  ...PROFILES.profiles.flatMap((p) => p.metrics),
   ...stackMetrics,
   ...retiredMetrics,
 ]);

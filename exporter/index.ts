@@ -5,4 +5,5 @@ export { startRuntime, untilSignal, type ExporterRuntime } from './runtime.js';
 export { runEbpfExporter, type EbpfCollector, type EbpfExporterOptions, type EbpfHandler } from './ebpf-exporter.js';
 export { MapDeltas } from './bpftrace.js';
 export { followLog, type FollowStatus, type Follower } from './log-follower.js';
-export type { CommonExporterOptions } from './options.js';
+export type { CommonDecls, CommonExporterOptions, OptionDecls, OptionValues, ReplayDecls, Resolved } from './options.js';
+export type { MapRecord, Player, RecordedEvent, ReplayPlayer } from './replay.js';

@@ -41,6 +41,9 @@ export type Resolved<D extends OptionDecls> = {
   [K in keyof D]: D[K] extends { default: unknown } | { required: true } ? ValueOf<D[K]['kind']> : ValueOf<D[K]['kind']> | undefined;
 };
 
+/** Some of the settings, as a command line that runs the exporter passes them (see optionArgs). */
+export type OptionValues<D extends OptionDecls> = { [K in keyof D]?: ValueOf<D[K]['kind']> };
+
 export type Source = 'flag' | 'env' | 'file' | 'default';
 
 /** Where each setting is read from: `healthPort` is --health-port, FIBRE_HEALTH_PORT, health_port. */
@@ -67,6 +70,33 @@ export function yargsOptions(decls: OptionDecls): Record<string, YargsOption> {
     };
   }
   return out;
+}
+
+/**
+ * The command-line arguments that give these values, in the order of `values`' keys: a flag and
+ * its value, a flag per item of a list, a bare flag for true, the value alone for a positional.
+ * The flags come from the same declarations the exporter parses, so the two cannot drift.
+ */
+export function optionArgs<D extends OptionDecls>(decls: D, values: OptionValues<D>): string[] {
+  return Object.entries(values).flatMap(([key, value]) => {
+    const d = decls[key];
+    if (!d) throw new Error(`no exporter option ${key}`);
+    if (value === undefined) return [];
+    const flag = `--${names(key).flag}`;
+    if (d.positional) return [String(value)];
+    switch (d.kind) {
+      case 'boolean':
+        // Every boolean we declare defaults to false, so false needs no flag.
+        return value ? [flag] : [];
+      case 'list':
+        return (value as string[]).flatMap((item) => [flag, item]);
+      case 'string':
+      case 'port':
+      case 'int':
+      case 'number':
+        return [flag, String(value)];
+    }
+  });
 }
 
 export interface OptionSources {
@@ -181,6 +211,23 @@ export function commonDecls(defaults: { port: number; healthPort?: number }) {
     tlsKey: { kind: 'string', describe: 'PEM private key for --tls-cert.' },
   } as const satisfies OptionDecls;
 }
+
+export type CommonDecls = ReturnType<typeof commonDecls>;
+
+/**
+ * `fibre-stack exporter replay`: a recording played through a profile's metrics. The players are
+ * the profiles' (exporter/replay.ts); `port` is the default profile's exporter port.
+ */
+export function replayDecls(defaults: { port: number; samples: readonly string[] }) {
+  return {
+    ...commonDecls({ port: defaults.port }),
+    file: { kind: 'string', positional: true, describe: `JSON-lines recording to replay, or a shipped sample by name: ${defaults.samples.join(', ')} [default: ${defaults.samples[0]}].` },
+    speed: { kind: 'number', min: 0.001, default: 1, describe: 'Pace: 1 plays at the recorded pace, 10 ten times faster.' },
+    loop: { kind: 'boolean', default: false, describe: 'Start over at the end of the recording.' },
+  } as const satisfies OptionDecls;
+}
+
+export type ReplayDecls = ReturnType<typeof replayDecls>;
 
 /** The basic-auth and TLS pieces of CommonExporterOptions, checked for completeness. */
 export function commonExporterOptions(

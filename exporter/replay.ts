@@ -1,37 +1,37 @@
 // `fibre-stack exporter replay [FILE]`: plays a recording (format in exporter/samples/README.md)
-// through the code the live eBPF exporters use (applyFibreEvent, applyBitcoinCoreEvent and
-// applyBitcoinCoreMap), so a stack shows live dashboards with no bitcoind. --speed scales the
-// pace; --loop starts over at the end, with heights moved on so the chain keeps growing and
-// counters keep counting.
+// through the code a live exporter uses, so a stack shows live dashboards with nothing live
+// behind it. The players are the profiles' (each eBPF profile has one); the command line hands
+// them in, so this module names no profile. --speed scales the pace; --loop starts over at the
+// end, with heights moved on so the chain keeps growing and counters keep counting.
 import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
-import { checkEventRecord, type EventFields } from '../profiles/bitcoind/events.js';
-import { applyBitcoinCoreEvent, applyBitcoinCoreMap, BITCOIN_CORE_EVENT_FIELDS, BITCOIN_CORE_MAP_NAMES, type BitcoinCoreEvent } from '../profiles/bitcoin-core/events.js';
-import { bitcoinCoreMetrics } from '../profiles/bitcoin-core/metrics.js';
 import type { MetricDef } from '../core/catalog.js';
-import { applyFibreEvent, FIBRE_EVENT_FIELDS, type FibreEvent } from '../profiles/fibre/events.js';
-import { fibreMetrics } from '../profiles/fibre/metrics.js';
-import { MapDeltas } from './bpftrace.js';
 import type { MetricSet } from './metrics-registry.js';
 import type { CommonExporterOptions } from './options.js';
 import { packagePath } from '../core/package-root.js';
 import { startRuntime, untilSignal } from './runtime.js';
 
 export interface ReplayOptions extends CommonExporterOptions {
-  /** A recording's path, or the name of a shipped sample (`fibre`, `bitcoin-core`). */
+  /** A recording's path, or the name of a shipped sample (a player's name). */
   file?: string;
   speed: number;
   loop: boolean;
 }
 
-/** A kernel-map total as bpftrace prints it (bitcoin-core recordings). */
+/** A kernel-map total as bpftrace prints it. */
 export interface MapRecord {
   type: 'map';
   name: string;
   value: number | Record<string, number>;
 }
 
-export type ReplayEvent = FibreEvent | BitcoinCoreEvent | MapRecord;
+/** An event of a recording, as its player decoded it; a `height` moves on with each round. */
+export interface RecordedEvent {
+  type: string;
+  height?: number;
+}
+
+export type ReplayEvent = RecordedEvent | MapRecord;
 
 export interface ReplayRecord {
   /** Seconds since the start of the recording. */
@@ -40,65 +40,67 @@ export interface ReplayRecord {
 }
 
 export interface Recording {
-  profile: ProfileId;
+  /** The player's name, from the recording's header. */
+  profile: string;
   records: ReplayRecord[];
 }
 
-type ProfileId = 'fibre' | 'bitcoin-core';
+/** What a recording of one profile holds and which live code plays it. */
+export interface ReplayPlayer<E extends RecordedEvent = RecordedEvent> {
+  metrics: readonly MetricDef[];
+  /** The kernel maps its recordings may total (map records), none for most. */
+  maps: readonly string[];
+  /** Checks and types one event record; throws with the reason when it is not one of its events. */
+  decode(record: Record<string, unknown>): E;
+  start(metrics: MetricSet, node: string): Player<E>;
+}
 
-/** What a recording of each profile holds and which live code plays it. */
-const PLAYERS: Record<ProfileId, { metrics: readonly MetricDef[]; fields: Record<string, EventFields>; maps: readonly string[]; start(m: MetricSet, node: string): Player }> = {
-  fibre: {
-    metrics: fibreMetrics,
-    fields: FIBRE_EVENT_FIELDS,
-    maps: [],
-    start: (m, node) => ({ event: (e) => applyFibreEvent(m, node, e as FibreEvent), map: () => undefined, newRound: () => undefined }),
-  },
-  'bitcoin-core': {
-    metrics: bitcoinCoreMetrics,
-    fields: BITCOIN_CORE_EVENT_FIELDS,
-    maps: BITCOIN_CORE_MAP_NAMES,
-    start: (m, node) => {
-      const deltas = new MapDeltas();
-      // Map totals restart each round, as they do when bpftrace restarts.
-      return { event: (e) => applyBitcoinCoreEvent(m, node, e as BitcoinCoreEvent), map: (r) => applyBitcoinCoreMap(m, node, deltas, r.name, r.value), newRound: () => deltas.newRun() };
-    },
-  },
-};
-
-interface Player {
-  event(e: FibreEvent | BitcoinCoreEvent): void;
+export interface Player<E extends RecordedEvent = RecordedEvent> {
+  event(e: E): void;
   map(r: MapRecord): void;
+  /** A loop starts over: state that a restart of the live source would reset. */
   newRound(): void;
+}
+
+/**
+ * A player by name, loaded when a recording needs it. Recordings name their player in their
+ * header; the first player is the one for recordings without a header, and each player's shipped
+ * sample is exporter/samples/<name>-replay.jsonl.
+ */
+export interface ReplaySource {
+  name: string;
+  load(): Promise<ReplayPlayer>;
 }
 
 /** Pause between the last event and the first of the next round when looping. */
 const LOOP_GAP_SECONDS = 1;
 
 /** A shipped sample by name (exporter/samples/<name>-replay.jsonl), or the path as given. */
-export function recordingPath(file: string | undefined): string {
-  const name = file ?? 'fibre';
+export function recordingPath(file: string | undefined, sources: readonly ReplaySource[]): string {
+  const name = file ?? sources[0].name;
   const sample = packagePath('exporter', 'samples', `${name}-replay.jsonl`);
   if (/^[\w-]+$/.test(name) && !existsSync(name) && existsSync(sample)) return sample;
   return name;
 }
 
 /** Reads and checks a recording; a bad line is reported with its number, nothing is half-played. */
-export function loadRecording(file: string): Recording {
+export async function loadRecording(file: string, sources: readonly ReplaySource[]): Promise<{ recording: Recording; player: ReplayPlayer }> {
+  const names = sources.map((s) => s.name);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new UserError(
-      `cannot read the recording ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Give a JSON-lines recording (see exporter/samples/README.md) or a shipped sample: fibre, bitcoin-core.`,
+      `cannot read the recording ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Give a JSON-lines recording (see exporter/samples/README.md) or a shipped sample: ${names.join(', ')}.`,
     );
   }
-  let profile: ProfileId = 'fibre';
+  let source = sources[0];
+  let player: ReplayPlayer | undefined;
   const records: ReplayRecord[] = [];
   let lastT = 0;
-  text.split('\n').forEach((raw, index) => {
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
-    if (line === '') return;
+    if (line === '') continue;
     const where = `${file} line ${index + 1}`;
     let obj: Record<string, unknown>;
     try {
@@ -108,24 +110,25 @@ export function loadRecording(file: string): Recording {
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new UserError(`${where}: expected a JSON object`);
     if ('recording' in obj) {
-      const known = Object.keys(PLAYERS);
-      if (obj.recording !== 'fibre-stack/v1' || records.length > 0 || (obj.profile !== undefined && !known.includes(String(obj.profile)))) {
-        throw new UserError(`${where}: unsupported recording header; the first line may be {"recording":"fibre-stack/v1","profile":"${known.join('" or "')}"}`);
+      const named = obj.profile === undefined ? sources[0] : sources.find((s) => s.name === obj.profile);
+      if (obj.recording !== 'fibre-stack/v1' || records.length > 0 || !named) {
+        throw new UserError(`${where}: unsupported recording header; the first line may be {"recording":"fibre-stack/v1","profile":"${names.join('" or "')}"}`);
       }
-      profile = (obj.profile as ProfileId | undefined) ?? 'fibre';
-      return;
+      source = named;
+      continue;
     }
     const t = obj.t;
     if (typeof t !== 'number' || !Number.isFinite(t) || t < lastT) throw new UserError(`${where}: "t" must be a number of seconds, not below the previous event's (${lastT})`);
     lastT = t;
+    player ??= await source.load();
     try {
-      records.push({ t, event: obj.type === 'map' ? checkMapRecord(PLAYERS[profile].maps, obj) : checkEventRecord<ReplayEvent>(PLAYERS[profile].fields, obj) });
+      records.push({ t, event: obj.type === 'map' ? checkMapRecord(player.maps, obj) : player.decode(obj) });
     } catch (err) {
       throw new UserError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
     }
-  });
-  if (records.length === 0) throw new UserError(`${file} holds no events to replay.`);
-  return { profile, records };
+  }
+  if (!player || records.length === 0) throw new UserError(`${file} holds no events to replay.`);
+  return { recording: { profile: source.name, records }, player };
 }
 
 function checkMapRecord(maps: readonly string[], obj: Record<string, unknown>): MapRecord {
@@ -137,23 +140,29 @@ function checkMapRecord(maps: readonly string[], obj: Record<string, unknown>): 
   return { type: 'map', name, value: value as MapRecord['value'] };
 }
 
-/** The event of a later round: heights moved on by whole rounds, so the chain keeps growing. */
-function inRound(event: ReplayEvent, round: number, heightSpan: number): ReplayEvent {
-  return 'height' in event && round > 0 ? { ...event, height: event.height + round * heightSpan } : event;
+/** A record of the recording's format rather than of its player: `"type": "map"`. */
+function isMapRecord(event: ReplayEvent): event is MapRecord {
+  return event.type === 'map';
 }
 
-export async function runReplayExporter(opts: ReplayOptions): Promise<void> {
-  const file = recordingPath(opts.file);
-  const { profile, records } = loadRecording(file);
-  const heights = records.flatMap((r) => ('height' in r.event ? [r.event.height] : []));
+/** The event of a later round: heights moved on by whole rounds, so the chain keeps growing. */
+function inRound(event: RecordedEvent, round: number, heightSpan: number): RecordedEvent {
+  return event.height !== undefined && round > 0 ? { ...event, height: event.height + round * heightSpan } : event;
+}
+
+export async function runReplayExporter(opts: ReplayOptions, sources: readonly ReplaySource[]): Promise<void> {
+  const file = recordingPath(opts.file, sources);
+  const { recording, player: played } = await loadRecording(file, sources);
+  const { profile, records } = recording;
+  const heights = records.flatMap(({ event }) => (!isMapRecord(event) && event.height !== undefined ? [event.height] : []));
   const heightSpan = heights.length > 0 ? Math.max(...heights) - Math.min(...heights) + 1 : 0;
   const last = records[records.length - 1].t;
   const roundSeconds = last + LOOP_GAP_SECONDS;
 
   const health = { ok: true, reason: 'OK' };
-  const runtime = await startRuntime(opts, PLAYERS[profile].metrics, { bitcoind_path: `replay:${file}` }, () => health);
+  const runtime = await startRuntime(opts, played.metrics, { bitcoind_path: `replay:${file}` }, () => health);
   const { metrics, self } = runtime;
-  const player = PLAYERS[profile].start(metrics, opts.nodeName);
+  const player = played.start(metrics, opts.nodeName);
   // No probes here: the event types the recording holds stand in for them, so "sees nothing" alerts stay quiet.
   self.probesAttached(new Set(records.map((r) => r.event.type)).size);
   process.stdout.write(`replaying ${file} (${profile}): ${records.length} events over ${last.toFixed(1)} s of recording at ${opts.speed}x${opts.loop ? ', looping' : ''}\n`);
@@ -170,10 +179,10 @@ export async function runReplayExporter(opts: ReplayOptions): Promise<void> {
         timer = setTimeout(tick, ((due - now) / opts.speed) * 1000);
         return;
       }
-      const event = inRound(records[next].event, round, heightSpan);
-      if (event.type === 'map') player.map(event);
+      const event = records[next].event;
+      if (isMapRecord(event)) player.map(event);
       else {
-        player.event(event);
+        player.event(inRound(event, round, heightSpan));
         self.event(event.type);
       }
       if (++next === records.length) {

@@ -1,7 +1,10 @@
 // What a profile is: everything fibre-stack knows about one kind of thing it monitors, in one
 // folder. Adding a profile means a folder shaped like this and one line in registry.ts.
 import type { MetricDef } from '../core/catalog.js';
-import type { ProfileId, StackSpec } from '../cli/spec/types.js';
+import type { Reader } from '../core/spec/reader.js';
+import type { CommonDecls, CommonExporterOptions, OptionDecls, OptionValues, ReplayDecls, ReplayPlayer, Resolved } from '../exporter/index.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { RuleFileSpec } from './kit/rule-kit.js';
 
 /** A Prometheus scrape job, rendered into prometheus.yml with its targets in a file_sd file. */
 export interface ScrapeJob {
@@ -52,11 +55,142 @@ export interface Addressing {
   host(hostPort: string): string;
 }
 
-export interface ProfileDef<Id extends ProfileId = ProfileId> {
+/** The profile's section of fibre-stack.yml, `profiles.<id>`. */
+export interface ProfileSpecDef<S> {
+  /** The settings of `<id>: {}`; a fresh object on each call. */
+  defaults(): S;
+  /**
+   * Reads the user's section (present, maybe null) at `key`, e.g. `profiles.miner`: every problem
+   * goes to the reader, named by its key; a missing field takes its default.
+   */
+  read(r: Reader, raw: unknown, key: string): S;
+}
+
+interface QuestionBase<K extends string> {
+  /** The answer's name among `create`'s answers, e.g. `minerLogs`. */
+  key: K;
+  /** Its flag without the dashes, e.g. `miner-log`. */
+  flag: string;
+  /** The flag's --help text. */
+  describe: string;
+  /** The prompt's question. */
+  message: string;
+}
+
+/** One line of text: a string flag, an input prompt. */
+export interface TextQuestion<K extends string = string> extends QuestionBase<K> {
+  kind: 'text';
+  /** Checks a typed answer: true, or what is wrong. Answers from flags are checked by the spec reader. */
+  validate?(answer: string): true | string;
+}
+
+/** Several values: a flag given more than once or comma-separated; a prompt taking commas or spaces. */
+export interface ListQuestion<K extends string = string> extends QuestionBase<K> {
+  kind: 'list';
+  validate?(answer: string[]): true | string;
+}
+
+/** One of a few values: a flag with choices, a select prompt. */
+export interface ChoiceQuestion<K extends string = string, C extends string = string> extends QuestionBase<K> {
+  kind: 'choice';
+  choices: readonly C[];
+}
+
+/**
+ * Something `create` asks: a flag and a prompt. Profiles that ask the same thing (the node name,
+ * say) share one object, so it is one flag and one prompt, asked when any chosen profile asks it.
+ */
+export type Question = TextQuestion | ListQuestion | ChoiceQuestion;
+
+export type AnswerOf<Q extends Question> = Q extends ChoiceQuestion<string, infer C> ? C : Q extends ListQuestion ? string[] : string;
+
+export type AnswersOf<Qs extends readonly Question[]> = { [Q in Qs[number] as Q['key']]: AnswerOf<Q> };
+
+/** What `create` asks for the profile, and how the answers become its settings. */
+export interface ProfileQuestions<S, Qs extends readonly Question[]> {
+  /** In the order they are asked, after the stack's own first questions (profiles, mode). */
+  asks: Qs;
+  /** Each answer's default, read from the profile's default settings. */
+  defaults(settings: S): AnswersOf<Qs>;
+  /** The profile's settings: its defaults with the answers laid in. */
+  settings(answers: AnswersOf<Qs>, defaults: S): S;
+}
+
+/**
+ * How the stack runs the exporter for some settings: the option values (given as flags in the
+ * order of their keys; optionArgs in exporter/options.ts) of its own subcommand, or of
+ * `fibre-stack exporter replay` when it plays a recording instead; and the host files it reads.
+ */
+export type ExporterInvocation<D extends OptionDecls> =
+  | { command: 'collector'; values: OptionValues<CommonDecls & D> & { port: number }; hostPaths: string[] }
+  | { command: 'replay'; values: OptionValues<ReplayDecls> & { port: number }; hostPaths: string[] };
+
+/** Our exporter for the profile: `fibre-stack exporter <id>`, and how a stack runs it. */
+export interface ExporterDef<S, D extends OptionDecls> {
+  /** Compose service and systemd unit base name, e.g. `fibre-exporter`. */
+  service: string;
+  /** The default port of /metrics (and of the spec's exporter_port), and of the health-only port if it has one. */
+  port: number;
+  healthPort?: number;
+  /** Needs eBPF when it runs its own collector (a replay never does). */
+  ebpf: boolean;
+  /** The subcommand's --help line. */
+  describe: string;
+  /** The short flag of --config; none where one of the options has -c. */
+  configAlias?: string;
+  /** The collector's own settings, beside those every exporter has (commonDecls). */
+  options: D;
+  /** Runs the collector until SIGINT or SIGTERM. Loads the collector's code only then, so `create` never loads tracer code. */
+  run(common: CommonExporterOptions, values: Resolved<D>): Promise<void>;
+  invocation(settings: S): ExporterInvocation<D>;
+}
+
+/** The profile's recordings: played by `fibre-stack exporter replay` (exporter/replay.ts). */
+export interface ProfileReplay {
+  /** How the replay command's help names the profile's events, e.g. `FIBRE`. */
+  label: string;
+  /** Loaded only when a recording of this profile is played. */
+  load(): Promise<ReplayPlayer>;
+}
+
+/**
+ * A part of docs/runbooks.md (cli/artifacts/runbooks.ts writes it): a markdown file, by its path
+ * in this repository, holding a `## Section` and a `### AlertName` heading per alert. A part
+ * several profiles share (exporter health, say) writes `{Prefix}` in its alert headings and
+ * `{profiles}` in its section heading; each profile using it gives its prefix, and a heading is
+ * written for each profile whose rules have that alert.
+ */
+export interface RunbookPart {
+  file: string;
+  /** For a shared part: this profile's alert name prefix, e.g. `Fibre`. */
+  prefix?: string;
+}
+
+// Settings are read by the profile's methods only, and the registry holds profiles of every
+// settings type side by side: with `any` there, a list of them is one type (method parameters
+// are checked bivariantly, so nothing is lost inside a profile, where S is exact).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ProfileDef<Id extends string = string, S = any, Qs extends readonly Question[] = readonly Question[]> {
   id: Id;
   title: string;
+  spec: ProfileSpecDef<S>;
+  questions: ProfileQuestions<S, Qs>;
   metrics: readonly MetricDef[];
-  scrapeJobs(spec: NonNullable<StackSpec['profiles'][Id]>, at: Addressing): ScrapeJob[];
-  logSources(spec: NonNullable<StackSpec['profiles'][Id]>): LogSource[];
-  exporter?(spec: NonNullable<StackSpec['profiles'][Id]>): ExporterRun;
+  scrapeJobs(settings: S, at: Addressing): ScrapeJob[];
+  logSources(settings: S): LogSource[];
+  /** Ports it listens on, by settings field (`exporter_port`): no two services of a stack may share one. */
+  ports?(settings: S): Record<string, number>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  exporter?: ExporterDef<S, any>;
+  replay?: ProfileReplay;
+  rules: RuleFileSpec;
+  runbook: readonly RunbookPart[];
+  /**
+   * Its Grafana dashboard, built with Grafana's foundation SDK. Loads the SDK only when called (by
+   * `fibre-stack dashboards`, which ships the JSON under dashboards/ for `create` to copy).
+   */
+  dashboard?: () => Promise<Dashboard>;
 }
+
+/** The settings type of a profile. */
+export type SettingsOf<P> = P extends ProfileDef<string, infer S> ? S : never;

@@ -1,37 +1,47 @@
-// The built-in dashboards: what each covers, the Grafana model they follow, and that the
-// checked-in dashboards/ and rules/ are what the code makes.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// The built-in dashboards: what each covers, the Grafana model they follow (the foundation SDK's
+// classic dashboard model), that the checked-in dashboards/ and rules/ are what the code makes, and
+// that a stack gets the checked-in dashboards as they are.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkedInArtifacts } from '../cli/artifacts/index.js';
-import { dashboardsFor } from '../cli/artifacts/dashboards.js';
+import { dashboardFiles, dashboardsFor } from '../cli/artifacts/dashboards.js';
 import { PROFILE_IDS } from '../cli/spec/types.js';
 import { lintDashboardText } from '../cli/lint/dashboard.js';
 import { analysePromql } from '../cli/lint/promql.js';
 import { dashboardsCommand } from '../cli/commands/dashboards.js';
+import { renderGrafana } from '../cli/render/grafana.js';
+import { PROFILES } from '../profiles/registry.js';
+import { TEMP_CRITICAL_C, TEMP_WARNING_C } from '../profiles/miner/rules.js';
+import { fileOf, render, specFor } from './support/stack.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const all = dashboardsFor(PROFILE_IDS);
+const ROOT = join(import.meta.dirname, '..');
+const all = await dashboardsFor(PROFILE_IDS);
 const byFile = (file: string) => all.find((d) => d.file === file)!.dashboard as Json;
 const panelsOf = (d: Json): Json[] => d.panels.filter((p: Json) => p.type !== 'row');
 const exprsOf = (d: Json): string[] => panelsOf(d).flatMap((p) => p.targets.map((t: Json) => t.expr as string));
 const metricsOf = (d: Json) => new Set(exprsOf(d).filter((e) => !e.startsWith('{')).flatMap((e) => analysePromql(e).selectors.map((s) => s.metric)));
 
 describe('which dashboards a stack gets', () => {
-  it('always includes the stack overview, and one per chosen profile that has one', () => {
-    expect(dashboardsFor([]).map((d) => d.file)).toEqual(['stack-overview.json']);
-    expect(dashboardsFor(['scrape']).map((d) => d.file)).toEqual(['stack-overview.json']);
-    expect(dashboardsFor(['miner', 'fibre']).map((d) => d.file)).toEqual(['stack-overview.json', 'miner.json', 'fibre.json']);
-    expect(all.map((d) => d.file).sort()).toEqual(['bitcoin-core.json', 'fibre.json', 'miner.json', 'nodeos.json', 'stack-overview.json']);
+  it('always includes the stack overview, and one per chosen profile that has one', async () => {
+    expect((await dashboardsFor([])).map((d) => d.file)).toEqual(['stack-overview.json']);
+    expect((await dashboardsFor(['scrape'])).map((d) => d.file)).toEqual(['stack-overview.json']);
+    expect((await dashboardsFor(['miner', 'fibre'])).map((d) => d.file)).toEqual(['stack-overview.json', 'miner.json', 'fibre.json']);
+    expect(all.map((d) => d.file)).toEqual(['stack-overview.json', 'fibre.json', 'bitcoin-core.json', 'miner.json', 'nodeos.json']);
   });
 
-  it('gives every dashboard a stable, unique uid', () => {
-    const uids = all.map((d) => d.dashboard.uid);
-    expect(new Set(uids).size).toBe(uids.length);
-    expect(dashboardsFor(['fibre'])[1].dashboard.uid).toBe('fibre-relay'); // the original dashboard's uid, so links keep working
-    expect(JSON.stringify(dashboardsFor(PROFILE_IDS))).toBe(JSON.stringify(all));
+  it('names the same files without building them', () => {
+    expect(dashboardFiles(['miner', 'scrape', 'fibre'])).toEqual(['stack-overview.json', 'miner.json', 'fibre.json']);
+    expect(dashboardFiles(PROFILE_IDS)).toEqual(all.map((d) => d.file));
+  });
+
+  it('gives every dashboard a stable, unique uid', async () => {
+    expect(all.map((d) => d.dashboard.uid)).toEqual(['fibre-stack-overview', 'fibre-relay', 'fibre-stack-bitcoin-core', 'fibre-stack-miner', 'fibre-stack-nodeos']);
+    expect((await dashboardsFor(['fibre']))[1].dashboard.uid).toBe('fibre-relay'); // the original dashboard's uid, so links keep working
+    expect(JSON.stringify(await dashboardsFor(PROFILE_IDS))).toBe(JSON.stringify(all));
   });
 });
 
@@ -43,7 +53,27 @@ describe.each(all.map((d) => [d.file, d.dashboard as Json]))('%s follows the cur
   it('is not editable and has a prometheus datasource variable defaulting to uid prometheus', () => {
     expect(d.editable).toBe(false);
     const ds = d.templating.list.find((v: Json) => v.name === 'datasource');
-    expect(ds).toMatchObject({ type: 'datasource', query: 'prometheus', current: { value: 'prometheus' } });
+    expect(ds).toMatchObject({ type: 'datasource', label: 'Prometheus', query: 'prometheus', current: { selected: false, text: 'prometheus', value: 'prometheus' } });
+  });
+
+  it('is the classic model at schemaVersion 42, with our tag, settings, link and built-in annotation', () => {
+    expect(d).toMatchObject({ schemaVersion: 42, graphTooltip: 1, refresh: '30s', timezone: 'browser', version: 1, liveNow: false });
+    expect(d.tags[0]).toBe('fibre-stack');
+    expect(d.time).toEqual({ from: file === 'stack-overview.json' ? 'now-3h' : 'now-6h', to: 'now' });
+    // No `placement`: Grafana shows only links and annotations without one above the panels.
+    expect(d.links).toEqual([{
+      title: 'fibre-stack dashboards', type: 'dashboards', icon: '', tooltip: '', tags: ['fibre-stack'],
+      asDropdown: true, targetBlank: false, includeVars: true, keepTime: true,
+    }]);
+    expect(d.annotations.list).toEqual([{
+      name: 'Annotations & Alerts', enable: true, hide: true, iconColor: 'rgba(0, 211, 255, 1)', builtIn: 1,
+      type: 'dashboard', datasource: { type: 'grafana', uid: '-- Grafana --' },
+    }]);
+  });
+
+  it('numbers panels and rows 1, 2, 3, ... in layout order, and their queries A, B, C, ...', () => {
+    expect(d.panels.map((p: Json) => p.id)).toEqual(d.panels.map((_: Json, i: number) => i + 1));
+    for (const p of panelsOf(d)) expect(p.targets.map((t: Json) => t.refId), p.title).toEqual(p.targets.map((_: Json, i: number) => 'ABCDEFGH'[i]));
   });
 
   it('uses only current panel types, each panel with unit, description and a datasource variable', () => {
@@ -116,6 +146,77 @@ describe('what the dashboards cover', () => {
   });
 });
 
+describe('panels as the SDK builds them', () => {
+  const fibre = byFile('fibre.json');
+  const titled = (d: Json, title: string) => panelsOf(d).find((p) => p.title === title)!;
+
+  it('a stat: one instant value, no sparkline, green until a threshold', () => {
+    expect(titled(fibre, 'FIBRE win rate')).toMatchObject({
+      type: 'stat', gridPos: { x: 14, y: 1, w: 5, h: 5 }, datasource: { type: 'prometheus', uid: '${datasource}' },
+      fieldConfig: { defaults: { unit: 'percentunit', min: 0, max: 1, color: { mode: 'thresholds' }, thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }] } } },
+      options: { graphMode: 'none', colorMode: 'value', reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false } },
+      targets: [{
+        refId: 'A', datasource: { type: 'prometheus', uid: '${datasource}' }, legendFormat: '__auto', instant: true, range: false,
+        expr: 'sum(increase(fibre_block_race_wins_total{node=~"$node", mechanism="fibre_udp"}[$__range])) / sum(increase(fibre_block_race_wins_total{node=~"$node"}[$__range]))',
+      }],
+    });
+    expect(titled(byFile('miner.json'), 'Hottest card').fieldConfig.defaults.thresholds.steps).toEqual([
+      { color: 'green', value: null }, { color: 'orange', value: TEMP_WARNING_C }, { color: 'red', value: TEMP_CRITICAL_C },
+    ]);
+  });
+
+  it('a timeseries: range queries, a table legend with last and max, all series in the tooltip', () => {
+    expect(titled(fibre, 'Chunk throughput')).toMatchObject({
+      type: 'timeseries', gridPos: { x: 8, y: 7, w: 8, h: 8 },
+      fieldConfig: { defaults: { unit: 'cps', color: { mode: 'palette-classic' }, custom: { drawStyle: 'line', lineWidth: 1, fillOpacity: 10, showPoints: 'never', spanNulls: false, stacking: { mode: 'none', group: 'A' } } } },
+      options: { legend: { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } },
+      targets: [
+        { refId: 'A', expr: 'sum by (node) (rate(fibre_chunks_received_total{node=~"$node"}[$__rate_interval]))', legendFormat: 'received {{node}}', range: true, instant: false },
+        { refId: 'B', expr: 'sum by (node) (rate(fibre_chunks_used_total{node=~"$node"}[$__rate_interval]))', legendFormat: 'used {{node}}', range: true, instant: false },
+      ],
+    });
+    expect(titled(fibre, 'Race wins by mechanism').fieldConfig.defaults.custom).toMatchObject({ fillOpacity: 30, stacking: { mode: 'normal', group: 'A' } });
+  });
+
+  it('a table: instant table frames merged, without the Time column', () => {
+    const peers = titled(fibre, 'Block deliveries by peer');
+    expect(peers.targets).toMatchObject([{ refId: 'A', format: 'table', instant: true, range: false }]);
+    expect(peers.transformations).toEqual([{ id: 'merge', options: {} }, { id: 'organize', options: { excludeByName: { Time: true } } }]);
+  });
+
+  it('a logs panel: a LogQL range query on the loki variable, full width', () => {
+    expect(titled(fibre, 'Race results from debug.log')).toMatchObject({
+      type: 'logs', gridPos: { x: 0, w: 24, h: 10 }, datasource: { type: 'loki', uid: '${loki}' }, fieldConfig: { defaults: { unit: 'none' } },
+      options: { showTime: true, wrapLogMessage: true, sortOrder: 'Descending', enableLogDetails: true, dedupStrategy: 'none' },
+      targets: [{ refId: 'A', datasource: { type: 'loki', uid: '${loki}' }, queryType: 'range', expr: '{job="bitcoind", profile="fibre", node=~"$node", winner=~".+"}' }],
+    });
+  });
+
+  it('a query variable: every value of a label, all selected', () => {
+    expect(fibre.templating.list.map((v: Json) => v.name)).toEqual(['datasource', 'loki', 'node']);
+    expect(fibre.templating.list[2]).toMatchObject({
+      type: 'query', label: 'Node', datasource: { type: 'prometheus', uid: '${datasource}' }, definition: 'label_values(fibre_last_block_height, node)',
+      query: { query: 'label_values(fibre_last_block_height, node)', refId: 'PrometheusVariableQueryEditor-VariableQuery' },
+      current: { selected: true, text: ['All'], value: ['$__all'] }, includeAll: true, multi: true, allValue: '.*', refresh: 2, sort: 1,
+    });
+  });
+});
+
+describe('a stack gets the checked-in dashboards', () => {
+  it('byte for byte, the overview and one per profile that has one', () => {
+    const files = render(specFor({ profiles: ['fibre', 'miner', 'scrape'] }));
+    const shipped = files.filter((f) => f.path.startsWith('grafana/dashboards/')).map((f) => f.path);
+    expect(shipped).toEqual(['grafana/dashboards/stack-overview.json', 'grafana/dashboards/fibre.json', 'grafana/dashboards/miner.json']);
+    for (const path of shipped) expect(fileOf(files, path), path).toBe(readFileSync(join(ROOT, 'dashboards', path.slice('grafana/dashboards/'.length)), 'utf8'));
+  });
+
+  it('and says which one the package lacks instead of writing a stack without it', () => {
+    const dashboards = Object.fromEntries(readdirSync(join(ROOT, 'dashboards')).map((f) => [f, readFileSync(join(ROOT, 'dashboards', f), 'utf8')]));
+    delete dashboards['miner.json'];
+    expect(() => renderGrafana(specFor({ profiles: ['fibre', 'miner'] }), dashboards, PROFILES)).toThrow(/dashboards\/miner\.json is missing from the fibre-stack package/);
+  });
+});
+
 describe('checked-in dashboards/ and rules/', () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -131,9 +232,10 @@ describe('checked-in dashboards/ and rules/', () => {
     return out;
   }
 
-  it('equal what the code makes', () => {
-    const root = join(import.meta.dirname, '..');
-    for (const { path, content } of checkedInArtifacts()) expect(readFileSync(join(root, path), 'utf8'), path).toBe(content);
+  it('equal what the code makes (the SDK builds the dashboards)', async () => {
+    const artifacts = await checkedInArtifacts();
+    expect(artifacts.filter((a) => a.path.startsWith('dashboards/')).map((a) => a.path)).toEqual(all.map((d) => `dashboards/${d.file}`));
+    for (const { path, content } of artifacts) expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(content);
   });
 
   it('--check exits 1 naming the file that differs, and writing makes it pass again', async () => {

@@ -13,10 +13,6 @@ import { eventually, scrape, series } from './support/scrape.js';
 
 const TAG = 'fibre-stack-exporter:test';
 
-function dockerAnswers(): string | undefined {
-  return spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0 ? undefined : 'a running docker engine (start dockerd)';
-}
-
 describe('build-exporter without a docker engine', () => {
   it('says how to fix it and exits 2', () => {
     const r = runCli(['build-exporter', '--json'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
@@ -27,7 +23,7 @@ describe('build-exporter without a docker engine', () => {
   });
 });
 
-const ready = prerequisites('exporter image', { commands: ['docker'], check: dockerAnswers });
+const ready = prerequisites('exporter image', { docker: true });
 
 describe.runIf(ready)('exporter image', () => {
   const docker = new Docker();

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMinerExporter, type MinerExporterOptions } from '../profiles/miner/collector.js';
-import { parseMinerLine } from '../profiles/miner/parse.js';
 import { CLI } from './support/cli.js';
+import { nimiq, rb4, tokenminer } from './support/miner-lines.js';
 import { eventually, scrape, series, type Samples } from './support/scrape.js';
 
 const stops: (() => Promise<void> | void)[] = [];
@@ -18,13 +18,6 @@ afterEach(async () => {
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'fibre-stack-miner-'));
 }
-
-// Lines shaped as ABI.md section 4's templates.
-const tokenminer = (ghs: number, mhz: number, errPct: number, temp: number, volts: number) =>
-  `[12:00:00] GPU0 ${ghs}GH/s (${mhz}MHz) hw ${errPct}% ${temp}C ${volts}V ok 0x1\n`;
-const rb4 = (ghs: number, sol: string, shares: string) => `[12:00:00] RB4 ${ghs}GH/s (600MHz) hw 0.5% 70C 0.9V sol ${sol} shares ${shares}\n`;
-const nimiq = (ghs: number, mhz: number, temp: number, volts: number, errPct: number, sol: string) =>
-  `12:00:00 nimiq ${ghs} GH/s at clk ${mhz} MHz ${temp}C ${volts}VX err ${errPct}% sol ${sol} end\n`;
 
 async function start(opts: Partial<MinerExporterOptions> & Pick<MinerExporterOptions, 'bitstream' | 'logs'>) {
   const exporter = await startMinerExporter({ host: '127.0.0.1', port: 0, nodeName: 'test', staleAfterSeconds: 3600, pollMs: 30, ...opts });
@@ -44,26 +37,6 @@ async function expectSoon(metrics: () => Promise<Samples>, want: Record<string, 
 
 /** Long enough for several polls, so anything counted twice would show. */
 const settle = () => new Promise((r) => setTimeout(r, 300));
-
-describe('miner log lines', () => {
-  it('reads each bitstream template in base units', () => {
-    expect(parseMinerLine('tokenminer', tokenminer(1.5, 500, 0.25, 65, 0.85))).toEqual({
-      kind: 'stats',
-      stats: { hashesPerSecond: 1.5e9, clockHertz: 5e8, errorRatio: 0.0025, temperatureCelsius: 65, voltageVolts: 0.85 },
-    });
-    expect(parseMinerLine('rb4', rb4(2, '3/4', '10/12'))).toMatchObject({ kind: 'stats', stats: { hashesPerSecond: 2e9, solutions: { good: 3, total: 4 }, shares: { good: 10, total: 12 } } });
-    expect(parseMinerLine('nimiq', nimiq(2.5, 450, 70, 0.9, 1.5, '7/9'))).toEqual({
-      kind: 'stats',
-      stats: { hashesPerSecond: 2.5e9, clockHertz: 4.5e8, temperatureCelsius: 70, voltageVolts: 0.9, errorRatio: 0.015, solutions: { good: 7, total: 9 } },
-    });
-    expect(parseMinerLine('nimiq', 'pool says yay!')).toEqual({ kind: 'share', result: 'good' });
-    expect(parseMinerLine('nimiq', 'booooo, share rejected')).toEqual({ kind: 'share', result: 'bad' });
-    expect(parseMinerLine('tokenminer', 'starting miner v1.2')).toEqual({ kind: 'other' });
-    // The right token count with a field that is not a number: a broken stats line.
-    expect(parseMinerLine('tokenminer', 'a b fastGH/s (500MHz) hw 1% 65C 0.8V x y')).toMatchObject({ kind: 'unparseable' });
-    expect(parseMinerLine('rb4', rb4(2, '5/4', '1/1'))).toMatchObject({ kind: 'unparseable' });
-  });
-});
 
 describe('miner exporter', () => {
   it('follows a tokenminer log through partial lines, truncation, rotation, recreation and a stall', async () => {
@@ -146,6 +119,10 @@ describe('miner exporter', () => {
     await expectSoon(metrics, { ...sol(6, 2), ...sh(13, 3) });
     await settle();
     await expectSoon(metrics, { ...sol(6, 2), ...sh(13, 3) });
+    // Restarted again, and already past its old good shares: only fewer bad ones show it, so all
+    // of the new shares are new. The solutions just grew.
+    writeFileSync(log, rb4(2, '2/2', '4/4'));
+    await expectSoon(metrics, { ...sol(7, 2), ...sh(17, 3) });
   });
 
   it('counts nimiq yay and booooo lines as shares, and reads its stats line', async () => {

@@ -51,7 +51,9 @@ describe('MetricSet', () => {
     const set = new MetricSet(minerMetrics);
     expect(() => set.counter('fpga_miner_clock_hertz')).toThrow(/is a gauge, not a counter/);
     expect(() => set.gauge('no_such_metric')).toThrow(/not in this exporter's catalog/);
-    expect(() => set.gauge('fpga_miner_clock_hertz').set({ card: 'c', bitstream: 'rb4', extra: 'x' }, 1)).toThrow();
+    expect(() => set.gauge('fpga_miner_clock_hertz').set({ card: 'c', bitstream: 'rb4', extra: 'x' }, 1)).toThrow(
+      new Error(`Added label "extra" is not included in initial labelset: [ 'card', 'bitstream' ]`),
+    );
   });
 
   it('sets the self-metrics: up, start time, info with version', async () => {
@@ -141,8 +143,8 @@ describe('serveMetrics', () => {
         .end();
     });
     expect(body).toContain('fpga_miner_clock_hertz');
-    // Plain HTTP to the TLS port gets nothing useful.
-    await expect(fetch(server.urls[0].replace('https:', 'http:')).then((r) => r.status)).rejects.toThrow();
+    // Plain HTTP to the TLS port gets nothing useful: the connection is taken, then closed unanswered.
+    await expect(fetch(server.urls[0].replace('https:', 'http:'))).rejects.toMatchObject({ message: 'fetch failed', cause: { code: 'UND_ERR_SOCKET' } });
   });
 
   it('serves every change at the next scrape, whichever way it was made, as prom-client renders it', async () => {

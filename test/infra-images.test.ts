@@ -8,15 +8,9 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prerequisites } from './support/prereq.js';
-import { dockerAvailable } from './support/dockerd.js';
 import { ALERTMANAGER_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
 
-const dockerUp = await dockerAvailable();
-const ready = prerequisites('infra-images', {
-  commands: ['debootstrap'],
-  root: true,
-  check: () => (dockerUp ? undefined : 'a running docker engine (start dockerd)'),
-});
+const ready = prerequisites('infra-images', { commands: ['debootstrap'], root: true, docker: true });
 
 const docker = new Docker();
 

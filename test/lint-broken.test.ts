@@ -18,7 +18,8 @@ import { prerequisites } from './support/prereq.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const fibreDashboard = () => JSON.parse(dashboardText(dashboardsFor(['fibre']).find((d) => d.file === 'fibre.json')!)) as Json;
+const fibreDashboardFile = (await dashboardsFor(['fibre'])).find((d) => d.file === 'fibre.json')!;
+const fibreDashboard = () => JSON.parse(dashboardText(fibreDashboardFile)) as Json;
 const fibreRulesText = ruleFilesFor(['fibre']).find((r) => r.file === 'fibre.yml')!.content;
 const HEADER = fibreRulesText.split('\n').slice(0, 2).join('\n');
 const fibreRules = () => load(fibreRulesText) as Json;
@@ -51,6 +52,9 @@ describe('broken dashboards are caught', () => {
     ['a provisioned uid of the wrong type', (d) => { panel(d).datasource = { type: 'loki', uid: 'prometheus' }; }, 'datasource-unresolved'],
     ['a duplicate panel id', (d) => { d.panels[3].id = d.panels[2].id; }, 'panel-id-duplicate'],
     ['a counter without rate()', (d) => { panel(d).targets[0].expr = 'sum(fibre_chunks_used_total{node=~"$node"})'; }, 'counter-without-rate', /fibre_chunks_used_total/],
+    ['a histogram\'s buckets without rate()', (d) => { panel(d).targets[0].expr = 'histogram_quantile(0.9, sum by (le) (fibre_block_reconstruction_duration_seconds_bucket{node=~"$node"}))'; }, 'counter-without-rate', /^fibre_block_reconstruction_duration_seconds_bucket is a counter/],
+    ['a histogram\'s sum without rate()', (d) => { panel(d).targets[0].expr = 'sum(fibre_block_chunks_used_sum{node=~"$node"})'; }, 'counter-without-rate', /^fibre_block_chunks_used_sum is a counter/],
+    ['a histogram\'s count without rate()', (d) => { panel(d).targets[0].expr = 'max(fibre_race_margin_seconds_count{node=~"$node"})'; }, 'counter-without-rate', /^fibre_race_margin_seconds_count is a counter/],
     ['a deprecated metric', (d) => { panel(d).targets[0].expr = 'max(hashrate{card="fpga0"})'; }, 'metric-deprecated', /fpga_miner_hashrate_hashes_per_second/],
     ['a metric not in the catalog', (d) => { panel(d).targets[0].expr = 'max(fibre_blocks_relayed{node=~"$node"})'; }, 'metric-unknown', /fibre_blocks_relayed/],
     ['a recorded series no rule makes', (d) => { panel(d).targets[0].expr = 'node:fibre_wins:rate5m'; }, 'metric-unknown'],
@@ -76,7 +80,7 @@ describe('broken dashboards are caught', () => {
   }
 
   it('catches invalid JSON', () => {
-    const text = dashboardText(dashboardsFor(['fibre'])[1]).replace('"editable": false,', '"editable": false');
+    const text = dashboardText(fibreDashboardFile).replace('"editable": false,', '"editable": false');
     expect(lintDashboardText('broken.json', text).findings.map((f) => f.rule)).toEqual(['invalid-json']);
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lintPaths, type LintReport } from '../cli/lint/index.js';
 import type { Finding } from '../cli/lint/findings.js';
-import { hasCommand, prerequisites } from './support/prereq.js';
+import { prerequisites } from './support/prereq.js';
 
 const CORPUS = process.env.FIBRE_STACK_CORPUS ?? join(import.meta.dirname, '..', '..', 'shared', 'corpus');
 const haveCorpus = prerequisites('lint corpus', { check: () => (existsSync(CORPUS) ? undefined : `corpus at ${CORPUS} (set FIBRE_STACK_CORPUS)`) });
@@ -47,7 +47,7 @@ describe.runIf(haveCorpus)('lint over the corpus', () => {
     expect(errorsOf('monitoring-mixins__website__kubernetes-rules.yaml')).toEqual([]);
   });
 
-  it.runIf(hasCommand('promtool'))('adds promtool findings: its duplicate-rule lint on kubernetes-rules', () => {
+  it.runIf(prerequisites('lint corpus with promtool', { commands: ['promtool'] }))('adds promtool findings: its duplicate-rule lint on kubernetes-rules', () => {
     expect(report.promtool).toBe('ran');
     const lint = of('monitoring-mixins__website__kubernetes-rules.yaml').filter((f) => f.rule === 'promtool-lint');
     expect(lint[0]?.message).toMatch(/duplicate rule/);

@@ -75,4 +75,15 @@ describe('log follower', () => {
     expect(beforeReadPast).toBeUndefined();
     expect(statuses).toContain(JSON.stringify({ type: 'truncated' }));
   });
+
+  it('drops a half line held when the log is truncated, instead of gluing it to the first new line', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'fibre-stack-follow-')), 'miner.log');
+    writeFileSync(log, 'hashrate 1.5\nhashrate 1.');
+    const { lines, statuses } = follow(log);
+    await eventually(() => expect(lines).toEqual(['hashrate 1.5']));
+    // The miner restarts before finishing its line: the end of that line will never come.
+    writeFileSync(log, 'restarted\n');
+    await eventually(() => expect(lines).toEqual(['hashrate 1.5', 'restarted']));
+    expect(statuses).toContain(JSON.stringify({ type: 'truncated' }));
+  });
 });

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, rmSync } from 'node:fs';
 import Docker from 'dockerode';
 import { prerequisites } from './support/prereq.js';
-import { dockerAvailable } from './support/dockerd.js';
 import { ALERTMANAGER_IMAGE, NODE_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
 import { CLI, cli, testSpec, writeTestStack } from './support/run-stack.js';
 
@@ -15,8 +14,9 @@ const docker = new Docker();
 const ready = prerequisites('run-docker', {
   commands: ['docker-compose', 'dockerd'],
   root: true,
+  docker: true,
   check: () => (existsSync(CLI) ? undefined : 'a built CLI (npm run build)'),
-}) && (await dockerAvailable());
+});
 
 const project = `a3test${PROJECT_BASE}`;
 const containers = () => docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });

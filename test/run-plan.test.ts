@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { nativePlan, resolveArg, type NativeService } from '../cli/render/native-plan.js';
+import { stackServices, resolveArg, type StackService } from '../cli/render/stack-services.js';
 import { commandLine } from '../cli/run/native.js';
 import { loadStack } from '../cli/run/stack-dir.js';
 import { dashboardsVerdict, datasourceHealthVerdict, grafanaRequests, rulesVerdict, targetsVerdict } from '../cli/run/checks.js';
@@ -19,10 +19,10 @@ function stackWith(change: Parameters<typeof testSpec>[2]) {
   return loadStack(dir);
 }
 
-const byName = (plan: NativeService[]) => Object.fromEntries(plan.map((s) => [s.name, s]));
+const byName = (plan: StackService[]) => Object.fromEntries(plan.map((s) => [s.name, s]));
 
 /** Arguments that name a file or folder of the stack (config files, rule files). */
-function configArgs(svc: NativeService, dir: string): string[] {
+function configArgs(svc: StackService, dir: string): string[] {
   return svc.argv
     .map((a) => resolveArg(a, dir))
     .flatMap((a) => (/^-{1,2}config[.a-z]*=/.test(a) ? [a.split('=')[1]] : a.endsWith('.alloy') || a.endsWith('.ini') ? [a] : []));
@@ -33,30 +33,30 @@ describe('native commands', () => {
   const promtail = stackWith((s) => (s.log_agent = 'promtail'));
 
   it('every service of the stack gets one, exporters run by this package, in start order', () => {
-    expect(nativePlan(alloy.spec).map((s) => s.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'fibre-exporter']);
-    expect(nativePlan(promtail.spec).map((s) => s.name)).toContain('promtail');
-    expect(byName(nativePlan(alloy.spec))['fibre-exporter'].program).toEqual({ kind: 'fibre-stack' });
+    expect(stackServices(alloy.spec).map((s) => s.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'fibre-exporter']);
+    expect(stackServices(promtail.spec).map((s) => s.name)).toContain('promtail');
+    expect(byName(stackServices(alloy.spec))['fibre-exporter'].program).toEqual({ kind: 'fibre-stack' });
   });
 
   it('name only files the rendered stack has', () => {
     for (const stack of [alloy, promtail]) {
-      for (const svc of nativePlan(stack.spec)) {
+      for (const svc of stackServices(stack.spec)) {
         for (const file of configArgs(svc, stack.dir)) expect(existsSync(join(stack.dir, file)) || existsSync(file), `${svc.name}: ${file}`).toBe(true);
       }
     }
     // And each core service names at least its config file.
-    for (const svc of nativePlan(alloy.spec).filter((s) => s.core)) expect(configArgs(svc, alloy.dir).length, svc.name).toBeGreaterThan(0);
+    for (const svc of stackServices(alloy.spec).filter((s) => s.core)) expect(configArgs(svc, alloy.dir).length, svc.name).toBeGreaterThan(0);
   });
 
   it('listen on loopback on the spec ports, and are judged ready on the documented endpoints', () => {
-    const plan = byName(nativePlan(promtail.spec));
+    const plan = byName(stackServices(promtail.spec));
     const { ports } = promtail.spec;
     expect(plan.prometheus.argv).toContain(`--web.listen-address=127.0.0.1:${ports.prometheus}`);
     expect(plan.alertmanager.argv).toContain(`--web.listen-address=127.0.0.1:${ports.alertmanager}`);
     // No gossip port on 0.0.0.0 for a single-host Alertmanager.
     expect(plan.alertmanager.argv).toContain('--cluster.listen-address=');
     expect(plan.alertmanager.program).toEqual({ kind: 'binary', candidates: [{ name: 'alertmanager', leadingArgs: [] }, { name: 'prometheus-alertmanager', leadingArgs: [] }] });
-    expect(byName(nativePlan(alloy.spec)).alloy.argv).toContain(`--server.http.listen-addr=127.0.0.1:${ports.alloy}`);
+    expect(byName(stackServices(alloy.spec)).alloy.argv).toContain(`--server.http.listen-addr=127.0.0.1:${ports.alloy}`);
     expect(plan['fibre-exporter'].argv).toEqual(expect.arrayContaining(['exporter', 'replay', '--host', '127.0.0.1', '--port', String(promtail.spec.profiles.fibre!.exporter_port)]));
     expect(Object.fromEntries(Object.values(plan).map((s) => [s.name, s.readyUrl]))).toEqual({
       prometheus: `http://127.0.0.1:${ports.prometheus}/-/ready`,
@@ -69,7 +69,7 @@ describe('native commands', () => {
   });
 
   it('start Grafana with absolute paths and the admin password from .env, never from the plan', () => {
-    const grafana = byName(nativePlan(alloy.spec)).grafana;
+    const grafana = byName(stackServices(alloy.spec)).grafana;
     expect(grafana.program).toEqual({ kind: 'binary', candidates: [{ name: 'grafana', leadingArgs: ['server'] }, { name: 'grafana-server', leadingArgs: [] }] });
     expect(JSON.stringify(grafana)).not.toContain('test-password-123');
     const cmd = commandLine(alloy, grafana, { executable: '/opt/grafana-12.3.0/bin/grafana', leadingArgs: ['server'], via: 'cache' });
@@ -86,7 +86,7 @@ describe('native commands', () => {
 
   it('leave disabled services out, and the log agent with Loki', () => {
     const stack = stackWith((s) => (s.disabled_services = ['grafana', 'loki']));
-    expect(nativePlan(stack.spec).map((s) => s.name)).toEqual(['prometheus', 'alertmanager', 'fibre-exporter']);
+    expect(stackServices(stack.spec).map((s) => s.name)).toEqual(['prometheus', 'alertmanager', 'fibre-exporter']);
   });
 });
 

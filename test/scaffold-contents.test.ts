@@ -90,7 +90,9 @@ describe('Prometheus, Alertmanager, Grafana, Loki', () => {
 
   it('Loki: single binary, filesystem storage, retention by the compactor', () => {
     const loki = load(fileOf(files, 'loki/loki.yml')) as any;
-    expect(loki.common.storage.filesystem).toBeDefined();
+    // Chunks and rules inside /loki, which compose keeps in the loki-data volume.
+    expect(loki.common.storage).toEqual({ filesystem: { chunks_directory: '/loki/chunks', rules_directory: '/loki/rules' } });
+    expect((load(fileOf(files, 'docker-compose.yml')) as Compose).services.loki.volumes).toContain('loki-data:/loki');
     expect(loki.common.ring.kvstore.store).toBe('inmemory');
     expect(loki.schema_config.configs[0]).toMatchObject({ store: 'tsdb', object_store: 'filesystem', schema: 'v13' });
     expect(loki.limits_config.retention_period).toBe('168h');

@@ -1,6 +1,7 @@
 // A user's values reach YAML, JSON, Alloy, systemd and compose files. Whatever they contain
 // (quotes, newlines, `$`, `#`, `%`, spaces, unicode), each file must read back the same string.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -97,10 +98,29 @@ describe.runIf(canCompose)('docker-compose itself reads the values back', () => 
 
 const canVerify = prerequisites('systemd units', { commands: ['systemd-analyze'] });
 
+/**
+ * What `systemd-analyze verify` says about a unit file. It exits 0 on a key it does not know and
+ * only prints "Unknown key ..., ignoring", so the check is its words: every line naming the file.
+ */
+function verifyComplaints(unit: string): string[] {
+  const r = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return `${r.stdout}\n${r.stderr}`.split('\n').filter((line) => line.includes(unit));
+}
+
 describe.runIf(canVerify)('systemd-analyze verify accepts the units', () => {
-  it.each(['fibre', 'miner'] as const)('%s exporter unit', (profile) => {
+  it.each(['fibre', 'miner'] as const)('%s exporter unit, without a word about it', (profile) => {
     const dir = writeTempStack(specFor({ profiles: [profile], nodeName: 'a"b $x %n', minerLogs: ['/var/log/m 1.log'] }));
     // verify needs the ExecStart binary to exist: /usr/bin/env does.
-    execFileSync('systemd-analyze', ['verify', join(dir, `systemd/fibre-stack-${profile}-exporter.service`)], { stdio: 'pipe' });
+    expect(verifyComplaints(join(dir, `systemd/fibre-stack-${profile}-exporter.service`))).toEqual([]);
+  });
+
+  it('the check hears a key systemd does not know (so it can fail)', () => {
+    const dir = writeTempStack(specFor({ profiles: ['fibre'] }));
+    const unit = join(dir, 'systemd/fibre-stack-fibre-exporter.service');
+    const text = readFileSync(unit, 'utf8');
+    writeFileSync(unit, text.replace('[Service]\n', '[Service]\nRestartEvery=5s\n'));
+    const line = text.slice(0, text.indexOf('[Service]\n')).split('\n').length + 1;
+    expect(verifyComplaints(unit)).toEqual([`${unit}:${line}: Unknown key 'RestartEvery' in section [Service], ignoring.`]);
   });
 });

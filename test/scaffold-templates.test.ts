@@ -1,5 +1,6 @@
 // Templates are text with few holes, and every hole names the encoder for its file's format.
 import { describe, expect, it } from 'vitest';
+import { load } from 'js-yaml';
 import { loadTemplates } from '../cli/io/templates.js';
 import { ENCODING_HELPERS } from '../cli/render/handlebars.js';
 import { BITCOIND_DEBUG_LOG_PARSING } from '../profiles/bitcoind/log.js';
@@ -47,15 +48,31 @@ describe('FIBRE race fields in bitcoind debug.log (ABI.md section 1)', () => {
     expect(reconstructed.exec(line)?.groups).toMatchObject({ block: '0000000000000000000abc', source_peer: '203.0.113.5:8333', chunks: '412', reconstruct_ms: '23.5' });
   });
 
-  it('both agents carry the same parsing', () => {
+  it('both agents carry the same parsing: the same regexes, labels and structured metadata, whole', () => {
     const alloy = fileOf(render(specFor({ profiles: ['fibre'], logAgent: 'alloy' })), 'alloy/config.alloy');
-    const promtail = fileOf(render(specFor({ profiles: ['fibre'], logAgent: 'promtail' })), 'promtail/promtail.yml');
-    for (const re of BITCOIND_DEBUG_LOG_PARSING.regexes) {
-      expect(alloy).toContain(JSON.stringify(re));
-      expect(promtail).toContain(re.slice(0, 20));
-    }
-    expect(alloy).toMatch(/stage\.structured_metadata/);
-    expect(promtail).toMatch(/structured_metadata:/);
+    const promtail = load(fileOf(render(specFor({ profiles: ['fibre'], logAgent: 'promtail' })), 'promtail/promtail.yml')) as {
+      scrape_configs: { job_name: string; pipeline_stages: Record<string, Record<string, string>>[] }[];
+    };
+    const { regexes, labels, structuredMetadata } = BITCOIND_DEBUG_LOG_PARSING;
+
+    // Alloy: string literals, read with Go/JSON string rules, in the debug.log pipeline.
+    const pipeline = alloy.slice(alloy.indexOf('loki.process "fibre_debug_log" {'));
+    const literals = (text: string, pattern: string) => [...text.matchAll(new RegExp(pattern, 'g'))].map((m) => JSON.parse(m[1]) as string);
+    const STRING = '("(?:[^"\\\\]|\\\\.)*")';
+    /** The keys of a stage's `values = { "key" = "", ... }`. */
+    const stageKeys = (stage: string) => {
+      const start = pipeline.indexOf(`${stage} {`);
+      return literals(pipeline.slice(start, pipeline.indexOf('\n  }\n', start)), `${STRING} = "",`);
+    };
+    expect(literals(pipeline, `stage\\.regex \\{\\s*expression = ${STRING}`)).toEqual(regexes);
+    expect(stageKeys('stage.labels')).toEqual(labels);
+    expect(stageKeys('stage.structured_metadata')).toEqual(structuredMetadata);
+
+    // Promtail: YAML, read back.
+    const stages = promtail.scrape_configs.find((c) => c.job_name === 'fibre_debug_log')!.pipeline_stages;
+    expect(stages.filter((s) => s.regex).map((s) => s.regex.expression)).toEqual(regexes);
+    expect(Object.keys(stages.find((s) => s.labels)!.labels)).toEqual(labels);
+    expect(Object.keys(stages.find((s) => s.structured_metadata)!.structured_metadata)).toEqual(structuredMetadata);
   });
 
   it('the Alloy config references only components it declares, with balanced braces', () => {

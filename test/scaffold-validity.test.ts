@@ -19,6 +19,14 @@ const extra = { scrapeTargets: ['10.0.0.5:9100', 'localhost:9101'], minerLogs: [
 const canRun = prerequisites('scaffold validity', { commands: ['promtool', 'docker-compose'] });
 const composeCli = hasCommand('docker-compose') ? ['docker-compose'] : ['docker', 'compose'];
 
+/** The port a compose service listens on in its container: the one it publishes, or its --port. */
+function containerPort(svc: Record<string, unknown>): string {
+  const ports = svc.ports as string[] | undefined;
+  if (ports) return ports[0].slice(ports[0].lastIndexOf(':') + 1);
+  const command = svc.command as string[];
+  return command[command.indexOf('--port') + 1];
+}
+
 describe.each(combos)('profiles $profiles, $mode, $logAgent', ({ profiles, mode, logAgent }) => {
   const spec = specFor({ profiles, mode, logAgent, ...extra });
   const files = render(spec);
@@ -43,7 +51,11 @@ describe.each(combos)('profiles $profiles, $mode, $logAgent', ({ profiles, mode,
     execFileSync(cmd, [...pre, '-f', join(dir, 'docker-compose.yml'), 'config', '-q'], { cwd: dir, stdio: 'pipe' });
     const compose = load(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Record<string, unknown>> };
     for (const [name, svc] of Object.entries(compose.services)) {
-      expect(svc.healthcheck, `${name} healthcheck`).toBeDefined();
+      const { test, ...timing } = svc.healthcheck as { test: string[] };
+      expect(timing, `${name} healthcheck timing`).toEqual({ interval: '10s', timeout: '5s', retries: 6, start_period: expect.stringMatching(/^\d+s$/) });
+      // Each service is probed where it listens inside its container; Loki's binary checks itself.
+      if (name === 'loki') expect(test).toEqual(['CMD', '/usr/bin/loki', '-health']);
+      else expect(test.join(' '), `${name} healthcheck`).toMatch(new RegExp(`^CMD(-SHELL)? .*127\\.0\\.0\\.1[:/]${containerPort(svc)}\\b`));
       expect(String(svc.image), `${name} image pinned`).toMatch(/:[^:/]+$/);
       expect(String(svc.image)).not.toMatch(/:latest$/);
       expect(svc.privileged, `${name} privileged`).toBeUndefined();

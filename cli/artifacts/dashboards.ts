@@ -1,34 +1,31 @@
-// The dashboards for a set of profiles: what `create` puts into a stack and what
-// `fibre-stack dashboards` checks in under dashboards/.
-import type { ProfileId } from '../spec/types.js';
-import { buildDashboard, type DashboardSpec } from '../../profiles/kit/dashboard-kit.js';
-import { fibreDashboard } from '../../profiles/fibre/dashboard.js';
-import { bitcoinCoreDashboard } from '../../profiles/bitcoin-core/dashboard.js';
-import { minerDashboard } from '../../profiles/miner/dashboard.js';
-import { nodeosDashboard } from '../../profiles/nodeos/dashboard.js';
-import { stackDashboard } from '../services/dashboard.js';
+// The dashboards for a set of profiles: which files a stack gets, and building them with Grafana's
+// foundation SDK. `fibre-stack dashboards` builds them and checks them in under dashboards/, which
+// the package ships; `create` and `generate` copy those files, so they never load the SDK.
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PROFILES, type Registry } from '../../profiles/registry.js';
 
 export interface DashboardFile {
   /** File name under grafana/dashboards/ (and dashboards/ in this repository). */
   file: string;
-  dashboard: Record<string, unknown>;
+  dashboard: Dashboard;
 }
 
-/** Per profile; the scrape profile's targets are unknown to us, so it has rules but no dashboard. */
-const DASHBOARDS: Partial<Record<ProfileId, DashboardSpec>> = {
-  fibre: fibreDashboard,
-  'bitcoin-core': bitcoinCoreDashboard,
-  miner: minerDashboard,
-  nodeos: nodeosDashboard,
-};
+/** The stack overview, then each profile's dashboard (the scrape profile's targets are unknown to us, so it has none). */
+function sources(ids: readonly string[], registry: Registry): { file: string; build: () => Promise<Dashboard> }[] {
+  const overview = { file: 'stack-overview.json', build: async () => (await import('../services/dashboard.js')).stackDashboard() };
+  return [overview, ...ids.flatMap((id) => {
+    const build = registry.get(id)?.dashboard;
+    return build ? [{ file: `${id}.json`, build }] : [];
+  })];
+}
 
-export function dashboardsFor(ids: readonly ProfileId[]): DashboardFile[] {
-  const files: DashboardFile[] = [{ file: 'stack-overview.json', dashboard: buildDashboard(stackDashboard) }];
-  for (const id of ids) {
-    const spec = DASHBOARDS[id];
-    if (spec) files.push({ file: `${id}.json`, dashboard: buildDashboard(spec) });
-  }
-  return files;
+/** The dashboard files a stack with these profiles gets, without building them. */
+export function dashboardFiles(ids: readonly string[], registry: Registry = PROFILES): string[] {
+  return sources(ids, registry).map((s) => s.file);
+}
+
+export async function dashboardsFor(ids: readonly string[], registry: Registry = PROFILES): Promise<DashboardFile[]> {
+  return Promise.all(sources(ids, registry).map(async ({ file, build }) => ({ file, dashboard: await build() })));
 }
 
 /** A dashboard as the JSON text we write: two-space indent and a final newline, stable for diffs. */

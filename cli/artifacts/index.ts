@@ -1,12 +1,14 @@
-// What this repository checks in under dashboards/ and rules/: every profile's files, which
-// `fibre-stack dashboards` writes and `--check` compares.
-import { PROFILE_IDS } from '../spec/types.js';
+// What this repository checks in under dashboards/, rules/ and docs/: every profile's dashboard
+// and rule file and the runbooks, which `fibre-stack dashboards` writes and `--check` compares.
+import { PROFILES, type Registry } from '../../profiles/registry.js';
 import { dashboardsFor, dashboardText } from './dashboards.js';
 import { ruleFilesFor } from './rules.js';
+import { RUNBOOKS_PATH, runbooksText } from './runbooks.js';
 
-export function checkedInArtifacts(): { path: string; content: string }[] {
+export async function checkedInArtifacts(registry: Registry = PROFILES): Promise<{ path: string; content: string }[]> {
   return [
-    ...dashboardsFor(PROFILE_IDS).map((d) => ({ path: `dashboards/${d.file}`, content: dashboardText(d) })),
-    ...ruleFilesFor(PROFILE_IDS).map((r) => ({ path: `rules/${r.file}`, content: r.content })),
+    ...(await dashboardsFor(registry.ids, registry)).map((d) => ({ path: `dashboards/${d.file}`, content: dashboardText(d) })),
+    ...ruleFilesFor(registry.ids, registry).map((r) => ({ path: `rules/${r.file}`, content: r.content })),
+    { path: RUNBOOKS_PATH, content: runbooksText(registry) },
   ];
 }

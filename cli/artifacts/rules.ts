@@ -1,12 +1,7 @@
 // The rule files for a set of profiles: what `create` puts into a stack and what
 // `fibre-stack dashboards` checks in under rules/.
-import type { ProfileId } from '../spec/types.js';
 import { ruleFileYaml, type RuleFileSpec } from '../../profiles/kit/rule-kit.js';
-import { fibreRules } from '../../profiles/fibre/rules.js';
-import { bitcoinCoreRules } from '../../profiles/bitcoin-core/rules.js';
-import { minerRules } from '../../profiles/miner/rules.js';
-import { nodeosRules } from '../../profiles/nodeos/rules.js';
-import { scrapeRules } from '../../profiles/scrape/rules.js';
+import { PROFILES, type Registry } from '../../profiles/registry.js';
 import { stackRules } from '../services/rules.js';
 
 export interface RuleFile {
@@ -16,19 +11,18 @@ export interface RuleFile {
   content: string;
 }
 
-const RULES: Record<ProfileId, RuleFileSpec> = {
-  fibre: fibreRules,
-  'bitcoin-core': bitcoinCoreRules,
-  miner: minerRules,
-  nodeos: nodeosRules,
-  scrape: scrapeRules,
-};
-
 const STACK = 'stack';
 
-/** Every rule file spec we ship, keyed by file stem (profile id, or `stack`). */
-export const ALL_RULE_SPECS: Record<string, RuleFileSpec> = { ...RULES, [STACK]: stackRules };
+/** Every rule file spec of these profiles and the stack's own, keyed by file stem (profile id, or `stack`). */
+export function ruleSpecs(registry: Registry = PROFILES): Record<string, RuleFileSpec> {
+  return { ...Object.fromEntries(registry.profiles.map((def) => [def.id, def.rules])), [STACK]: stackRules };
+}
 
-export function ruleFilesFor(ids: readonly ProfileId[]): RuleFile[] {
-  return [STACK, ...ids].map((stem) => ({ file: `${stem}.yml`, content: ruleFileYaml(ALL_RULE_SPECS[stem]) }));
+/** Every rule file spec we ship. */
+export const ALL_RULE_SPECS: Record<string, RuleFileSpec> = ruleSpecs();
+
+/** The stack's rule file, then one per profile. */
+export function ruleFilesFor(ids: readonly string[], registry: Registry = PROFILES): RuleFile[] {
+  const specs = ruleSpecs(registry);
+  return [STACK, ...ids].map((stem) => ({ file: `${stem}.yml`, content: ruleFileYaml(specs[stem]) }));
 }

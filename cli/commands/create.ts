@@ -1,15 +1,17 @@
 // `fibre-stack create [dir]` (and `npx create-fibre-stack [dir]`): asks, renders, writes.
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BITSTREAMS, LOG_AGENTS, MODES, PROFILE_IDS, type ProfileId } from '../spec/types.js';
+import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
+import { LOG_AGENTS, MODES, type ProfileId } from '../spec/types.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../spec/from-answers.js';
 import { renderStack } from '../render/index.js';
 import { stackUrls } from '../render/readme.js';
-import { loadTemplates } from '../io/templates.js';
+import { loadPackageSources } from '../io/templates.js';
 import { loadOrCreateSecrets } from '../io/spec-io.js';
 import { planStack, writeStack } from '../io/stack-writer.js';
 import { UserError } from '../../core/errors.js';
+import { PROFILES, type Registry } from '../../profiles/registry.js';
+import type { Question } from '../../profiles/types.js';
 import { printWriteResults } from './stack-report.js';
 
 interface CreateArgs {
@@ -17,14 +19,6 @@ interface CreateArgs {
   profiles?: string[];
   mode?: CreateAnswers['mode'];
   logAgent?: CreateAnswers['logAgent'];
-  nodeName?: string;
-  bitcoind?: string;
-  bitcoinDatadir?: string;
-  minerLog?: string[];
-  minerBitstream?: CreateAnswers['minerBitstream'];
-  card?: string[];
-  nodeosUrl?: string;
-  scrapeTarget?: string[];
   bind?: string;
   alertWebhook?: string;
   project?: string;
@@ -32,48 +26,68 @@ interface CreateArgs {
   overwrite: boolean;
   dryRun: boolean;
   json: boolean;
+  /** The profiles' flags, by flag name (registry.questions). */
+  [flag: string]: unknown;
+}
+
+const split = (xs?: unknown[]) => xs?.flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
+
+/** A profile question's flag, as yargs declares it. */
+function questionOption(q: Question): Options {
+  switch (q.kind) {
+    case 'text':
+      return { type: 'string', describe: q.describe };
+    case 'list':
+      return { type: 'array', string: true, describe: q.describe };
+    case 'choice':
+      return { choices: [...q.choices], describe: q.describe };
+  }
+}
+
+/** A profile question's answer from its flag's value. */
+function answerFromFlag(q: Question, value: unknown): string | string[] {
+  switch (q.kind) {
+    case 'text':
+    case 'choice':
+      // yargs typed it; a repeated flag is a list, which the spec reader then refuses by name.
+      return value as string;
+    case 'list':
+      return split(value as unknown[]) ?? [];
+  }
 }
 
 /** Answers given by flags, and which ones, so that prompts ask only for the rest. */
-function answersFromFlags(args: CreateArgs, base: CreateAnswers): { answers: CreateAnswers; given: Set<keyof CreateAnswers> } {
-  const a = { ...base };
-  const given = new Set<keyof CreateAnswers>();
-  const set = <K extends keyof CreateAnswers>(key: K, value: CreateAnswers[K] | undefined) => {
+export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry: Registry = PROFILES): { answers: CreateAnswers; given: Set<string> } {
+  const a: Record<string, unknown> = { ...base };
+  const given = new Set<string>();
+  const set = (key: string, value: unknown) => {
     if (value === undefined) return;
     a[key] = value;
     given.add(key);
   };
-  const split = (xs?: string[]) => xs?.flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
   const profiles = split(args.profiles);
   if (profiles) {
-    const unknown = profiles.filter((p) => !(PROFILE_IDS as readonly string[]).includes(p));
-    if (unknown.length) throw new UserError(`--profiles: unknown profile ${unknown.join(', ')}; allowed: ${PROFILE_IDS.join(', ')}`);
-    if (!profiles.length) throw new UserError(`--profiles: name at least one of ${PROFILE_IDS.join(', ')}`);
+    const unknown = profiles.filter((p) => !registry.ids.includes(p));
+    if (unknown.length) throw new UserError(`--profiles: unknown profile ${unknown.join(', ')}; allowed: ${registry.ids.join(', ')}`);
+    if (!profiles.length) throw new UserError(`--profiles: name at least one of ${registry.ids.join(', ')}`);
   }
   set('profiles', profiles as ProfileId[] | undefined);
   set('mode', args.mode);
   set('logAgent', args.logAgent);
-  set('nodeName', args.nodeName);
-  set('bitcoind', args.bitcoind);
-  set('bitcoinDatadir', args.bitcoinDatadir);
-  set('minerLogs', split(args.minerLog));
-  set('minerBitstream', args.minerBitstream);
-  set('cards', split(args.card));
-  set('nodeosUrl', args.nodeosUrl);
-  set('scrapeTargets', split(args.scrapeTarget));
+  for (const q of registry.questions) if (args[q.flag] !== undefined) set(q.key, answerFromFlag(q, args[q.flag]));
   set('bind', args.bind);
   set('alertWebhook', args.alertWebhook);
   set('project', args.project);
-  return { answers: a, given };
+  return { answers: a as unknown as CreateAnswers, given };
 }
 
 function isNonEmptyDir(dir: string): boolean {
   return existsSync(dir) && readdirSync(dir).length > 0;
 }
 
-async function handler(args: ArgumentsCamelCase<CreateArgs>): Promise<void> {
+const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateArgs>): Promise<void> => {
   const dir = resolve(args.dir);
-  const { answers, given } = answersFromFlags(args, defaultAnswers(dir));
+  const { answers, given } = answersFromFlags(args, defaultAnswers(dir, registry), registry);
   let final = answers;
   if (!args.yes) {
     if (!process.stdin.isTTY) {
@@ -81,13 +95,13 @@ async function handler(args: ArgumentsCamelCase<CreateArgs>): Promise<void> {
     }
     // Loaded only when asking: the prompt library is a noticeable part of start-up time.
     const { promptAnswers } = await import('./create-prompts.js');
-    final = await promptAnswers(answers, given);
+    final = await promptAnswers(answers, given, registry);
   }
-  const spec = specFromAnswers(final);
+  const spec = specFromAnswers(final, registry);
   if (isNonEmptyDir(dir) && !args.overwrite && !args.dryRun) {
     throw new UserError(`${dir} is not empty: choose an empty or new folder, or pass --overwrite to replace the files fibre-stack makes there (other files are left alone)`);
   }
-  const files = renderStack(spec, loadOrCreateSecrets(dir), loadTemplates());
+  const files = renderStack(spec, loadOrCreateSecrets(dir), { ...loadPackageSources(), profiles: registry });
   if (args.dryRun) {
     const plan = planStack(dir, files, { force: true });
     if (args.json) process.stdout.write(JSON.stringify({ dir, dryRun: true, files: plan }, null, 2) + '\n');
@@ -109,33 +123,33 @@ async function handler(args: ArgumentsCamelCase<CreateArgs>): Promise<void> {
     `\nNext steps:\n  ${cd}fibre-stack up${spec.mode === 'native' ? ' --native' : ''}\n  fibre-stack validate\n` +
       `Then open Grafana at ${stackUrls(spec).find((u) => u.name === 'grafana')?.url ?? '(grafana disabled)'} as admin; the password is in ${dir}/.env.\n`,
   );
+};
+
+/** `create` for these profiles: their flags beside the stack's own, in the order they are asked. */
+export function createCommandFor(registry: Registry): CommandModule<object, CreateArgs> {
+  return {
+    command: 'create [dir]',
+    describe: 'Create a monitoring stack in a folder (asks on a terminal; every question has a flag)',
+    builder: (y: Argv) => {
+      let parser = y
+        .positional('dir', { type: 'string', default: 'fibre-stack', describe: 'Folder to create the stack in' })
+        .option('profiles', { type: 'array', string: true, describe: `What to monitor, comma-separated: ${registry.ids.join(',')}` })
+        .option('mode', { choices: MODES, describe: 'docker (compose) or native (processes on this host)' })
+        .option('log-agent', { choices: LOG_AGENTS, describe: 'alloy (default) or promtail (end of life 2026-03-02)' });
+      for (const q of registry.questions) parser = parser.option(q.flag, questionOption(q));
+      return parser
+        .option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })
+        .option('alert-webhook', { type: 'string', describe: 'Alertmanager webhook URL (default: no receiver)' })
+        .option('project', { type: 'string', describe: 'Project name (default: the folder name)' })
+        .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Take defaults for everything not given; never prompt' })
+        .option('overwrite', { type: 'boolean', default: false, describe: 'Write into a non-empty folder, replacing files fibre-stack makes' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be written; write nothing' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
+        .example('$0 create my-stack --yes --profiles fibre,miner --miner-log /var/log/miner.log', 'Non-interactive')
+        .example('npx create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>;
+    },
+    handler: handler(registry),
+  };
 }
 
-export const createCommand: CommandModule<object, CreateArgs> = {
-  command: 'create [dir]',
-  describe: 'Create a monitoring stack in a folder (asks on a terminal; every question has a flag)',
-  builder: (y: Argv) =>
-    y
-      .positional('dir', { type: 'string', default: 'fibre-stack', describe: 'Folder to create the stack in' })
-      .option('profiles', { type: 'array', string: true, describe: `What to monitor, comma-separated: ${PROFILE_IDS.join(',')}` })
-      .option('mode', { choices: MODES, describe: 'docker (compose) or native (processes on this host)' })
-      .option('log-agent', { choices: LOG_AGENTS, describe: 'alloy (default) or promtail (end of life 2026-03-02)' })
-      .option('node-name', { type: 'string', describe: 'Node name, the `node` label (default localhost)' })
-      .option('bitcoind', { type: 'string', describe: 'Path of the bitcoind binary (fibre, bitcoin-core)' })
-      .option('bitcoin-datadir', { type: 'string', describe: 'bitcoind data folder, where debug.log is' })
-      .option('miner-log', { type: 'array', string: true, describe: 'Miner log file(s)' })
-      .option('miner-bitstream', { choices: BITSTREAMS, describe: 'Miner bitstream' })
-      .option('card', { type: 'array', string: true, describe: 'Card name per miner log (default card0, card1, ...)' })
-      .option('nodeos-url', { type: 'string', describe: 'nodeos http_plugin URL (default http://127.0.0.1:8888)' })
-      .option('scrape-target', { type: 'array', string: true, describe: 'Extra Prometheus target(s), host:port' })
-      .option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })
-      .option('alert-webhook', { type: 'string', describe: 'Alertmanager webhook URL (default: no receiver)' })
-      .option('project', { type: 'string', describe: 'Project name (default: the folder name)' })
-      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Take defaults for everything not given; never prompt' })
-      .option('overwrite', { type: 'boolean', default: false, describe: 'Write into a non-empty folder, replacing files fibre-stack makes' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be written; write nothing' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
-      .example('$0 create my-stack --yes --profiles fibre,miner --miner-log /var/log/miner.log', 'Non-interactive')
-      .example('npx create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>,
-  handler,
-};
+export const createCommand = createCommandFor(PROFILES);

@@ -29,7 +29,14 @@ function staleFiles(root: string, expected: Set<string>): string[] {
 async function handler(args: ArgumentsCamelCase<DashboardsArgs>): Promise<void> {
   const root = resolve(args.out ?? packageRoot());
   if (args.check && !existsSync(root)) throw new UserError(`${root} does not exist; nothing to check`);
-  const artifacts = checkedInArtifacts();
+  const artifacts = await checkedInArtifacts().catch((err: NodeJS.ErrnoException) => {
+    // The SDK and the profiles' sources are a clone's, not an installed package's (which ships the built files).
+    if (err.code !== 'ERR_MODULE_NOT_FOUND' && err.code !== 'ENOENT') throw err;
+    throw new UserError(
+      `this command builds dashboards/, rules/ and docs/runbooks.md from fibre-stack's source (${err.message.split('\n')[0]}): ` +
+        `run it in a clone of fibre-stack after \`npm install\`. An installed package ships them built, under ${packageRoot()}.`,
+    );
+  });
   const results: { path: string; status: Status }[] = [];
   for (const { path, content } of artifacts) {
     const file = join(root, path);

@@ -5,20 +5,20 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../core/errors.js';
-import { defaultBitcoindProfile, defaultSpec } from '../spec/defaults.js';
+import { defaultProfile, defaultSpec } from '../spec/defaults.js';
 import type { Mode, StackSpec } from '../spec/types.js';
 import { renderStack } from '../render/index.js';
 import { stackUrls } from '../render/readme.js';
 import { writeStack } from '../io/stack-writer.js';
-import { loadTemplates } from '../io/templates.js';
+import { loadPackageSources } from '../io/templates.js';
 import { loadOrCreateSecrets } from '../io/spec-io.js';
 import { SPEC_FILE } from '../render/spec-file.js';
 import { loadStack } from '../run/stack-dir.js';
-import { connectDocker, imageExists } from '../run/docker.js';
-import { composeCli } from '../run/compose.js';
-import { allHealthy } from '../run/checks.js';
-import { upNative } from './up.js';
-import { printReports, validateUntil } from './validate.js';
+import { imageExists } from '../run/docker.js';
+import { dockerHere } from '../run/docker-runner.js';
+import { runnerToStart } from '../run/choose-runner.js';
+import { allHealthy, printReports, validateUntil } from '../run/validation.js';
+import { enabledServices } from '../services/table.js';
 
 interface DemoArgs {
   dir: string;
@@ -30,18 +30,17 @@ const say = (line: string) => process.stdout.write(line + '\n');
 
 /** The demo stack: every service, and the FIBRE profile fed by the replay exporter. */
 export function demoSpec(mode: Mode): StackSpec {
-  return { ...defaultSpec(), project: 'fibre-stack-demo', mode, profiles: { fibre: { ...defaultBitcoindProfile('fibre'), source: 'replay' } } };
+  return { ...defaultSpec(), project: 'fibre-stack-demo', mode, profiles: { fibre: { ...defaultProfile('fibre'), source: 'replay' } } };
 }
 
 /** Docker mode only when it can run the demo whole: daemon, compose, and every core image here. */
 async function chooseMode(forceNative: boolean): Promise<{ mode: Mode; why: string }> {
   if (forceNative) return { mode: 'native', why: '--native' };
-  const docker = await connectDocker();
+  const docker = await dockerHere();
   if (!docker.ok) return { mode: 'native', why: docker.reason };
-  if (!(await composeCli())) return { mode: 'native', why: 'no compose CLI' };
   const spec = demoSpec('docker');
   const missing: string[] = [];
-  for (const s of ['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy'] as const) {
+  for (const s of enabledServices(spec)) {
     if (!(await imageExists(docker.docker, spec.images[s]))) missing.push(spec.images[s]);
   }
   if (missing.length) return { mode: 'native', why: `images not on this host: ${missing.join(', ')}` };
@@ -64,20 +63,13 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       say(`Reusing the stack in ${dir}.`);
     } else {
       if (existsSync(dir) && readdirSync(dir).length > 0) throw new UserError(`${dir} is not empty and holds no stack; choose another --dir`);
-      writeStack(dir, renderStack(demoSpec(mode), loadOrCreateSecrets(dir), loadTemplates()));
+      writeStack(dir, renderStack(demoSpec(mode), loadOrCreateSecrets(dir), loadPackageSources()));
       say(`Created the demo stack in ${dir}.`);
     }
-    const stack = loadStack(dir);
-    const timeoutMs = args.timeout * 1000;
-    if (stack.spec.mode === 'native') {
-      await upNative(stack, true, timeoutMs);
-    } else {
-      const docker = await connectDocker();
-      if (!docker.ok) throw new UserError(`${docker.reason}; the stack in ${dir} is for docker mode: remove the folder, or run \`fibre-stack demo --native --dir <new folder>\``);
-      await (await import('../run/docker-up.js')).dockerUp(stack, docker.docker, { say, build: false, timeoutMs });
-    }
+    const { stack, runner } = await runnerToStart(loadStack(dir), { native: args.native, say });
+    await runner.up(stack, { say, timeoutMs: args.timeout * 1000, detach: true, build: false, userDir: dir });
     say('\nValidating:');
-    const reports = await validateUntil(stack, 30);
+    const reports = await validateUntil(stack, runner, 30);
     printReports(reports);
     const running = new Set(reports.filter((r) => r.status === 'healthy').map((r) => r.service));
     const urls = stackUrls(stack.spec).filter((u) => running.has(u.name));

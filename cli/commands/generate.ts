@@ -4,8 +4,9 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { renderStack } from '../render/index.js';
 import { SPEC_FILE } from '../render/spec-file.js';
 import { ENV_FILE } from '../render/env.js';
-import { loadTemplates } from '../io/templates.js';
-import { loadOrCreateSecrets, readSpec } from '../io/spec-io.js';
+import { loadPackageSources } from '../io/templates.js';
+import { keepOlderSpecFile, loadOrCreateSecrets, readSpecFile } from '../io/spec-io.js';
+import { SPEC_VERSION } from '../spec/versions.js';
 import { writeStack } from '../io/stack-writer.js';
 import { printWriteResults } from './stack-report.js';
 import { stackDirOption } from './dir-option.js';
@@ -18,14 +19,18 @@ interface GenerateArgs {
 
 async function handler(args: ArgumentsCamelCase<GenerateArgs>): Promise<void> {
   const dir = resolve(args.dir);
-  const spec = readSpec(dir);
-  const files = renderStack(spec, loadOrCreateSecrets(dir), loadTemplates());
-  // The spec is the user's and .env holds their secrets: generate reads them, never rewrites them.
+  const { spec, fromVersion } = readSpecFile(dir);
+  const files = renderStack(spec, loadOrCreateSecrets(dir), loadPackageSources());
+  // A spec of an older version is written anew in the current one (the old file kept beside it);
+  // otherwise the spec is the user's and .env holds their secrets: generate never rewrites them.
+  const keptAs = fromVersion < SPEC_VERSION ? keepOlderSpecFile(dir, fromVersion) : undefined;
   const results = writeStack(dir, files, { force: args.force, preserve: [SPEC_FILE, ENV_FILE] });
+  const upgraded = keptAs && { from: fromVersion, to: SPEC_VERSION, keptAs };
   if (args.json) {
-    process.stdout.write(JSON.stringify({ dir, files: results }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ dir, ...(upgraded ? { upgraded } : {}), files: results }, null, 2) + '\n');
     return;
   }
+  if (upgraded) process.stdout.write(`Upgraded ${SPEC_FILE} from version ${upgraded.from} to ${upgraded.to}, keeping your values; the old file is ${keptAs}.\n`);
   const changed = results.filter((r) => r.action !== 'unchanged').length;
   process.stdout.write(changed ? `Re-rendered ${dir} from ${SPEC_FILE}:\n` : `${dir} is up to date with ${SPEC_FILE}.\n`);
   printWriteResults(results);

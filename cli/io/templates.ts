@@ -1,10 +1,14 @@
-// Reads templates/**/*.hbs once; rendering takes them as data and stays free of I/O.
+// Reads what rendering takes from the package, once: templates/**/*.hbs and the prebuilt
+// dashboards/*.json (built by `fibre-stack dashboards`); rendering takes them as data and stays
+// free of I/O.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { TemplateSources } from '../render/types.js';
+import type { DashboardSources, PackageSources, TemplateSources } from '../render/types.js';
 import { packagePath } from '../../core/package-root.js';
+import { PROFILES } from '../../profiles/registry.js';
 
 export const TEMPLATES_DIR = packagePath('templates');
+export const DASHBOARDS_DIR = packagePath('dashboards');
 
 let cache: TemplateSources | undefined;
 
@@ -18,4 +22,14 @@ export function loadTemplates(dir = TEMPLATES_DIR): TemplateSources {
   }
   if (dir === TEMPLATES_DIR) cache = out;
   return out;
+}
+
+export function loadDashboards(dir = DASHBOARDS_DIR): DashboardSources {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir)) if (name.endsWith('.json')) out[name] = readFileSync(join(dir, name), 'utf8');
+  return out;
+}
+
+export function loadPackageSources(): PackageSources {
+  return { templates: loadTemplates(), dashboards: loadDashboards(), profiles: PROFILES };
 }

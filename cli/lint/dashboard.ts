@@ -2,8 +2,9 @@
 // rules (errors); others get errors only for what breaks them in a fibre-stack Grafana (invalid
 // JSON, queries that do not parse, datasources that do not resolve, duplicate ids) and warnings,
 // summed up per dashboard, for style rules of grafana/dashboard-linter.
-import { OUR_TAG, PROM_VAR, LOKI_VAR } from '../../profiles/kit/dashboard-kit.js';
+import { OUR_TAG, PROM_VAR, LOKI_VAR } from '../../profiles/kit/dashboard-names.js';
 import { FindingSink, type Finding } from './findings.js';
+import { documentTooLarge, textTooLarge } from '../../core/document-limits.js';
 import { resolveDatasource, type DashboardScope, type Resolution } from './datasources.js';
 import { analysePromql } from './promql.js';
 import { logqlErrors } from './logql.js';
@@ -39,10 +40,21 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export function lintDashboardText(file: string, text: string): DashboardLint {
   const sink = new FindingSink(file);
   let data: unknown;
+  const big = textTooLarge(text);
+  if (big) {
+    sink.add('error', 'dashboard-too-large', '', `not read: ${big}`);
+    return { findings: sink.findings };
+  }
   try {
     data = JSON.parse(text);
   } catch (err) {
     sink.add('error', 'invalid-json', '', `not valid JSON: ${jsonErrorAt(text, (err as Error).message)}`);
+    return { findings: sink.findings };
+  }
+  // The walks below recurse through panels and rows: a document beyond any real dashboard is refused first.
+  const expanded = documentTooLarge(data);
+  if (expanded) {
+    sink.add('error', 'dashboard-too-large', '', `not linted: ${expanded}`);
     return { findings: sink.findings };
   }
   // The HTTP API's export shape wraps the model: {dashboard: {...}, meta: {...}}.

@@ -3,12 +3,13 @@
 // variables. Every reference style found in real dashboards is understood: null, plain strings
 // (names or uids), `$var` / `${var}` strings, `${DS_X}` export placeholders with `__inputs`, and
 // `{type, uid}` objects.
+import { DATASOURCES } from '../../core/datasources.js';
 import { soleVariable } from './grafana-vars.js';
 
-/** Provisioned by `fibre-stack create` (cli/render/grafana.ts): uid → plugin type. */
-export const PROVISIONED_UIDS: Record<string, string> = { prometheus: 'prometheus', loki: 'loki', alertmanager: 'alertmanager' };
+/** Provisioned by every fibre-stack (cli/render/grafana.ts): uid → plugin type. */
+export const PROVISIONED_UIDS: Record<string, string> = Object.fromEntries(Object.values(DATASOURCES).map((d) => [d.uid, d.type]));
 /** The names those datasources carry; a name works in Grafana, but only as long as nobody renames it. */
-const PROVISIONED_NAMES: Record<string, string> = { Prometheus: 'prometheus', Loki: 'loki', Alertmanager: 'alertmanager' };
+const PROVISIONED_NAMES: Record<string, string> = Object.fromEntries(Object.values(DATASOURCES).map((d) => [d.name, d.uid]));
 const BUILTIN: Record<string, string> = { '-- Grafana --': 'grafana', grafana: 'grafana', '-- Mixed --': 'mixed', '-- Dashboard --': 'dashboard' };
 
 export interface DashboardScope {

@@ -1,7 +1,7 @@
 import type { StackSpec } from '../spec/types.js';
 import { dumpYaml } from '../../core/encode/yaml.js';
+import { generatedFromSpec } from '../../core/generated.js';
 import type { RenderedFile } from './types.js';
-import { GENERATED_HEADER } from './prometheus.js';
 
 export function renderAlertmanager(spec: StackSpec): RenderedFile[] {
   const webhook = spec.alerting.receiver === 'webhook';
@@ -21,7 +21,7 @@ export function renderAlertmanager(spec: StackSpec): RenderedFile[] {
       { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'job', 'instance'] },
     ],
   };
-  return [{ path: 'alertmanager/alertmanager.yml', content: dumpYaml(config, GENERATED_HEADER) }];
+  return [{ path: 'alertmanager/alertmanager.yml', content: dumpYaml(config, generatedFromSpec('#')) }];
 }
 
 export function alertmanagerFlags(paths: { config: string; data: string; listen: string }, retention = '120h'): string[] {

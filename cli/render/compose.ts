@@ -1,38 +1,42 @@
 // docker-compose.yml: pinned images, a healthcheck on every service (using only what each image
-// ships: ABI.md section 6), start order by health, named volumes, ports bound to the bind address.
+// ships: ABI.md section 6, and the table's sources), start order by health, named volumes, ports
+// bound to the bind address. Core services are built from the table and their renderers.
 import { posix } from 'node:path';
 import type { StackSpec } from '../spec/types.js';
 
 import { dumpYaml } from '../../core/encode/yaml.js';
+import { generatedFromSpec } from '../../core/generated.js';
 import type { ExporterRun } from '../../profiles/types.js';
-import type { RenderedFile } from './types.js';
-import { CONTAINER_PORTS, DOCKER_HOST_ALIAS, hostPart, listenAddress } from './addressing.js';
-import { alertmanagerFlags } from './alertmanager.js';
-import { prometheusFlags, GENERATED_HEADER } from './prometheus.js';
-import { alloyArgs, logSources } from './log-agent.js';
+import type { Arg, RenderedFile } from './types.js';
+import { DOCKER_HOST_ALIAS, hostPart, runPaths, stackPathFor } from './addressing.js';
+import { SERVICE_RENDERERS } from './core-services.js';
+import { logSources } from './log-agent.js';
 import { exporterRuns } from './stack-profiles.js';
-import { grafanaDashboardsPath } from './grafana.js';
-import { type CoreService, enabledServices } from '../services/table.js';
+import type { Registry } from '../../profiles/registry.js';
+import { CORE_SERVICES, enabledServices, type CoreService, type ImageProbe } from '../services/table.js';
 
 type Service = Record<string, unknown>;
 
 const INTERVALS = { interval: '10s', timeout: '5s', retries: 6 };
 
-/** An HTTP probe for images with busybox wget (Prometheus, Alertmanager). */
-function wgetCheck(port: number, path: string) {
-  return { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${port}${path}`], ...INTERVALS, start_period: '20s' };
-}
-
-/** An HTTP probe for images with bash but neither curl nor wget (Alloy, Promtail). */
-function bashTcpCheck(port: number, path: string) {
-  const script =
-    `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '`;
-  return { test: ['CMD', 'bash', '-c', script], ...INTERVALS, start_period: '20s' };
+/** The healthcheck command that asks a readiness path with what the image ships. */
+function probeTest(probe: ImageProbe, port: number, path: string): string[] {
+  const url = `http://127.0.0.1:${port}${path}`;
+  switch (probe.tool) {
+    case 'wget':
+      return ['CMD', 'wget', '-q', '-O', '/dev/null', url];
+    case 'curl-or-wget':
+      return ['CMD-SHELL', `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url}`];
+    case 'bash-tcp':
+      return ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '`];
+    case 'self':
+      return ['CMD', ...probe.command];
+  }
 }
 
 /** Published port on the bind address only: loopback unless the user chose otherwise. */
 function publish(spec: StackSpec, service: CoreService): string {
-  return `${hostPart(spec.bind_address)}:${spec.ports[service]}:${CONTAINER_PORTS[service]}`;
+  return `${hostPart(spec.bind_address)}:${spec.ports[service]}:${CORE_SERVICES[service].port}`;
 }
 
 function bind(source: string, target: string, readOnly = true) {
@@ -44,88 +48,39 @@ function base(spec: StackSpec, image: string): Service {
   return { image, restart: 'unless-stopped', security_opt: ['no-new-privileges:true'], labels: { 'io.fibre-stack.project': spec.project } };
 }
 
-function coreServices(spec: StackSpec): Record<string, Service> {
-  const on = new Set(enabledServices(spec));
-  const out: Record<string, Service> = {};
-  const healthy = (names: CoreService[]) =>
-    Object.fromEntries(names.filter((n) => on.has(n)).map((n) => [n, { condition: 'service_healthy' }]));
+/** An argument as the program sees it in its container: stack paths where they are mounted. */
+function containerArg(service: CoreService, arg: Arg): string {
+  return typeof arg === 'string' ? arg : stackPathFor(service, arg.stackPath, 'containers');
+}
 
-  if (on.has('prometheus')) {
-    out.prometheus = {
-      ...base(spec, spec.images.prometheus),
-      command: prometheusFlags(spec, { config: '/etc/prometheus/prometheus.yml', data: '/prometheus', listen: listenAddress(spec, 'prometheus') }),
-      volumes: [bind('./prometheus', '/etc/prometheus'), 'prometheus-data:/prometheus'],
-      ports: [publish(spec, 'prometheus')],
-      // Scrape targets given as localhost (nodeos, extra targets) are the host's.
-      extra_hosts: [`${DOCKER_HOST_ALIAS}:host-gateway`],
-      healthcheck: wgetCheck(CONTAINER_PORTS.prometheus, '/-/ready'),
-    };
+function coreService(spec: StackSpec, s: CoreService, running: ReadonlySet<CoreService>, profiles: Registry): Service {
+  const def = CORE_SERVICES[s];
+  const command = SERVICE_RENDERERS[s].args(spec, runPaths(spec, s, 'containers')).map((a) => containerArg(s, a));
+  // A log agent reads the host's log files, mounted read-only at the same paths.
+  const logMounts = def.role === 'log-agent' ? [...new Set(logSources(spec, profiles).map((l) => posix.dirname(l.path)))].map((dir) => bind(dir, dir)) : [];
+  const after = def.startsAfter.filter((d) => running.has(d));
+  return {
+    ...base(spec, spec.images[s]),
+    ...(command.length ? { command } : {}),
+    ...(def.containerEnv ? { environment: { ...def.containerEnv } } : {}),
+    volumes: [...def.mounts.map((m) => bind(`./${m.stack}`, m.container)), `${s}-data:${def.containerData}`, ...logMounts],
+    ports: [publish(spec, s)],
+    // Scrape targets given as localhost (nodeos, extra targets) are the host's.
+    ...(def.reachesHost ? { extra_hosts: [`${DOCKER_HOST_ALIAS}:host-gateway`] } : {}),
+    ...(def.startsAfter.length ? { depends_on: Object.fromEntries(after.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
+    healthcheck: { test: probeTest(def.healthcheck.probe, def.port, def.readyPath), ...INTERVALS, start_period: def.healthcheck.startPeriod },
+  };
+}
+
+/** Services in start order: each after those it starts after, otherwise in table order. */
+function startOrder(services: CoreService[]): CoreService[] {
+  const ordered: CoreService[] = [];
+  const waiting = [...services];
+  while (waiting.length) {
+    const next = waiting.findIndex((s) => CORE_SERVICES[s].startsAfter.every((d) => ordered.includes(d) || !services.includes(d)));
+    ordered.push(...waiting.splice(next === -1 ? 0 : next, 1));
   }
-  if (on.has('alertmanager')) {
-    out.alertmanager = {
-      ...base(spec, spec.images.alertmanager),
-      command: alertmanagerFlags({ config: '/etc/alertmanager/alertmanager.yml', data: '/alertmanager', listen: listenAddress(spec, 'alertmanager') }),
-      volumes: [bind('./alertmanager', '/etc/alertmanager'), 'alertmanager-data:/alertmanager'],
-      ports: [publish(spec, 'alertmanager')],
-      healthcheck: wgetCheck(CONTAINER_PORTS.alertmanager, '/-/ready'),
-    };
-  }
-  if (on.has('loki')) {
-    out.loki = {
-      ...base(spec, spec.images.loki),
-      command: ['-config.file=/etc/loki/loki.yml'],
-      volumes: [bind('./loki', '/etc/loki'), 'loki-data:/loki'],
-      ports: [publish(spec, 'loki')],
-      // Loki 3.6+ images are distroless (no shell, wget or curl); the binary checks itself.
-      healthcheck: { test: ['CMD', '/usr/bin/loki', '-health'], ...INTERVALS, start_period: '30s' },
-    };
-  }
-  if (on.has('grafana')) {
-    out.grafana = {
-      ...base(spec, spec.images.grafana),
-      environment: {
-        GF_SECURITY_ADMIN_USER: 'admin',
-        GF_USERS_ALLOW_SIGN_UP: 'false',
-        GF_AUTH_ANONYMOUS_ENABLED: 'false',
-        GF_ANALYTICS_REPORTING_ENABLED: 'false',
-        GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
-      },
-      volumes: [
-        bind('./grafana/provisioning', '/etc/grafana/provisioning'),
-        bind('./grafana/dashboards', grafanaDashboardsPath(spec)),
-        'grafana-data:/var/lib/grafana',
-      ],
-      ports: [publish(spec, 'grafana')],
-      depends_on: healthy(['prometheus', 'loki']),
-      // The Alpine image ships curl and busybox wget.
-      healthcheck: { test: ['CMD-SHELL', 'curl -fsS -o /dev/null http://127.0.0.1:3000/api/health || wget -q -O /dev/null http://127.0.0.1:3000/api/health'], ...INTERVALS, start_period: '30s' },
-    };
-  }
-  const agent = on.has('alloy') ? 'alloy' : on.has('promtail') ? 'promtail' : undefined;
-  if (agent) {
-    // The agent reads the host's log files, mounted read-only at the same paths.
-    const logDirs = [...new Set(logSources(spec).map((s) => posix.dirname(s.path)))];
-    const logMounts = logDirs.map((dir) => bind(dir, dir));
-    out[agent] =
-      agent === 'alloy'
-        ? {
-            ...base(spec, spec.images.alloy),
-            command: alloyArgs(spec, { config: '/etc/alloy/config.alloy', data: '/var/lib/alloy/data' }),
-            volumes: [bind('./alloy', '/etc/alloy'), 'alloy-data:/var/lib/alloy/data', ...logMounts],
-            ports: [publish(spec, 'alloy')],
-            depends_on: healthy(['loki']),
-            healthcheck: bashTcpCheck(CONTAINER_PORTS.alloy, '/-/ready'),
-          }
-        : {
-            ...base(spec, spec.images.promtail),
-            command: ['-config.file=/etc/promtail/promtail.yml'],
-            volumes: [bind('./promtail', '/etc/promtail'), 'promtail-data:/var/lib/promtail', ...logMounts],
-            ports: [publish(spec, 'promtail')],
-            depends_on: healthy(['loki']),
-            healthcheck: bashTcpCheck(CONTAINER_PORTS.promtail, '/ready'),
-          };
-  }
-  return out;
+  return ordered;
 }
 
 function exporterService(spec: StackSpec, run: ExporterRun): Service {
@@ -164,18 +119,23 @@ function escapeInterpolation<T>(value: T): T {
   return value;
 }
 
-export function renderCompose(spec: StackSpec): RenderedFile[] {
-  if (spec.mode !== 'docker') return [];
-  const services: Record<string, Service> = coreServices(spec);
-  for (const run of exporterRuns(spec)) services[run.service] = exporterService(spec, run);
+/** docker-compose.yml: how the docker runner runs the stack. */
+export function renderCompose(spec: StackSpec, profiles: Registry): RenderedFile {
+  const running = enabledServices(spec);
+  const services: Record<string, Service> = Object.fromEntries(startOrder(running).map((s) => [s, coreService(spec, s, new Set(running), profiles)]));
+  for (const run of exporterRuns(spec, profiles)) services[run.service] = exporterService(spec, run);
   const volumes = Object.fromEntries(
     Object.values(services)
       .flatMap((s) => (s.volumes as unknown[]).filter((v): v is string => typeof v === 'string'))
       .map((v) => [v.split(':')[0], {}]),
   );
   const escaped = escapeInterpolation({ services, volumes });
-  // The one interpolation we mean: the admin password from .env, refusing to start without it.
-  const grafana = escaped.services.grafana as { environment: Record<string, string> } | undefined;
-  if (grafana) grafana.environment.GF_SECURITY_ADMIN_PASSWORD = '${GF_SECURITY_ADMIN_PASSWORD:?run fibre-stack generate to create .env}';
-  return [{ path: 'docker-compose.yml', content: dumpYaml(escaped, GENERATED_HEADER) }];
+  // The one interpolation we mean: secrets from .env (compose refuses to start without them).
+  for (const s of running) {
+    for (const name of CORE_SERVICES[s].fromDotenv ?? []) {
+      const environment = (escaped.services[s].environment ??= {}) as Record<string, string>;
+      if (!(name in environment)) environment[name] = `\${${name}:?run fibre-stack generate to create .env}`;
+    }
+  }
+  return { path: 'docker-compose.yml', content: dumpYaml(escaped, generatedFromSpec('#')) };
 }

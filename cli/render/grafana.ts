@@ -1,43 +1,29 @@
 // Grafana provisioning: datasources with fixed uids (dashboards refer to them by uid, never by
-// name) and a file provider for the dashboards of the chosen profiles.
+// name) and a file provider for the dashboards of the chosen profiles. Provisioning keys as in
+// grafana/grafana@1411ff8797:pkg/services/provisioning/dashboards/types.go (providers; a relative
+// options.path is resolved against Grafana's working directory) and the datasources file's
+// apiVersion 1 (pkg/services/provisioning/datasources/types.go).
 import type { StackSpec } from '../spec/types.js';
 
 import { dumpYaml } from '../../core/encode/yaml.js';
-import { dashboardsFor } from '../artifacts/dashboards.js';
-import type { RenderedFile } from './types.js';
-import { serviceAddress } from './addressing.js';
-import { GENERATED_HEADER } from './prometheus.js';
+import { generatedFromSpec } from '../../core/generated.js';
+import { dashboardFiles } from '../artifacts/dashboards.js';
+import { stackPath, type Arg, type DashboardSources, type RenderedFile } from './types.js';
+import { isWildcard, placementOf, runPaths, serviceAddress, stackPathFor, type RunPaths } from './addressing.js';
 import { enabledProfiles } from './stack-profiles.js';
-import { enabledServices } from '../services/table.js';
+import type { Registry } from '../../profiles/registry.js';
+import { CORE_SERVICES, datasourceServices, enabledServices } from '../services/table.js';
 
-export const DATASOURCE_UIDS = { prometheus: 'prometheus', loki: 'loki', alertmanager: 'alertmanager' } as const;
-
-/** Where Grafana reads dashboards: inside its container, or relative to the stack folder natively. */
-export function grafanaDashboardsPath(spec: StackSpec): string {
-  return spec.mode === 'docker' ? '/var/lib/grafana/dashboards' : 'grafana/dashboards';
+/** Where Grafana reads dashboards: where the stack's folder is mounted in its container, or in the stack folder natively. */
+function grafanaDashboardsPath(spec: StackSpec): string {
+  return stackPathFor('grafana', 'grafana/dashboards', placementOf(spec));
 }
 
 function datasources(spec: StackSpec) {
-  const on = new Set(enabledServices(spec));
-  const list: Record<string, unknown>[] = [];
-  if (on.has('prometheus')) {
-    list.push({
-      name: 'Prometheus', uid: DATASOURCE_UIDS.prometheus, type: 'prometheus', access: 'proxy',
-      url: `http://${serviceAddress(spec, 'prometheus')}`, isDefault: true, editable: false,
-      jsonData: { timeInterval: '15s', httpMethod: 'POST' },
-    });
-  }
-  if (on.has('loki')) {
-    list.push({ name: 'Loki', uid: DATASOURCE_UIDS.loki, type: 'loki', access: 'proxy', url: `http://${serviceAddress(spec, 'loki')}`, editable: false });
-  }
-  if (on.has('alertmanager')) {
-    list.push({
-      name: 'Alertmanager', uid: DATASOURCE_UIDS.alertmanager, type: 'alertmanager', access: 'proxy',
-      url: `http://${serviceAddress(spec, 'alertmanager')}`, editable: false,
-      jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
-    });
-  }
-  return list;
+  return datasourceServices(enabledServices(spec)).map((s) => {
+    const { def, settings } = CORE_SERVICES[s].datasource!;
+    return { name: def.name, uid: def.uid, type: def.type, access: 'proxy', url: `http://${serviceAddress(spec, s)}`, ...settings };
+  });
 }
 
 function ini(sections: Record<string, Record<string, string | number | boolean>>): string {
@@ -46,12 +32,18 @@ function ini(sections: Record<string, Record<string, string | number | boolean>>
     .join('\n\n') + '\n';
 }
 
-export function renderGrafana(spec: StackSpec): RenderedFile[] {
-  if (!enabledServices(spec).includes('grafana')) return [];
+/** A prebuilt dashboard's text, copied as the package ships it. */
+function shipped(dashboards: DashboardSources, file: string): string {
+  const text = dashboards[file];
+  if (text === undefined) throw new Error(`dashboards/${file} is missing from the fibre-stack package; \`fibre-stack dashboards\` builds it`);
+  return text;
+}
+
+export function renderGrafana(spec: StackSpec, dashboards: DashboardSources, profiles: Registry): RenderedFile[] {
   const files: RenderedFile[] = [
     {
       path: 'grafana/provisioning/datasources/datasources.yml',
-      content: dumpYaml({ apiVersion: 1, datasources: datasources(spec) }, GENERATED_HEADER),
+      content: dumpYaml({ apiVersion: 1, datasources: datasources(spec) }, generatedFromSpec('#')),
     },
     {
       path: 'grafana/provisioning/dashboards/dashboards.yml',
@@ -64,28 +56,60 @@ export function renderGrafana(spec: StackSpec): RenderedFile[] {
             options: { path: grafanaDashboardsPath(spec), foldersFromFilesStructure: false },
           }],
         },
-        GENERATED_HEADER,
+        generatedFromSpec('#'),
       ),
     },
-    ...dashboardsFor(enabledProfiles(spec).map(({ def }) => def.id)).map((d) => ({
-      path: `grafana/dashboards/${d.file}`,
-      content: JSON.stringify(d.dashboard, null, 2) + '\n',
+    ...dashboardFiles(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).map((file) => ({
+      path: `grafana/dashboards/${file}`,
+      content: shipped(dashboards, file),
     })),
   ];
-  if (spec.mode === 'native') {
-    // Natively Grafana takes its settings from this file; the admin password comes from .env at start.
-    files.push({
-      path: 'grafana/grafana.ini',
-      content: '; Generated by fibre-stack from fibre-stack.yml; `fibre-stack generate` rewrites it.\n' + ini({
-        server: { http_addr: spec.bind_address === '0.0.0.0' || spec.bind_address === '::' ? '' : spec.bind_address, http_port: spec.ports.grafana },
-        paths: { data: 'data/grafana', logs: 'data/grafana/log', plugins: 'data/grafana/plugins', provisioning: 'grafana/provisioning' },
-        security: { admin_user: 'admin', disable_gravatar: true, cookie_samesite: 'strict' },
-        users: { allow_sign_up: false },
-        'auth.anonymous': { enabled: false },
-        analytics: { reporting_enabled: false, check_for_updates: false },
-      }),
-    });
+  switch (placementOf(spec)) {
+    case 'containers':
+      // In its container Grafana takes its settings from the environment (docker-compose.yml).
+      return files;
+    case 'host':
+      return [...files, grafanaIni(spec)];
   }
-  return files;
 }
 
+/** Natively Grafana takes its settings from this file; the admin password comes from .env at start. */
+function grafanaIni(spec: StackSpec): RenderedFile {
+  const data = runPaths(spec, 'grafana', 'host').data;
+  return {
+    path: 'grafana/grafana.ini',
+    content: generatedFromSpec(';') + '\n' + ini({
+      server: { http_addr: isWildcard(spec.bind_address) ? '' : spec.bind_address, http_port: spec.ports.grafana },
+      paths: { data, logs: `${data}/log`, plugins: `${data}/plugins`, provisioning: 'grafana/provisioning' },
+      security: { admin_user: 'admin', disable_gravatar: true, cookie_samesite: 'strict' },
+      users: { allow_sign_up: false },
+      'auth.anonymous': { enabled: false },
+      analytics: { reporting_enabled: false, check_for_updates: false },
+    }),
+  };
+}
+
+/** Grafana's arguments: none in its container (its image starts it with its own grafana.ini), natively ours. */
+export function grafanaArgs(at: RunPaths): Arg[] {
+  switch (at.placement) {
+    case 'containers':
+      return [];
+    case 'host':
+      return ['--config', stackPath(at.config)];
+  }
+}
+
+/**
+ * grafana.ini holds the same paths, relative; Grafana resolves those against its install folder
+ * (makeAbsolute in pkg/setting/setting.go, seen in stored versions of grafana/grafana, not at a
+ * tag), so the variables GF_PATHS_<KEY> for the [paths] keys of
+ * grafana/grafana@d6b8507785:conf/defaults.ini, which win over the file, give them absolute.
+ */
+export function grafanaHostEnv(at: RunPaths): Record<string, Arg> {
+  return {
+    GF_PATHS_DATA: stackPath(at.data),
+    GF_PATHS_LOGS: stackPath(`${at.data}/log`),
+    GF_PATHS_PLUGINS: stackPath(`${at.data}/plugins`),
+    GF_PATHS_PROVISIONING: stackPath('grafana/provisioning'),
+  };
+}

@@ -1,42 +1,35 @@
-// Rendering a stack: spec (and secrets, and template sources) in, files out. No I/O here: the
-// caller reads the templates and writes the files (cli/io).
+// Rendering a stack: spec (and secrets, and the package's templates and prebuilt dashboards) in,
+// files out. No I/O here: the caller reads those sources and writes the files (cli/io).
 import type { StackSecrets, StackSpec } from '../spec/types.js';
 
-import { ruleFilesFor } from '../artifacts/rules.js';
-import type { RenderedFile, TemplateSources } from './types.js';
-import { renderAlertmanager } from './alertmanager.js';
+import type { PackageSources, RenderedFile } from './types.js';
 import { renderCompose } from './compose.js';
+import { SERVICE_RENDERERS } from './core-services.js';
 import { renderEnv } from './env.js';
-import { renderGrafana } from './grafana.js';
-import { renderLogAgent } from './log-agent.js';
-import { renderLoki } from './loki.js';
-import { renderPrometheus } from './prometheus.js';
 import { renderReadme } from './readme.js';
-import { enabledProfiles } from './stack-profiles.js';
 import { renderSpecFile } from './spec-file.js';
 import { renderSystemdUnits } from './systemd.js';
 import { enabledServices } from '../services/table.js';
 
-export type { RenderedFile, TemplateSources } from './types.js';
+export type { PackageSources, RenderedFile, TemplateSources } from './types.js';
 
-function renderRules(spec: StackSpec): RenderedFile[] {
-  if (!enabledServices(spec).includes('prometheus')) return [];
-  return ruleFilesFor(enabledProfiles(spec).map(({ def }) => def.id)).map((r) => ({ path: `prometheus/rules/${r.file}`, content: r.content }));
+/** The files a run mode runs the stack by: the compose file for docker; native mode needs none beyond the services' own. */
+function runModeFiles(spec: StackSpec, sources: PackageSources): RenderedFile[] {
+  switch (spec.mode) {
+    case 'docker':
+      return [renderCompose(spec, sources.profiles)];
+    case 'native':
+      return [];
+  }
 }
 
-export function renderStack(spec: StackSpec, secrets: StackSecrets, templates: TemplateSources): RenderedFile[] {
-  const on = new Set(enabledServices(spec));
+export function renderStack(spec: StackSpec, secrets: StackSecrets, sources: PackageSources): RenderedFile[] {
   return [
     renderSpecFile(spec),
     ...renderEnv(spec, secrets),
-    ...renderReadme(spec, templates),
-    ...renderCompose(spec),
-    ...(on.has('prometheus') ? renderPrometheus(spec) : []),
-    ...renderRules(spec),
-    ...(on.has('alertmanager') ? renderAlertmanager(spec) : []),
-    ...renderGrafana(spec),
-    ...renderLoki(spec),
-    ...renderLogAgent(spec, templates),
-    ...renderSystemdUnits(spec, templates),
+    ...renderReadme(spec, sources.templates, sources.profiles),
+    ...runModeFiles(spec, sources),
+    ...enabledServices(spec).flatMap((s) => SERVICE_RENDERERS[s].files(spec, sources)),
+    ...renderSystemdUnits(spec, sources.templates, sources.profiles),
   ];
 }

@@ -1,21 +1,23 @@
 // Loki as a single binary with filesystem storage and retention enforced by the compactor.
+// Every key below exists in grafana/loki@v3.7.2: server in vendor/github.com/grafana/dskit/server/server.go,
+// common in pkg/loki/common/common.go, schema_config in pkg/storage/config/schema_config.go,
+// limits_config in pkg/validation/limits.go, compactor in pkg/compactor/config.go (retention needs
+// delete_request_store), analytics in pkg/analytics/reporter.go.
 import type { StackSpec } from '../spec/types.js';
 
 import { dumpYaml } from '../../core/encode/yaml.js';
+import { generatedFromSpec } from '../../core/generated.js';
 import type { RenderedFile } from './types.js';
-import { CONTAINER_PORTS } from './addressing.js';
-import { GENERATED_HEADER } from './prometheus.js';
-import { enabledServices } from '../services/table.js';
+import { listenOn, runPaths } from './addressing.js';
 
 export function renderLoki(spec: StackSpec): RenderedFile[] {
-  if (!enabledServices(spec).includes('loki')) return [];
-  const native = spec.mode === 'native';
-  const dataDir = native ? 'data/loki' : '/loki';
+  const dataDir = runPaths(spec, 'loki').data;
+  const listen = listenOn(spec, 'loki');
   const config = {
     auth_enabled: false,
     server: {
-      http_listen_address: native ? spec.bind_address : '0.0.0.0',
-      http_listen_port: native ? spec.ports.loki : CONTAINER_PORTS.loki,
+      http_listen_address: listen.host,
+      http_listen_port: listen.port,
       // gRPC is only for Loki's own components; a single binary keeps it on loopback.
       grpc_listen_address: '127.0.0.1',
       grpc_listen_port: 9096,
@@ -44,5 +46,5 @@ export function renderLoki(spec: StackSpec): RenderedFile[] {
     },
     analytics: { reporting_enabled: false },
   };
-  return [{ path: 'loki/loki.yml', content: dumpYaml(config, GENERATED_HEADER) }];
+  return [{ path: 'loki/loki.yml', content: dumpYaml(config, generatedFromSpec('#')) }];
 }

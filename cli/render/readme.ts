@@ -1,32 +1,34 @@
 import type { StackSpec } from '../spec/types.js';
 
+import { GENERATED_MARK } from '../../core/generated.js';
 import type { RenderedFile, TemplateSources } from './types.js';
-import { hostPart } from './addressing.js';
+import { byPlacement, hostPart, isWildcard, placementOf } from './addressing.js';
 import { renderTemplate } from './handlebars.js';
 import { exporterUnitName } from './systemd.js';
 import { enabledProfiles, exporterRuns } from './stack-profiles.js';
-import { enabledServices } from '../services/table.js';
-
-const UI_PATHS: Partial<Record<string, string>> = { grafana: '/', prometheus: '/', alertmanager: '/', loki: '/ready' };
+import { CORE_SERVICES, enabledServices } from '../services/table.js';
+import type { Registry } from '../../profiles/registry.js';
 
 /** The URLs a person opens, on the bind address (localhost when bound to every interface). */
 export function stackUrls(spec: StackSpec): { name: string; url: string }[] {
-  const host = spec.bind_address === '0.0.0.0' || spec.bind_address === '::' ? 'localhost' : hostPart(spec.bind_address);
-  return enabledServices(spec)
-    .filter((s) => UI_PATHS[s])
-    .map((s) => ({ name: s, url: `http://${host}:${spec.ports[s]}${UI_PATHS[s]}` }));
+  const host = isWildcard(spec.bind_address) ? 'localhost' : hostPart(spec.bind_address);
+  return enabledServices(spec).flatMap((s) => {
+    const path = CORE_SERVICES[s].uiPath;
+    return path ? [{ name: s, url: `http://${host}:${spec.ports[s]}${path}` }] : [];
+  });
 }
 
-export function renderReadme(spec: StackSpec, templates: TemplateSources): RenderedFile[] {
-  const profiles = enabledProfiles(spec);
+export function renderReadme(spec: StackSpec, templates: TemplateSources, registry: Registry): RenderedFile[] {
+  const profiles = enabledProfiles(spec, registry);
   const data = {
+    generatedBy: GENERATED_MARK,
     project: spec.project,
     mode: spec.mode,
-    native: spec.mode === 'native',
+    native: byPlacement(placementOf(spec), { containers: false, host: true }),
     logAgent: spec.log_agent,
     profiles: profiles.map(({ def }) => def.id).join(', '),
     urls: stackUrls(spec),
-    units: exporterRuns(spec).map(exporterUnitName),
+    units: exporterRuns(spec, registry).map(exporterUnitName),
   };
   return [{ path: 'README.md', content: renderTemplate(templates, 'stack/README.md', data) }];
 }

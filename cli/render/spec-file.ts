@@ -1,4 +1,4 @@
-import type { StackSpec } from '../spec/types.js';
+import { LOG_AGENTS, MODES, PROFILE_IDS, type StackSpec } from '../spec/types.js';
 import { dumpYaml } from '../../core/encode/yaml.js';
 import type { RenderedFile } from './types.js';
 
@@ -6,8 +6,8 @@ export const SPEC_FILE = 'fibre-stack.yml';
 
 const SPEC_HEADER = `# fibre-stack stack spec: the single source of truth for this folder.
 # Edit it, then run \`fibre-stack generate\` to re-render every other file from it.
-# Reference: profiles fibre | bitcoin-core | miner | nodeos | scrape; mode docker | native;
-# log_agent alloy | promtail. Secrets are not here: they live in .env.`;
+# Reference: profiles ${PROFILE_IDS.join(' | ')}; mode ${MODES.join(' | ')};
+# log_agent ${LOG_AGENTS.join(' | ')}. Secrets are not here: they live in .env.`;
 
 export function renderSpecFile(spec: StackSpec): RenderedFile {
   return { path: SPEC_FILE, content: dumpYaml(spec, SPEC_HEADER) };

@@ -1,21 +1,34 @@
 // The profiles a stack enables, and what they ask of it: scrape jobs and exporters.
-import type { ProfileId, StackSpec } from '../spec/types.js';
+import type { StackSpec } from '../spec/types.js';
 
-import { PROFILES } from '../../profiles/registry.js';
+import type { Registry } from '../../profiles/registry.js';
 import type { ExporterRun, ProfileDef, ScrapeJob } from '../../profiles/types.js';
+import { exporterArgs } from '../exporters.js';
 import { addressing, serviceAddress } from './addressing.js';
 import { enabledServices } from '../services/table.js';
 
 /** The profiles a spec enables, in registry order, each with its settings. */
-export function enabledProfiles(spec: StackSpec): { def: ProfileDef; settings: never }[] {
-  return (Object.keys(PROFILES) as ProfileId[])
-    .filter((id) => spec.profiles[id] !== undefined)
-    .map((id) => ({ def: PROFILES[id] as ProfileDef, settings: spec.profiles[id] as never }));
+export function enabledProfiles(spec: StackSpec, registry: Registry): { def: ProfileDef; settings: unknown }[] {
+  const settings = spec.profiles as Record<string, unknown>;
+  return registry.profiles.filter((def) => settings[def.id] !== undefined).map((def) => ({ def, settings: settings[def.id] }));
 }
 
 /** The exporters the stack's profiles need, in profile order. */
-export function exporterRuns(spec: StackSpec): ExporterRun[] {
-  return enabledProfiles(spec).flatMap(({ def, settings }) => (def.exporter ? [def.exporter(settings)] : []));
+export function exporterRuns(spec: StackSpec, registry: Registry): ExporterRun[] {
+  return enabledProfiles(spec, registry).flatMap(({ def, settings }) => {
+    const { exporter } = def;
+    if (!exporter) return [];
+    const run = exporter.invocation(settings);
+    return [
+      {
+        service: exporter.service,
+        port: run.values.port,
+        args: exporterArgs(registry, { ...def, exporter }, run),
+        ebpf: run.command === 'collector' && exporter.ebpf,
+        hostPaths: run.hostPaths,
+      },
+    ];
+  });
 }
 
 /** The stack's own services scrape themselves too, for the overview dashboard and stack alerts. */
@@ -26,7 +39,7 @@ function stackJobs(spec: StackSpec): ScrapeJob[] {
   }));
 }
 
-export function scrapeJobs(spec: StackSpec): ScrapeJob[] {
+export function scrapeJobs(spec: StackSpec, registry: Registry): ScrapeJob[] {
   const at = addressing(spec);
-  return [...stackJobs(spec), ...enabledProfiles(spec).flatMap(({ def, settings }) => def.scrapeJobs(settings, at))];
+  return [...stackJobs(spec), ...enabledProfiles(spec, registry).flatMap(({ def, settings }) => def.scrapeJobs(settings, at))];
 }

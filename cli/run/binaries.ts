@@ -5,17 +5,17 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { packagePath } from '../../core/package-root.js';
-import type { NativeService } from '../render/native-plan.js';
+import type { StackService } from '../render/stack-services.js';
 
 import { installRelease, installedBinary, progressBar, type Progress } from './download.js';
 import { releaseArch, releaseFor } from './releases.js';
-import type { CoreService } from '../services/table.js';
+import { CORE_SERVICES } from '../services/table.js';
 
 export interface Located {
   /** The executable to spawn. */
   executable: string;
   /** Arguments before the service's own (`server` for `grafana server`, main.js for node). */
-  leadingArgs: string[];
+  leadingArgs: readonly string[];
   /** Where it was found, for the progress output. */
   via: 'PATH' | 'cache' | 'download' | 'this package';
 }
@@ -48,15 +48,6 @@ export function onPath(name: string, pathVar = process.env.PATH ?? ''): string |
   return undefined;
 }
 
-const HOW_TO_GET: Record<CoreService, string> = {
-  prometheus: 'apt-get install prometheus, or https://prometheus.io/download/',
-  alertmanager: 'apt-get install prometheus-alertmanager, or https://prometheus.io/download/#alertmanager',
-  grafana: 'https://grafana.com/grafana/download (the standalone Linux binaries)',
-  loki: 'https://github.com/grafana/loki/releases',
-  promtail: 'https://github.com/grafana/loki/releases (promtail-linux-*.zip)',
-  alloy: 'https://github.com/grafana/alloy/releases',
-};
-
 export interface LocateOptions {
   cache?: string;
   /** False: only look, never download (status, validate). */
@@ -65,7 +56,7 @@ export interface LocateOptions {
 }
 
 /** Finds (or downloads) the program of one native service. */
-export async function locate(service: NativeService, opts: LocateOptions = {}): Promise<Located | Unavailable> {
+export async function locate(service: StackService, opts: LocateOptions = {}): Promise<Located | Unavailable> {
   const program = service.program;
   if (program.kind === 'fibre-stack') {
     const main = packagePath('dist', 'cli', 'main.js');
@@ -83,7 +74,7 @@ export async function locate(service: NativeService, opts: LocateOptions = {}): 
   }
   const names = program.candidates.map((c) => c.name).join(' or ');
   const core = service.core!;
-  const remedy = `install it (${HOW_TO_GET[core]}) so that ${names} is on PATH, or put the binary in ${join(cache, 'bin')}`;
+  const remedy = `install it (${CORE_SERVICES[core].howToGet}) so that ${names} is on PATH, or put the binary in ${join(cache, 'bin')}`;
   const arch = releaseArch();
   if (!arch) return { reason: `${names} not found and there is no release for ${process.arch}`, remedy };
   const release = releaseFor(core, arch);

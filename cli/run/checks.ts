@@ -1,27 +1,19 @@
-// What `validate` checks, service by service. The verdict functions read the APIs' JSON and are
-// pure, so the checks against Grafana and Loki (which cannot run here) are tested on their own.
+// What `validate` checks against each service's API (validation.ts runs them). The verdict
+// functions read the APIs' JSON and are pure, so the checks against Grafana and Loki (which
+// cannot run here) are tested on their own.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 
-import { nativePlan, type NativeService } from '../render/native-plan.js';
+import type { StackService } from '../render/stack-services.js';
 import type { StackDir } from './stack-dir.js';
-import { describeProbe, probe } from './http.js';
-import { isSameProcess, readPidRecord, readUnavailable } from './pidfile.js';
-import { containerHealthy, containerProblem, type ContainerState } from './docker.js';
-import type { CoreService } from '../services/table.js';
+import { describeProbe, probe } from './probe.js';
+import { CORE_SERVICES, SERVICE_NAMES } from '../services/table.js';
 
 export interface CheckResult {
   check: string;
   ok: boolean;
   detail: string;
-}
-
-export interface ServiceReport {
-  service: string;
-  /** healthy; unhealthy; unavailable (its program could not be had); skipped (disabled in the spec). */
-  status: 'healthy' | 'unhealthy' | 'unavailable' | 'skipped';
-  checks: CheckResult[];
 }
 
 type Verdict = { ok: boolean; detail: string };
@@ -114,12 +106,11 @@ export function datasourceHealthVerdict(status: number, body: { status?: string;
   return { ok: false, detail: `HTTP ${status}: ${body.message ?? body.status ?? 'no message'}` };
 }
 
-/** Paths asked through Grafana's datasource proxy when a plugin has no health check of its own. */
-const PROXY_READY: Record<string, string> = {
-  prometheus: 'api/v1/status/buildinfo',
-  loki: 'ready',
-  alertmanager: 'api/v2/status',
-};
+/** The path asked through Grafana's datasource proxy when a plugin has no health check of its own. */
+function proxyReadyPath(type: string): string | undefined {
+  const service = SERVICE_NAMES.find((s) => CORE_SERVICES[s].datasource?.def.type === type);
+  return service && CORE_SERVICES[service].datasource?.proxyReadyPath;
+}
 
 /** /api/search?type=dash-db lists every provisioned dashboard's uid. */
 export function dashboardsVerdict(found: { uid?: string }[], expected: string[]): Verdict {
@@ -159,7 +150,7 @@ export function grafanaRequests(stack: StackDir, base: string): { check: string;
     { check: 'api health', url: `${base}/api/health`, judge: (_s, b) => grafanaHealthVerdict(b as { database?: string }) },
   ];
   for (const ds of provisionedDatasources(stack.dir)) {
-    const proxyPath = PROXY_READY[ds.type];
+    const proxyPath = proxyReadyPath(ds.type);
     requests.push({
       check: `datasource ${ds.uid}`,
       url: `${base}/api/datasources/uid/${encodeURIComponent(ds.uid)}/health`,
@@ -176,7 +167,7 @@ export function grafanaRequests(stack: StackDir, base: string): { check: string;
   return requests;
 }
 
-async function grafanaChecks(stack: StackDir, base: string): Promise<CheckResult[]> {
+export async function grafanaChecks(stack: StackDir, base: string): Promise<CheckResult[]> {
   const headers = grafanaAuth(stack.env);
   const out: CheckResult[] = [];
   for (const r of grafanaRequests(stack, base)) {
@@ -210,61 +201,17 @@ async function targetsCheck(base: string, notRunning: ReadonlySet<string>): Prom
   return { check: 'scrape targets', ...targetsVerdict(body, notRunning) };
 }
 
-/** Where validate reaches a service from this host, and how it judges its readiness answer. */
-function readinessCheck(svc: NativeService): Promise<CheckResult> {
-  return probe(svc.readyUrl, { timeoutMs: 3000 }).then((p) => {
-    const ok = p.status === 200 && (svc.core !== undefined || p.body.trim() === 'OK');
-    return { check: svc.core ? 'ready' : 'health', ok, detail: `${svc.readyUrl}: ${describeProbe(p)}` };
-  });
+/** A service's readiness endpoint, asked from this host: a core service's ready path, an exporter's /health. */
+export async function readinessCheck(svc: StackService): Promise<CheckResult> {
+  const p = await probe(svc.readyUrl, { timeoutMs: 3000 });
+  const ok = p.status === 200 && (svc.core !== undefined || p.body.trim() === 'OK');
+  return { check: svc.core ? 'ready' : 'health', ok, detail: `${svc.readyUrl}: ${describeProbe(p)}` };
 }
 
-export type Runtime =
-  | { mode: 'native' }
-  | { mode: 'docker'; containers: Map<string, ContainerState> };
-
-function processCheck(stack: StackDir, svc: NativeService, rt: Runtime): CheckResult {
-  if (rt.mode === 'docker') {
-    const c = rt.containers.get(svc.name);
-    return { check: 'container', ok: containerHealthy(c), detail: containerHealthy(c) ? `running, ${c!.health === 'none' ? 'no healthcheck' : c!.health}` : containerProblem(c) };
-  }
-  const rec = readPidRecord(stack.dir, svc.name);
-  if (rec && isSameProcess(rec)) return { check: 'process', ok: true, detail: `pid ${rec.pid}` };
-  return { check: 'process', ok: false, detail: rec ? `pid ${rec.pid} has exited; see logs/${svc.name}.log` : 'not started (fibre-stack up)' };
+/** Prometheus's scrape targets (but for jobs of services not running) and its rules. */
+export async function prometheusChecks(stack: StackDir, base: string, notRunning: ReadonlySet<string>): Promise<CheckResult[]> {
+  return [
+    await targetsCheck(base, notRunning),
+    await apiCheck('rules', `${base}/api/v1/rules`, (_s, b) => rulesVerdict(b as RulesBody, expectedRuleGroups(stack.dir))),
+  ];
 }
-
-/** Every check of one service. */
-async function serviceReport(stack: StackDir, svc: NativeService, rt: Runtime, unavailable: ReadonlySet<string>): Promise<ServiceReport> {
-  if (rt.mode === 'native') {
-    const why = readUnavailable(stack.dir, svc.name);
-    if (why) return { service: svc.name, status: 'unavailable', checks: [{ check: 'program', ok: false, detail: `${why.reason}; to fix: ${why.remedy}` }] };
-  }
-  const checks: CheckResult[] = [processCheck(stack, svc, rt)];
-  // Exporter containers publish no port: their healthcheck (GET /health inside) is the check.
-  if (rt.mode === 'docker' && !svc.core) return { service: svc.name, status: checks[0].ok ? 'healthy' : 'unhealthy', checks };
-  const ready = await readinessCheck(svc);
-  checks.push(ready);
-  if (ready.ok) {
-    const base = svc.readyUrl.replace(/^(https?:\/\/[^/]+).*$/, '$1');
-    if (svc.core === 'prometheus') {
-      checks.push(await targetsCheck(base, unavailable));
-      checks.push(await apiCheck('rules', `${base}/api/v1/rules`, (_s, b) => rulesVerdict(b as RulesBody, expectedRuleGroups(stack.dir))));
-    }
-    if (svc.core === 'grafana') checks.push(...(await grafanaChecks(stack, base)));
-  }
-  return { service: svc.name, status: checks.every((c) => c.ok) ? 'healthy' : 'unhealthy', checks };
-}
-
-/** Validates the whole stack: every enabled service, and a skipped line for each disabled one. */
-export async function validateStack(stack: StackDir, rt: Runtime): Promise<ServiceReport[]> {
-  const plan = nativePlan(stack.spec);
-  const unavailable = new Set(rt.mode === 'native' ? plan.filter((s) => readUnavailable(stack.dir, s.name)).map((s) => s.name) : []);
-  const reports = await Promise.all(plan.map((svc) => serviceReport(stack, svc, rt, unavailable)));
-  const disabled: ServiceReport[] = stack.spec.disabled_services.map((s: CoreService) => ({
-    service: s,
-    status: 'skipped',
-    checks: [{ check: 'disabled', ok: true, detail: 'in disabled_services of fibre-stack.yml: not checked' }],
-  }));
-  return [...reports, ...disabled];
-}
-
-export const allHealthy = (reports: ServiceReport[]) => reports.every((r) => r.status === 'healthy' || r.status === 'skipped');

@@ -1,18 +1,18 @@
-// Docker mode of `up`: make sure every image is there (building the exporter's, pulling the rest),
-// start what can start with compose, and wait until each service is healthy.
+// The docker runner's `up`: make sure every image is there (building the exporter's, pulling the
+// rest), start what can start with compose, and wait until each service is healthy.
 import type Docker from 'dockerode';
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { exporterRuns } from '../render/stack-profiles.js';
+import { PROFILES } from '../../profiles/registry.js';
 
 import type { StackDir } from './stack-dir.js';
 import { compose, composeOk } from './compose.js';
 import { imageExists, waitHealthy } from './docker.js';
-import type { Say } from './native.js';
+import type { Say } from './runner.js';
 import { buildExporterImage } from './image-build.js';
-import { enabledServices } from '../services/table.js';
 
 export interface DockerUpOptions {
   say: Say;
@@ -44,7 +44,7 @@ function composeImages(stack: StackDir): Map<string, string> {
 export async function dockerUp(stack: StackDir, docker: Docker, opts: DockerUpOptions): Promise<DockerUpResult> {
   const { say } = opts;
   const images = composeImages(stack);
-  const exporterServices = new Set(exporterRuns(stack.spec).map((r) => r.service));
+  const exporterServices = new Set(exporterRuns(stack.spec, PROFILES).map((r) => r.service));
   const unavailable: DockerUpResult['unavailable'] = [];
 
   if (exporterServices.size > 0) {
@@ -74,9 +74,4 @@ export async function dockerUp(stack: StackDir, docker: Docker, opts: DockerUpOp
   say('Waiting for every service to be healthy:');
   const unhealthy = await waitHealthy(docker, stack.spec.project, services, say, opts.timeoutMs);
   return { started: services, unavailable, unhealthy };
-}
-
-/** The stack's core services and exporters, as compose names them. */
-export function stackServiceNames(stack: StackDir): string[] {
-  return [...enabledServices(stack.spec), ...exporterRuns(stack.spec).map((r) => r.service)];
 }

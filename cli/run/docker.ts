@@ -2,8 +2,8 @@
 // they healthy. Containers are found by the labels compose puts on them, so this works the same
 // with compose v1 and v2.
 import type Docker from 'dockerode';
-import { sleep } from './http.js';
-import type { Say } from './native.js';
+import { sleep } from './probe.js';
+import type { Say } from './runner.js';
 
 export type DockerCheck = { ok: true; docker: Docker } | { ok: false; reason: string };
 

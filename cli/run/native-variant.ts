@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderStack } from '../render/index.js';
 import { writeStack } from '../io/stack-writer.js';
-import { loadTemplates } from '../io/templates.js';
+import { loadPackageSources } from '../io/templates.js';
 import { loadOrCreateSecrets } from '../io/spec-io.js';
 import { loadStack, type StackDir } from './stack-dir.js';
 import { runDir } from './pidfile.js';
@@ -16,16 +16,12 @@ export const NATIVE_VARIANT_DIR = '.fibre-stack/native';
 /** Renders the stack's native twin and returns it; its data, logs and pid files live inside it. */
 export function writeNativeVariant(stack: StackDir): StackDir {
   const dir = join(stack.dir, NATIVE_VARIANT_DIR);
-  writeStack(dir, renderStack({ ...stack.spec, mode: 'native' }, loadOrCreateSecrets(stack.dir), loadTemplates()), { force: true });
+  writeStack(dir, renderStack({ ...stack.spec, mode: 'native' }, loadOrCreateSecrets(stack.dir), loadPackageSources()), { force: true });
   return loadStack(dir);
 }
 
-/**
- * The folder the stack runs from: its native twin when `up` started it there (the twin has a
- * run/ folder), else the stack folder itself.
- */
-export function loadRunningStack(dir: string): StackDir {
-  const stack = loadStack(dir);
+/** The stack's native twin when `up` started it there (the twin has a run/ folder). */
+export function runningNativeTwin(stack: StackDir): StackDir | undefined {
   const twin = join(stack.dir, NATIVE_VARIANT_DIR);
-  return stack.spec.mode === 'docker' && existsSync(runDir(twin)) ? loadStack(twin) : stack;
+  return existsSync(runDir(twin)) ? loadStack(twin) : undefined;
 }

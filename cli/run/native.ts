@@ -1,11 +1,12 @@
-// Native mode: the stack's services as plain processes on this host, started with cwd = the stack
-// folder so the generated configs' relative paths (data/<service>/ ...) land inside it. Each gets
-// its own process group, so Ctrl-C in the terminal reaches only the supervisor, which then stops
-// them in order instead of every process racing to die at once.
+// The native runner's supervisor: the stack's services as plain processes on this host, started
+// with cwd = the stack folder so the generated configs' relative paths (data/<service>/ ...) land
+// inside it. Each gets its own process group, so Ctrl-C in the terminal reaches only the
+// supervisor, which then stops them in order instead of every process racing to die at once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { nativePlan, resolveArg, type NativeService } from '../render/native-plan.js';
+import { stackServices, resolveArg, type StackService } from '../render/stack-services.js';
+import type { Say } from './runner.js';
 import type { StackDir } from './stack-dir.js';
 import { isLocated, locate, type LocateOptions, type Located } from './binaries.js';
 import {
@@ -20,9 +21,7 @@ import {
   writeUnavailable,
   type PidRecord,
 } from './pidfile.js';
-import { describeProbe, probe, sleep } from './http.js';
-
-export type Say = (line: string) => void;
+import { describeProbe, probe, sleep } from './probe.js';
 
 export const logFile = (stackDir: string, service: string) => join(stackDir, 'logs', `${service}.log`);
 
@@ -34,7 +33,7 @@ export interface StartOutcome {
 }
 
 /** The whole command line of a service, resolved against the stack folder. */
-export function commandLine(stack: StackDir, svc: NativeService, where: Located): { argv: string[]; env: Record<string, string> } {
+export function commandLine(stack: StackDir, svc: StackService, where: Located): { argv: string[]; env: Record<string, string> } {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(svc.env)) env[k] = resolveArg(v, stack.dir);
   for (const k of svc.envFromDotenv) if (stack.env[k] !== undefined) env[k] = stack.env[k];
@@ -72,7 +71,7 @@ function failureLines(path: string, n: number): string {
 }
 
 /** Spawns one service with its output appended to logs/<service>.log and records its pid. */
-function spawnService(stack: StackDir, svc: NativeService, where: Located): ChildProcess {
+function spawnService(stack: StackDir, svc: StackService, where: Located): ChildProcess {
   mkdirSync(join(stack.dir, svc.dataDir), { recursive: true });
   mkdirSync(join(stack.dir, 'logs'), { recursive: true });
   const { argv, env } = commandLine(stack, svc, where);
@@ -97,7 +96,7 @@ function spawnService(stack: StackDir, svc: NativeService, where: Located): Chil
 }
 
 /** Polls a service's readiness URL until it answers 200, the process exits, or time runs out. */
-async function waitReady(svc: NativeService, child: ChildProcess, timeoutMs: number, signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
+async function waitReady(svc: StackService, child: ChildProcess, timeoutMs: number, signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
   const started = Date.now();
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = signal ? `killed by ${signal}` : `exited with code ${code}`));
@@ -134,13 +133,13 @@ export interface NativeUp {
  */
 export async function nativeUp(stack: StackDir, opts: NativeUpOptions): Promise<NativeUp> {
   const { say } = opts;
-  const plan = nativePlan(stack.spec);
+  const plan = stackServices(stack.spec);
   const outcomes: StartOutcome[] = [];
   const children = new Map<string, ChildProcess>();
   const width = Math.max(...plan.map((s) => s.name.length));
   const line = (name: string, text: string) => say(`  ${name.padEnd(width)}  ${text}`);
   // Find every program first (downloads print their own progress), then start them together.
-  const found: { svc: NativeService; where: Located }[] = [];
+  const found: { svc: StackService; where: Located }[] = [];
   for (const svc of plan) {
     const running = readPidRecord(stack.dir, svc.name);
     if (running && isSameProcess(running)) {
@@ -222,7 +221,7 @@ export async function nativeDown(stack: StackDir, say: Say): Promise<void> {
       say(`  ${rec.service}: ${how}${how === 'was not running' ? ' (stale pid file removed)' : ` (pid ${rec.pid})`}`);
     }),
   );
-  for (const svc of nativePlan(stack.spec)) clearUnavailable(stack.dir, svc.name);
+  for (const svc of stackServices(stack.spec)) clearUnavailable(stack.dir, svc.name);
   // An empty run/ says nothing runs here any more (a docker stack's native twin is found by it).
   try {
     rmdirSync(runDir(stack.dir));

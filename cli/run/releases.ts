@@ -1,7 +1,8 @@
 // The release archives native mode downloads when a binary is neither on PATH nor in the cache
-// (ABI.md section 6). Versions come from the pinned image tags in cli/spec/defaults.ts, so docker
-// and native mode run the same versions and there is one place to bump them.
-import { DEFAULT_IMAGES, type CoreService } from '../services/table.js';
+// (ABI.md section 6). Where each comes from is in the table (cli/services/table.ts); versions are
+// those of the pinned images, so docker and native mode run the same versions and there is one
+// place to bump them.
+import { CORE_SERVICES, DEFAULT_IMAGES, type CoreService } from '../services/table.js';
 
 /** Where an archive and its expected SHA-256 come from. */
 export type ReleaseSource =
@@ -32,49 +33,27 @@ export function versionOfImage(image: string): string {
 
 const GITHUB = 'https://github.com';
 
-function prometheusStyle(service: CoreService, repo: string, name: string, arch: ReleaseArch): Release {
-  const version = versionOfImage(DEFAULT_IMAGES[service]);
-  const base = `${GITHUB}/${repo}/releases/download/v${version}`;
-  return {
-    service,
-    version,
-    source: { kind: 'checksum-file', archiveUrl: `${base}/${name}-${version}.linux-${arch}.tar.gz`, checksumUrl: `${base}/sha256sums.txt` },
-    binaryNames: [name],
-  };
-}
-
-function grafanaLabsZip(service: CoreService, repo: string, name: string, arch: ReleaseArch): Release {
-  const version = versionOfImage(DEFAULT_IMAGES[service]);
-  const base = `${GITHUB}/${repo}/releases/download/v${version}`;
-  return {
-    service,
-    version,
-    source: { kind: 'checksum-file', archiveUrl: `${base}/${name}-linux-${arch}.zip`, checksumUrl: `${base}/SHA256SUMS` },
-    binaryNames: [`${name}-linux-${arch}`, name],
-  };
-}
-
 /** The pinned release of a core service for this platform. */
 export function releaseFor(service: CoreService, arch: ReleaseArch): Release {
-  switch (service) {
-    case 'prometheus':
-      return prometheusStyle(service, 'prometheus/prometheus', 'prometheus', arch);
-    case 'alertmanager':
-      return prometheusStyle(service, 'prometheus/alertmanager', 'alertmanager', arch);
-    case 'loki':
-      return grafanaLabsZip(service, 'grafana/loki', 'loki', arch);
-    case 'promtail':
-      return grafanaLabsZip(service, 'grafana/loki', 'promtail', arch);
-    case 'alloy':
-      return grafanaLabsZip(service, 'grafana/alloy', 'alloy', arch);
-    case 'grafana': {
-      const version = versionOfImage(DEFAULT_IMAGES.grafana);
+  const version = versionOfImage(DEFAULT_IMAGES[service]);
+  const release = CORE_SERVICES[service].release;
+  switch (release.kind) {
+    case 'prometheus-tarball': {
+      const base = `${GITHUB}/${release.repo}/releases/download/v${version}`;
+      const archiveUrl = `${base}/${release.name}-${version}.linux-${arch}.tar.gz`;
+      return { service, version, source: { kind: 'checksum-file', archiveUrl, checksumUrl: `${base}/sha256sums.txt` }, binaryNames: [release.name] };
+    }
+    case 'grafana-labs-zip': {
+      const base = `${GITHUB}/${release.repo}/releases/download/v${version}`;
+      const archiveUrl = `${base}/${release.name}-linux-${arch}.zip`;
+      return { service, version, source: { kind: 'checksum-file', archiveUrl, checksumUrl: `${base}/SHA256SUMS` }, binaryNames: [`${release.name}-linux-${arch}`, release.name] };
+    }
+    case 'grafana-downloads-api':
       return {
         service,
         version,
         source: { kind: 'downloads-api', apiUrl: `https://grafana.com/api/downloads/grafana/versions/${version}/packages/${arch}/linux` },
-        binaryNames: ['grafana', 'grafana-server'],
+        binaryNames: [...release.binaryNames],
       };
-    }
   }
 }

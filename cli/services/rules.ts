@@ -1,13 +1,12 @@
 // The stack's own health: is every part up, are rules evaluated, do alerts and logs get through.
 import type { RuleFileSpec } from '../../profiles/kit/rule-kit.js';
+import { LOG_AGENTS, type CoreService } from './table.js';
 
-/** Scrape jobs of the stack's own services, as the generated prometheus.yml names them. */
-export const STACK_JOBS = ['prometheus', 'alertmanager', 'loki', 'grafana', 'alloy', 'promtail'] as const;
-
-function serviceDown(alert: string, jobs: string, what: string, severity: 'critical' | 'warning', impact: string) {
+/** An alert for core services down; each is scraped under its own name (cli/render/stack-profiles.ts). */
+function serviceDown(alert: string, services: readonly CoreService[], what: string, severity: 'critical' | 'warning', impact: string) {
   return {
     alert,
-    expr: `up{job=~"${jobs}"} == 0`,
+    expr: `up{job=~"${services.join('|')}"} == 0`,
     for: '5m',
     severity,
     summary: `${what[0].toUpperCase()}${what.slice(1)} {{ $labels.instance }} is down`,
@@ -28,10 +27,10 @@ export const stackRules: RuleFileSpec = {
     {
       name: 'stack-alerts',
       rules: [
-        serviceDown('AlertmanagerDown', 'alertmanager', 'Alertmanager', 'critical', 'Alerts fire but no notification goes out.'),
-        serviceDown('LokiDown', 'loki', 'Loki', 'critical', 'Logs are not stored; log panels stay empty and agents buffer or drop lines.'),
-        serviceDown('GrafanaDown', 'grafana', 'Grafana', 'warning', 'Dashboards are unavailable; alerting is not affected.'),
-        serviceDown('LogAgentDown', 'alloy|promtail', 'the log agent', 'warning', 'No new log lines reach Loki.'),
+        serviceDown('AlertmanagerDown', ['alertmanager'], 'Alertmanager', 'critical', 'Alerts fire but no notification goes out.'),
+        serviceDown('LokiDown', ['loki'], 'Loki', 'critical', 'Logs are not stored; log panels stay empty and agents buffer or drop lines.'),
+        serviceDown('GrafanaDown', ['grafana'], 'Grafana', 'warning', 'Dashboards are unavailable; alerting is not affected.'),
+        serviceDown('LogAgentDown', LOG_AGENTS, 'the log agent', 'warning', 'No new log lines reach Loki.'),
         {
           alert: 'PrometheusRuleEvaluationFailures',
           expr: 'sum by (job, instance, rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0',

@@ -1,38 +1,274 @@
-// The stack's core services (Prometheus, Alertmanager, Grafana, Loki and the log agents): their
-// names, pinned images and ports, and which of them a stack runs.
-import type { StackSpec } from '../spec/types.js';
+// The stack's core services (Prometheus, Alertmanager, Grafana, Loki and the log agents) in one
+// table: every fact fibre-stack relies on about each program, read by the compose file, the
+// service inventory both runners use, the release downloads, validate's checks, the README and
+// Grafana's provisioning. A new core service is an entry here plus its renderer
+// (cli/render/core-services.ts); the compiler asks for both.
+//
+// Facts about programs that cannot run here (Grafana, Loki, Alloy, Promtail) name their upstream
+// source in `sources` as "repo@ref:path", read at the pinned tag. Grafana's repository is too
+// large to fetch here: its facts come from stored versions at the commits named, not from a tag.
+import { DATASOURCES, type DatasourceDef } from '../../core/datasources.js';
 
-export const SERVICE_NAMES = ['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'promtail'] as const;
-export type CoreService = (typeof SERVICE_NAMES)[number];
+/** What a service does in the stack. A stack runs one log agent: the one its spec names. */
+export type ServiceRole = 'metrics' | 'alerting' | 'dashboards' | 'logs' | 'log-agent';
 
-// Pinned image tags: what users run must not move under them. Update these deliberately, together.
-export const DEFAULT_IMAGES: Record<CoreService | 'exporter', string> = {
-  prometheus: 'prom/prometheus:v3.7.3',
-  alertmanager: 'prom/alertmanager:v0.29.0',
-  grafana: 'grafana/grafana:12.3.0',
-  // 3.7 is the first line whose binary checks itself (`loki -health`): its images are distroless.
-  loki: 'grafana/loki:3.7.2',
-  alloy: 'grafana/alloy:v1.11.3',
-  // Promtail reached end of life on 2026-03-02; 3.6.x is its last line.
-  promtail: 'grafana/promtail:3.6.0',
-  exporter: 'fibre-stack-exporter:0.1.0',
-};
+/** How a container healthcheck asks the readiness path, with only what the image ships. */
+export type ImageProbe =
+  /** busybox wget. */
+  | { tool: 'wget' }
+  /** curl, else busybox wget. */
+  | { tool: 'curl-or-wget' }
+  /** bash's /dev/tcp: the image has neither curl nor wget. */
+  | { tool: 'bash-tcp' }
+  /** The program checks itself: the image has no shell at all. */
+  | { tool: 'self'; command: readonly string[] };
 
-export const DEFAULT_PORTS: Record<CoreService, number> = {
-  prometheus: 9090,
-  alertmanager: 9093,
-  grafana: 3000,
-  loki: 3100,
-  alloy: 12345,
-  promtail: 9080,
-};
+/** Where native mode downloads the pinned release from, and how it checks the archive. */
+export type ReleaseDef =
+  /** GitHub release `<name>-<version>.linux-<arch>.tar.gz`, checked against `sha256sums.txt`. */
+  | { kind: 'prometheus-tarball'; repo: string; name: string }
+  /** GitHub release `<name>-linux-<arch>.zip`, checked against `SHA256SUMS`. */
+  | { kind: 'grafana-labs-zip'; repo: string; name: string }
+  /** grafana.com's downloads API, which answers with the archive's URL and sha256. */
+  | { kind: 'grafana-downloads-api'; binaryNames: readonly string[] };
 
-/** Core services this stack runs: all but those disabled, and only the chosen log agent. */
-export function enabledServices(spec: StackSpec): CoreService[] {
+export interface BinaryCandidate {
+  /** File name looked up on PATH and in the cache, e.g. `grafana-server`. */
+  name: string;
+  /** Arguments that come before the service's own, e.g. `server` for `grafana server`. */
+  leadingArgs: readonly string[];
+}
+
+export interface ServiceDef<Name extends string = string> {
+  role: ServiceRole;
+  /** The default port (spec.ports), which is also the port inside its container. */
+  port: number;
+  /** The pinned image. Native mode downloads the release of the same version. */
+  image: string;
+  /** The config file it is started with, in the stack folder. */
+  config: string;
+  /** Folders of the stack mounted into its container (read-only), by path in the stack folder. */
+  mounts: readonly { stack: string; container: string }[];
+  /** The config file its image starts it with, when ours is not mounted (Grafana's own grafana.ini). */
+  imageConfig?: string;
+  /** Where it keeps its data inside its container (a named volume); natively `data/<service>`. */
+  containerData: string;
+  /** Answers 200 once the service is ready. */
+  readyPath: string;
+  healthcheck: { probe: ImageProbe; startPeriod: string };
+  /** Services it starts after, once they are healthy. */
+  startsAfter: readonly Name[];
+  /** Where it sends everything it does: without that service it has no use and does not run. */
+  sendsTo?: Name;
+  /** Reaches services on the host named as localhost (scrape targets), which a container can't do by that name. */
+  reachesHost?: true;
+  /** Settings its container takes from the environment. */
+  containerEnv?: Readonly<Record<string, string>>;
+  /** Variables of the stack's .env it is started with (secrets are never written into a config). */
+  fromDotenv?: readonly string[];
+  /** The programs that run it natively, in order of preference. */
+  binaries: readonly BinaryCandidate[];
+  release: ReleaseDef;
+  /** How a person gets the program when neither PATH, the cache nor a download has it. */
+  howToGet: string;
+  /** The page a person opens, for services with one. */
+  uiPath?: string;
+  /** The Grafana datasource it is. */
+  datasource?: {
+    def: DatasourceDef;
+    /** Provisioning settings beyond name, uid, type and url. */
+    settings: Readonly<Record<string, unknown>>;
+    /** Asked through Grafana's datasource proxy when the plugin has no health check of its own. */
+    proxyReadyPath: string;
+  };
+  /** Upstream source of each fact above about a program we cannot run here: "repo@ref:path". */
+  sources: Readonly<Record<string, string>>;
+}
+
+// Pinned image tags: what users run must not move under them. Update these deliberately, together
+// with the sources read at the new tag.
+const TABLE = {
+  prometheus: {
+    role: 'metrics',
+    port: 9090,
+    image: 'prom/prometheus:v3.7.3',
+    config: 'prometheus/prometheus.yml',
+    mounts: [{ stack: 'prometheus', container: '/etc/prometheus' }],
+    containerData: '/prometheus',
+    readyPath: '/-/ready',
+    healthcheck: { probe: { tool: 'wget' }, startPeriod: '20s' },
+    startsAfter: [],
+    reachesHost: true,
+    binaries: [{ name: 'prometheus', leadingArgs: [] }],
+    release: { kind: 'prometheus-tarball', repo: 'prometheus/prometheus', name: 'prometheus' },
+    howToGet: 'apt-get install prometheus, or https://prometheus.io/download/',
+    uiPath: '/',
+    datasource: { def: DATASOURCES.prometheus, settings: { isDefault: true, editable: false, jsonData: { timeInterval: '15s', httpMethod: 'POST' } }, proxyReadyPath: 'api/v1/status/buildinfo' },
+    sources: {
+      flags: 'prometheus/prometheus@v3.7.3:cmd/prometheus/main.go',
+      readyPath: 'prometheus/prometheus@v3.7.3:web/web.go',
+      'image: busybox wget': 'prometheus/prometheus@v3.7.3:Dockerfile',
+    },
+  },
+  alertmanager: {
+    role: 'alerting',
+    port: 9093,
+    image: 'prom/alertmanager:v0.29.0',
+    config: 'alertmanager/alertmanager.yml',
+    mounts: [{ stack: 'alertmanager', container: '/etc/alertmanager' }],
+    containerData: '/alertmanager',
+    readyPath: '/-/ready',
+    healthcheck: { probe: { tool: 'wget' }, startPeriod: '20s' },
+    startsAfter: [],
+    // Debian packages Alertmanager as prometheus-alertmanager.
+    binaries: [{ name: 'alertmanager', leadingArgs: [] }, { name: 'prometheus-alertmanager', leadingArgs: [] }],
+    release: { kind: 'prometheus-tarball', repo: 'prometheus/alertmanager', name: 'alertmanager' },
+    howToGet: 'apt-get install prometheus-alertmanager, or https://prometheus.io/download/#alertmanager',
+    uiPath: '/',
+    datasource: { def: DATASOURCES.alertmanager, settings: { editable: false, jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false } }, proxyReadyPath: 'api/v2/status' },
+    sources: {
+      flags: 'prometheus/alertmanager@v0.29.0:cmd/alertmanager/main.go',
+      readyPath: 'prometheus/alertmanager@v0.29.0:ui/web.go',
+      'image: busybox wget': 'prometheus/alertmanager@v0.29.0:Dockerfile',
+    },
+  },
+  grafana: {
+    role: 'dashboards',
+    port: 3000,
+    image: 'grafana/grafana:12.3.0',
+    // Natively Grafana takes its settings from this file; in its container from the environment.
+    config: 'grafana/grafana.ini',
+    mounts: [
+      { stack: 'grafana/provisioning', container: '/etc/grafana/provisioning' },
+      { stack: 'grafana/dashboards', container: '/var/lib/grafana/dashboards' },
+    ],
+    imageConfig: '/etc/grafana/grafana.ini',
+    containerData: '/var/lib/grafana',
+    readyPath: '/api/health',
+    healthcheck: { probe: { tool: 'curl-or-wget' }, startPeriod: '30s' },
+    startsAfter: ['prometheus', 'loki'],
+    containerEnv: {
+      GF_SECURITY_ADMIN_USER: 'admin',
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+    },
+    fromDotenv: ['GF_SECURITY_ADMIN_USER', 'GF_SECURITY_ADMIN_PASSWORD'],
+    // Grafana 10+ ships `grafana server`; older installs and distro packages `grafana-server`.
+    binaries: [{ name: 'grafana', leadingArgs: ['server'] }, { name: 'grafana-server', leadingArgs: [] }],
+    release: { kind: 'grafana-downloads-api', binaryNames: ['grafana', 'grafana-server'] },
+    howToGet: 'https://grafana.com/grafana/download (the standalone Linux binaries)',
+    uiPath: '/',
+    sources: {
+      'binaries: grafana server': 'grafana/grafana@0145562020:pkg/cmd/grafana-server/commands/cli.go',
+      'args: --config': 'grafana/grafana@035ee3ae62:pkg/cmd/grafana-server/commands/flags.go',
+      readyPath: 'grafana/grafana@3b764a1c4f:pkg/api/health.go',
+      'image: curl and busybox wget; imageConfig, containerData, provisioning folder': 'grafana/grafana@78515af65f:Dockerfile',
+      'image: starts grafana server --config=$GF_PATHS_CONFIG': 'grafana/grafana@07754534fb:packaging/docker/run.sh',
+      'containerEnv: GF_<SECTION>_<KEY> for [security], [users], [auth.anonymous], [analytics]': 'grafana/grafana@d6b8507785:conf/defaults.ini',
+    },
+  },
+  loki: {
+    role: 'logs',
+    port: 3100,
+    // Images are distroless from 3.6.0 (no shell, wget or curl); the binary checks itself
+    // (`loki -health`) from 3.6.5 and 3.7.0.
+    image: 'grafana/loki:3.7.2',
+    config: 'loki/loki.yml',
+    mounts: [{ stack: 'loki', container: '/etc/loki' }],
+    containerData: '/loki',
+    readyPath: '/ready',
+    // 30 s: /ready answers 503 for 15 s after the ingester is ready (min_ready_duration).
+    healthcheck: { probe: { tool: 'self', command: ['/usr/bin/loki', '-health'] }, startPeriod: '30s' },
+    startsAfter: [],
+    binaries: [{ name: 'loki', leadingArgs: [] }],
+    release: { kind: 'grafana-labs-zip', repo: 'grafana/loki', name: 'loki' },
+    howToGet: 'https://github.com/grafana/loki/releases',
+    uiPath: '/ready',
+    datasource: { def: DATASOURCES.loki, settings: { editable: false }, proxyReadyPath: 'ready' },
+    sources: {
+      'healthcheck: loki -health': 'grafana/loki@v3.7.2:cmd/loki/health.go',
+      'startPeriod: /ready waits min_ready_duration (15 s) after the ingester is ready': 'grafana/loki@v3.7.2:vendor/github.com/grafana/dskit/ring/lifecycler.go',
+      'args: -config.file': 'grafana/loki@v3.7.2:pkg/util/cfg/dynamic.go',
+      readyPath: 'grafana/loki@v3.7.2:pkg/loki/loki.go',
+      'image: distroless, /usr/bin/loki, containerData': 'grafana/loki@v3.7.2:cmd/loki/Dockerfile',
+      'release: loki-linux-<arch>.zip and SHA256SUMS': 'grafana/loki@v3.7.2:Makefile',
+    },
+  },
+  alloy: {
+    role: 'log-agent',
+    port: 12345,
+    image: 'grafana/alloy:v1.11.3',
+    config: 'alloy/config.alloy',
+    mounts: [{ stack: 'alloy', container: '/etc/alloy' }],
+    containerData: '/var/lib/alloy/data',
+    readyPath: '/-/ready',
+    healthcheck: { probe: { tool: 'bash-tcp' }, startPeriod: '20s' },
+    startsAfter: ['loki'],
+    sendsTo: 'loki',
+    binaries: [{ name: 'alloy', leadingArgs: [] }],
+    release: { kind: 'grafana-labs-zip', repo: 'grafana/alloy', name: 'alloy' },
+    howToGet: 'https://github.com/grafana/alloy/releases',
+    sources: {
+      'args: run, --server.http.listen-addr (127.0.0.1 by default), --storage.path, --disable-reporting': 'grafana/alloy@v1.11.3:internal/alloycli/cmd_run.go',
+      readyPath: 'grafana/alloy@v1.11.3:internal/service/http/http.go',
+      'image: Ubuntu with bash, no curl or wget; containerData': 'grafana/alloy@v1.11.3:Dockerfile',
+      'release: alloy-linux-<arch>.zip and SHA256SUMS': 'grafana/alloy@v1.11.3:tools/release',
+    },
+  },
+  promtail: {
+    role: 'log-agent',
+    port: 9080,
+    // Promtail reached end of life on 2026-03-02; 3.6.x is its last line.
+    image: 'grafana/promtail:3.6.0',
+    config: 'promtail/promtail.yml',
+    mounts: [{ stack: 'promtail', container: '/etc/promtail' }],
+    containerData: '/var/lib/promtail',
+    readyPath: '/ready',
+    healthcheck: { probe: { tool: 'bash-tcp' }, startPeriod: '20s' },
+    startsAfter: ['loki'],
+    sendsTo: 'loki',
+    binaries: [{ name: 'promtail', leadingArgs: [] }],
+    release: { kind: 'grafana-labs-zip', repo: 'grafana/loki', name: 'promtail' },
+    howToGet: 'https://github.com/grafana/loki/releases (promtail-linux-*.zip)',
+    sources: {
+      'args: -config.file': 'grafana/loki@v3.6.0:clients/cmd/promtail/main.go',
+      'readyPath (500 until a log file is tailed)': 'grafana/loki@v3.6.0:clients/pkg/promtail/server/server.go',
+      'image: Ubuntu with bash, no curl or wget': 'grafana/loki@v3.6.0:clients/cmd/promtail/Dockerfile',
+      'release: promtail-linux-<arch>.zip and SHA256SUMS': 'grafana/loki@v3.6.0:Makefile',
+      'end of life 2026-03-02': 'grafana/loki@v3.7.6:docs/sources/send-data/promtail/_index.md',
+    },
+  },
+} as const satisfies Record<string, ServiceDef>;
+
+export type CoreService = keyof typeof TABLE;
+export const CORE_SERVICES: Readonly<Record<CoreService, ServiceDef<CoreService>>> = TABLE;
+/** In table order: the order of every list of services fibre-stack writes. */
+export const SERVICE_NAMES = Object.keys(TABLE) as CoreService[];
+
+type ServicesWithRole<R extends ServiceRole> = { [S in CoreService]: (typeof TABLE)[S]['role'] extends R ? S : never }[CoreService];
+export type LogAgent = ServicesWithRole<'log-agent'>;
+export const LOG_AGENTS = SERVICE_NAMES.filter((s): s is LogAgent => CORE_SERVICES[s].role === 'log-agent');
+
+const byService = <T>(f: (def: ServiceDef<CoreService>) => T) => Object.fromEntries(SERVICE_NAMES.map((s) => [s, f(CORE_SERVICES[s])])) as Record<CoreService, T>;
+
+export const DEFAULT_IMAGES: Record<CoreService | 'exporter', string> = { ...byService((d) => d.image), exporter: 'fibre-stack-exporter:0.1.0' };
+export const DEFAULT_PORTS: Record<CoreService, number> = byService((d) => d.port);
+
+/** Core services this stack runs: all but those disabled, only the chosen log agent, and none whose target is off. */
+export function enabledServices(spec: { disabled_services: readonly CoreService[]; log_agent: CoreService }): CoreService[] {
   const off = new Set(spec.disabled_services);
   return SERVICE_NAMES.filter((s) => {
-    if (off.has(s)) return false;
-    if (s === 'alloy' || s === 'promtail') return s === spec.log_agent && !off.has('loki');
-    return true;
+    const def = CORE_SERVICES[s];
+    if (off.has(s) || (def.sendsTo && off.has(def.sendsTo))) return false;
+    return def.role !== 'log-agent' || s === spec.log_agent;
   });
+}
+
+/** The services the stack provides a Grafana datasource for, in provisioning order. */
+export function datasourceServices(services: readonly CoreService[]): CoreService[] {
+  const order = Object.values(DATASOURCES).map((d) => d.uid) as string[];
+  const rank = (s: CoreService) => order.indexOf(CORE_SERVICES[s].datasource?.def.uid ?? '');
+  return services.filter((s) => CORE_SERVICES[s].datasource).sort((a, b) => rank(a) - rank(b));
 }

@@ -1,67 +1,28 @@
 // The stack spec: the typed form of `fibre-stack.yml`, the single source of truth for a stack.
 // Keys are snake_case in the file, as Prometheus and Grafana configs are, and kept so here so
 // that an error message can name the key exactly as the user wrote it.
-import type { CoreService } from '../services/table.js';
-
-export const PROFILE_IDS = ['fibre', 'bitcoin-core', 'miner', 'nodeos', 'scrape'] as const;
-export type ProfileId = (typeof PROFILE_IDS)[number];
+import type { CoreService, LogAgent } from '../services/table.js';
+import { PROFILE_LIST, type ProfileId } from '../../profiles/registry.js';
+import type { SettingsOf } from '../../profiles/types.js';
+import type { SPEC_VERSION } from './versions.js';
 
 export const MODES = ['docker', 'native'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const LOG_AGENTS = ['alloy', 'promtail'] as const;
-export type LogAgent = (typeof LOG_AGENTS)[number];
+// The log agents are the core services whose role is log-agent in the table.
+export { LOG_AGENTS, type LogAgent } from '../services/table.js';
 
-export const BITSTREAMS = ['tokenminer', 'rb4', 'nimiq'] as const;
-export type Bitstream = (typeof BITSTREAMS)[number];
+export type { ProfileId };
+/** The profiles' ids, in registry order. */
+export const PROFILE_IDS = PROFILE_LIST.map((p) => p.id) as readonly ProfileId[];
 
-export const EXPORTER_SOURCES = ['ebpf', 'replay'] as const;
-export type ExporterSource = (typeof EXPORTER_SOURCES)[number];
+type ProfileOf<Id extends ProfileId> = Extract<(typeof PROFILE_LIST)[number], { id: Id }>;
 
-/** A bitcoind-backed profile: FIBRE or mainline Bitcoin Core. */
-export interface BitcoindProfileSpec {
-  node_name: string;
-  /** Where the exporter reads USDT probes from: the bitcoind binary. */
-  bitcoind: string;
-  /** Where the log agent finds debug.log. */
-  bitcoin_datadir: string;
-  exporter_port: number;
-  /** `ebpf` traces a live bitcoind; `replay` plays recorded events (the demo). */
-  source: ExporterSource;
-  /** The JSON-lines recording `source: replay` plays; empty for the sample shipped in the image. */
-  replay_file: string;
-}
+/** A profile's section of the spec, e.g. ProfileSettings<'miner'>: its type lives in its folder. */
+export type ProfileSettings<Id extends ProfileId> = SettingsOf<ProfileOf<Id>>;
 
-export interface MinerLogSpec {
-  path: string;
-  card: string;
-}
-
-export interface MinerProfileSpec {
-  bitstream: Bitstream;
-  logs: MinerLogSpec[];
-  exporter_port: number;
-  /** Seconds without growth after which a log counts as stale. */
-  stale_after_seconds: number;
-}
-
-export interface NodeosProfileSpec {
-  node_name: string;
-  /** Base URL of nodeos's http_plugin, e.g. http://127.0.0.1:8888 */
-  url: string;
-}
-
-export interface ScrapeProfileSpec {
-  targets: string[];
-}
-
-export interface ProfilesSpec {
-  fibre?: BitcoindProfileSpec;
-  'bitcoin-core'?: BitcoindProfileSpec;
-  miner?: MinerProfileSpec;
-  nodeos?: NodeosProfileSpec;
-  scrape?: ScrapeProfileSpec;
-}
+/** `profiles:`, a section per chosen profile. */
+export type ProfilesSpec = { [Id in ProfileId]?: ProfileSettings<Id> };
 
 export interface AlertingSpec {
   receiver: 'none' | 'webhook';
@@ -69,7 +30,7 @@ export interface AlertingSpec {
 }
 
 export interface StackSpec {
-  version: 1;
+  version: typeof SPEC_VERSION;
   /** Compose project name and prefix of everything the stack creates. */
   project: string;
   mode: Mode;

@@ -1,4 +1,5 @@
-import { dump } from 'js-yaml';
+import { dump, load } from 'js-yaml';
+import { documentTooLarge, textTooLarge } from '../document-limits.js';
 
 // Characters a YAML parser may read as a line break or drop (YAML 1.1 treats NEL and the Unicode
 // line and paragraph separators as breaks; a BOM mid-stream is not content). JSON.stringify leaves
@@ -21,4 +22,18 @@ export function yamlString(value: string): string {
 export function dumpYaml(data: unknown, header?: string): string {
   const body = dump(data, { noRefs: true, lineWidth: -1 });
   return header ? `${header}\n${body}` : body;
+}
+
+/**
+ * A YAML document from a file we did not write: parsed as js-yaml's default schema does, and
+ * refused with the reason (thrown as an Error) when its text or its expansion is beyond
+ * DOCUMENT_LIMITS, so a 445-byte alias bomb costs nothing.
+ */
+export function parseYaml(text: string): unknown {
+  const big = textTooLarge(text);
+  if (big) throw new Error(`too large to read: ${big}`);
+  const data = load(text);
+  const expanded = documentTooLarge(data);
+  if (expanded) throw new Error(`too large to read: ${expanded}`);
+  return data;
 }

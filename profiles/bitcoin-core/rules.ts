@@ -2,8 +2,9 @@
 import type { RuleFileSpec } from '../kit/rule-kit.js';
 import { exporterAlerts } from '../kit/exporter-rules.js';
 import { blockConnectedAlerts } from '../bitcoind/rules.js';
+import { bitcoinCoreConfig } from './config.js';
 
-const sel = 'job="bitcoin-core"';
+const { sel, job, alertPrefix } = bitcoinCoreConfig;
 
 export const bitcoinCoreRules: RuleFileSpec = {
   title: 'Bitcoin Core: exporter health, block flow, peers',
@@ -11,8 +12,8 @@ export const bitcoinCoreRules: RuleFileSpec = {
     {
       name: 'bitcoin-core-alerts',
       rules: [
-        ...exporterAlerts('bitcoin-core', 'BitcoinCore', { probes: true }),
-        ...blockConnectedAlerts('bitcoin-core', 'BitcoinCore'),
+        ...exporterAlerts(job, alertPrefix, { probes: true }),
+        ...blockConnectedAlerts(job, alertPrefix),
         {
           alert: 'BitcoinCoreNoInboundMessages',
           expr: `sum by (job, node) (rate(bitcoin_net_messages_total{${sel}, direction="inbound"}[15m])) == 0`,

@@ -1,6 +1,9 @@
 // bitcoind's debug.log lines that carry FIBRE block race results (ABI.md section 1, -debug=bench).
 import type { LogParsing } from '../types.js';
 
+/** The Loki `job` of debug.log, for fibre and bitcoin-core alike (its `profile` label tells them apart). */
+export const BITCOIND_LOG_JOB = 'bitcoind';
+
 export const BITCOIND_DEBUG_LOG_PARSING: LogParsing = {
   regexes: [
     // UDP: block=<hash> height=<n> winner=<mechanism> winner_peer=<ip:port|n/a> udp=<x.xxms|n/a> udp_peer=<..> cmpct=<x.xxms|n/a> cmpct_peer=<..>

@@ -1,42 +1,83 @@
-// The fibre and bitcoin-core profiles differ in their probes and metrics, not in how they are
-// scraped, logged or run, so both are made here.
-import type { BitcoindProfileSpec } from '../../cli/spec/types.js';
+// The fibre and bitcoin-core profiles differ in their probes, metrics, rules and dashboards, not in
+// their settings or in how they are scraped, logged or run, so both are made here.
 import type { MetricDef } from '../../core/catalog.js';
-import type { ProfileDef } from '../types.js';
-import { BITCOIND_DEBUG_LOG_PARSING } from './log.js';
+import { checkAbsolutePath } from '../../core/spec/checks.js';
+import type { RuleFileSpec } from '../kit/rule-kit.js';
+import { nodeNameQuestion } from '../kit/questions.js';
+import { EXPORTER_RUNBOOK } from '../kit/exporter-rules.js';
+import type { ProfileDef, ProfileReplay, TextQuestion } from '../types.js';
+import { bitcoindExporter, type BitcoindExporterParts } from './exporter.js';
+import { BITCOIND_DEBUG_LOG_PARSING, BITCOIND_LOG_JOB } from './log.js';
+import { BLOCK_FLOW_RUNBOOK } from './rules.js';
+import { bitcoindDefaults, readBitcoind, type BitcoindProfileSpec } from './spec.js';
 
-export function bitcoindProfile<Id extends 'fibre' | 'bitcoin-core'>(id: Id, title: string, metrics: readonly MetricDef[]): ProfileDef<Id> {
-  const service = `${id}-exporter`;
+const absolute = (s: string) => (checkAbsolutePath(s) ? 'an absolute path' : true);
+
+const bitcoindQuestion: TextQuestion<'bitcoind'> = {
+  key: 'bitcoind',
+  flag: 'bitcoind',
+  kind: 'text',
+  describe: 'Path of the bitcoind binary (fibre, bitcoin-core)',
+  message: 'Path of the bitcoind binary',
+  validate: absolute,
+};
+
+const bitcoinDatadirQuestion: TextQuestion<'bitcoinDatadir'> = {
+  key: 'bitcoinDatadir',
+  flag: 'bitcoin-datadir',
+  kind: 'text',
+  describe: 'bitcoind data folder, where debug.log is',
+  message: 'bitcoind data folder (where debug.log is)',
+  validate: absolute,
+};
+
+const questions = [nodeNameQuestion, bitcoindQuestion, bitcoinDatadirQuestion] as const;
+
+export interface BitcoindProfileParts extends BitcoindExporterParts {
+  title: string;
+  metrics: readonly MetricDef[];
+  rules: RuleFileSpec;
+  /** Its scrape job, and the prefix of its alert names (`Fibre` in FibreExporterDown). */
+  config: { job: string; alertPrefix: string };
+  /** Its own runbook part (profiles/<id>/runbook.md). */
+  runbook: string;
+  replay: ProfileReplay;
+  dashboard: NonNullable<ProfileDef['dashboard']>;
+}
+
+export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfileParts): ProfileDef<Id, BitcoindProfileSpec, typeof questions> {
+  const exporter = bitcoindExporter(id, parts);
   return {
     id,
-    title,
-    metrics,
-    scrapeJobs: (p: BitcoindProfileSpec, at) => [
-      { job_name: id, targets: [{ targets: [at.exporter(service, p.exporter_port)], labels: {} }] },
-    ],
-    logSources: (p: BitcoindProfileSpec) => [
+    title: parts.title,
+    spec: {
+      defaults: () => bitcoindDefaults(parts.port),
+      read: (r, raw, key) => readBitcoind(r, raw, key, bitcoindDefaults(parts.port)),
+    },
+    questions: {
+      asks: questions,
+      defaults: (p) => ({ nodeName: p.node_name, bitcoind: p.bitcoind, bitcoinDatadir: p.bitcoin_datadir }),
+      settings: (a, p) => ({ ...p, node_name: a.nodeName, bitcoind: a.bitcoind, bitcoin_datadir: a.bitcoinDatadir }),
+    },
+    metrics: parts.metrics,
+    scrapeJobs: (p, at) => [{ job_name: parts.config.job, targets: [{ targets: [at.exporter(exporter.service, p.exporter_port)], labels: {} }] }],
+    logSources: (p) => [
       {
         id: `${id.replace('-', '_')}_debug_log`,
         path: `${p.bitcoin_datadir.replace(/\/+$/, '')}/debug.log`,
-        labels: { job: 'bitcoind', profile: id, node: p.node_name },
+        labels: { job: BITCOIND_LOG_JOB, profile: id, node: p.node_name },
         parsing: BITCOIND_DEBUG_LOG_PARSING,
       },
     ],
-    exporter: (p: BitcoindProfileSpec) => {
-      const common = ['--node-name', p.node_name, '--port', String(p.exporter_port)];
-      if (p.source === 'replay') {
-        // The replay exporter serves the same metrics from a recording: no bitcoind, no eBPF.
-        // Without a recording of its own, the sample shipped for this profile (by name).
-        const file = p.replay_file ? [p.replay_file] : [];
-        return { service, port: p.exporter_port, args: ['exporter', 'replay', p.replay_file ?? id, '--loop', ...common], ebpf: false, hostPaths: file };
-      }
-      return {
-        service,
-        port: p.exporter_port,
-        args: ['exporter', id, '--bitcoind', p.bitcoind, ...common],
-        ebpf: true,
-        hostPaths: [p.bitcoind],
-      };
-    },
+    ports: (p) => ({ exporter_port: p.exporter_port }),
+    exporter,
+    replay: parts.replay,
+    rules: parts.rules,
+    runbook: [
+      { file: EXPORTER_RUNBOOK, prefix: parts.config.alertPrefix },
+      { file: BLOCK_FLOW_RUNBOOK, prefix: parts.config.alertPrefix },
+      { file: parts.runbook },
+    ],
+    dashboard: parts.dashboard,
   };
 }

@@ -1,6 +1,9 @@
 // Alerts on validation:block_connected, which FIBRE bitcoind and Bitcoin Core both fire.
 import type { AlertSpec } from '../kit/rule-kit.js';
 
+/** The runbook of these alerts, shared by fibre and bitcoin-core (see RunbookPart). */
+export const BLOCK_FLOW_RUNBOOK = 'profiles/bitcoind/runbook.md';
+
 /** Two hours without a block: about e^-12 likely on a healthy node (blocks average 10 minutes). */
 const NO_BLOCK_WINDOW = '2h';
 const NO_BLOCK_SECONDS = 7200;

@@ -1,80 +1,100 @@
 // The FIBRE relay dashboard: everything the original fibre-monitoring dashboard showed, plus the
 // race view and bitcoind's race lines from Loki. The uid is the original's, so links keep working.
-import { matchVars, type DashboardSpec } from '../kit/dashboard-kit.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import {
+  barGaugePanel, buildDashboard, instantQuery, labelVariable, logQuery, logsPanel, matchVars, queries, rangeQuery, stacked, statPanel,
+  sumRate, tablePanel, tableQuery, timeseriesPanel,
+} from '../kit/dashboard-kit.js';
 import { blockConnectionRow, exporterRow } from '../kit/shared-panels.js';
 
 const n = matchVars('node');
 const inc = (metric: string, extra = '') => `increase(${metric}{${n}${extra}}[$__range])`;
 const hq = (q: string, metric: string, by: string, extra = '') => `histogram_quantile(${q}, sum by (le, ${by}) (rate(${metric}_bucket{${n}${extra}}[$__rate_interval])))`;
+/** Range queries for these quantiles of a histogram, legended p50, p95, ... */
+const quantiles = (qs: string[], metric: string, by: string) => qs.map((q) => rangeQuery(hq(q, metric, by), `p${Number(q) * 100} {{${by}}}`));
 
-export const fibreDashboard: DashboardSpec = {
-  uid: 'fibre-relay',
-  title: 'FIBRE Block Relay',
-  description: 'FIBRE/UDP block relay: reconstruction, chunks, deliveries and the race against compact blocks.',
-  tags: ['fibre', 'bitcoin'],
-  variables: [{ name: 'node', label: 'Node', metric: 'fibre_last_block_height', labelName: 'node' }],
-  rows: [
-    {
-      title: 'Overview',
-      panels: [
-        { kind: 'stat', title: 'Blocks reconstructed', unit: 'short', w: 5, h: 5, description: 'Blocks reconstructed from FIBRE/UDP chunks in the selected time range.', queries: [{ expr: `round(sum(${inc('fibre_blocks_reconstructed_total')}))`, instant: true }] },
-        { kind: 'stat', title: 'Blocks sent', unit: 'short', w: 5, h: 5, description: 'Blocks this relay started sending over FIBRE/UDP in the selected time range.', queries: [{ expr: `round(sum(${inc('fibre_blocks_sent_total')}))`, instant: true }] },
-        { kind: 'stat', title: 'Block height', unit: 'none', w: 4, h: 5, description: 'Height of the last block seen, per node.', queries: [{ expr: `max by (node) (fibre_last_block_height{${n}})`, legend: '{{node}}', instant: true }] },
-        {
-          kind: 'stat', title: 'FIBRE win rate', unit: 'percentunit', w: 5, h: 5, min: 0, max: 1, thresholds: [],
-          description: 'Share of block races FIBRE/UDP won in the selected time range (races are blocks that came over both FIBRE/UDP and compact blocks).',
-          queries: [{ expr: `sum(${inc('fibre_block_race_wins_total', ', mechanism="fibre_udp"')}) / sum(${inc('fibre_block_race_wins_total')})`, instant: true }],
-        },
-        { kind: 'stat', title: 'Races with both', unit: 'short', w: 5, h: 5, description: 'Races in which both FIBRE/UDP and compact blocks delivered the block, in the selected time range.', queries: [{ expr: `round(sum(${inc('fibre_races_with_both_total')}))`, instant: true }] },
-      ],
-    },
-    {
-      title: 'Reconstruction',
-      panels: [
-        {
-          kind: 'timeseries', title: 'Block reconstruction time', unit: 's', description: 'Time from the first header packet to a reconstructed block: p50, p95, p99.',
-          queries: ['0.5', '0.95', '0.99'].map((q) => ({ expr: hq(q, 'fibre_block_reconstruction_duration_seconds', 'node'), legend: `p${Number(q) * 100} {{node}}` })),
-        },
-        {
-          kind: 'timeseries', title: 'Chunk throughput', unit: 'cps', description: 'FEC chunks received and used for reconstruction, per second.',
-          queries: [
-            { expr: `sum by (node) (rate(fibre_chunks_received_total{${n}}[$__rate_interval]))`, legend: 'received {{node}}' },
-            { expr: `sum by (node) (rate(fibre_chunks_used_total{${n}}[$__rate_interval]))`, legend: 'used {{node}}' },
-          ],
-        },
-        {
-          kind: 'timeseries', title: 'Chunk efficiency (used/received)', unit: 'percentunit', min: 0, max: 1,
-          description: 'Chunks used over chunks received: low values mean chunks arrive that reconstruction did not need.',
-          queries: [{ expr: `sum by (node) (rate(fibre_chunks_used_total{${n}}[$__rate_interval])) / sum by (node) (rate(fibre_chunks_received_total{${n}}[$__rate_interval]))`, legend: '{{node}}' }],
-        },
-        { kind: 'timeseries', title: 'Chunks used per block', unit: 'short', w: 12, description: 'Median and 95th percentile of chunks needed to reconstruct a block.', queries: ['0.5', '0.95'].map((q) => ({ expr: hq(q, 'fibre_block_chunks_used', 'node'), legend: `p${Number(q) * 100} {{node}}` })) },
-        { kind: 'timeseries', title: 'Blocks reconstructed and sent', unit: 'short', w: 12, description: 'Blocks reconstructed from and sent over FIBRE/UDP per interval.', queries: [
-          { expr: `sum by (node) (increase(fibre_blocks_reconstructed_total{${n}}[$__rate_interval]))`, legend: 'reconstructed {{node}}' },
-          { expr: `sum by (node) (increase(fibre_blocks_sent_total{${n}}[$__rate_interval]))`, legend: 'sent {{node}}' },
-        ] },
-      ],
-    },
-    {
-      title: 'Block race: FIBRE/UDP vs compact blocks',
-      panels: [
-        { kind: 'timeseries', title: 'Race wins by mechanism', unit: 'short', stacked: true, description: 'Block races won per interval, by the mechanism that delivered first.', queries: [{ expr: `sum by (mechanism) (increase(fibre_block_race_wins_total{${n}}[$__rate_interval]))`, legend: '{{mechanism}}' }] },
-        { kind: 'bargauge', title: 'Wins by mechanism (last hour)', unit: 'short', description: 'Races won per mechanism over the last hour (recording rule node_mechanism:fibre_block_race_wins:increase1h).', queries: [{ expr: `sum by (mechanism) (node_mechanism:fibre_block_race_wins:increase1h{${n}})`, legend: '{{mechanism}}', instant: true }] },
-        {
-          kind: 'timeseries', title: 'Race latency by mechanism', unit: 's', description: 'Time each mechanism took to deliver a raced block: median and 95th percentile.',
-          queries: ['0.5', '0.95'].map((q) => ({ expr: hq(q, 'fibre_block_race_latency_seconds', 'mechanism'), legend: `p${Number(q) * 100} {{mechanism}}` })),
-        },
-        { kind: 'timeseries', title: 'Winning margin', unit: 's', w: 12, description: 'Median of how far the winner was ahead of the other mechanism, by winner.', queries: [{ expr: hq('0.5', 'fibre_race_margin_seconds', 'winner'), legend: '{{winner}}' }] },
-        { kind: 'timeseries', title: 'Deliveries by mechanism', unit: 'short', w: 12, stacked: true, description: 'Blocks delivered per interval, by mechanism.', queries: [{ expr: `sum by (mechanism) (increase(fibre_block_deliveries_total{${n}}[$__rate_interval]))`, legend: '{{mechanism}}' }] },
-        { kind: 'table', title: 'Block deliveries by peer', unit: 'short', w: 24, h: 9, description: 'Blocks each peer delivered in the selected time range, by mechanism.', queries: [{ expr: `sort_desc(sum by (peer, mechanism) (${inc('fibre_block_deliveries_total')}) > 0)`, instant: true }] },
-      ],
-    },
-    blockConnectionRow(n),
-    exporterRow('fibre'),
-    {
-      title: 'Race log',
-      panels: [
-        { kind: 'logs', title: 'Race results from debug.log', w: 24, h: 10, description: "bitcoind's UDP race lines (needs -debug=bench): winner, winner peer and both mechanisms' times.", expr: '{job="bitcoind", profile="fibre", node=~"$node", winner=~".+"}' },
-      ],
-    },
-  ],
-};
+export function fibreDashboard(): Dashboard {
+  return buildDashboard({
+    uid: 'fibre-relay',
+    title: 'FIBRE Block Relay',
+    description: 'FIBRE/UDP block relay: reconstruction, chunks, deliveries and the race against compact blocks.',
+    tags: ['fibre', 'bitcoin'],
+    variables: [labelVariable('node', 'Node', 'fibre_last_block_height', 'node')],
+    rows: [
+      {
+        title: 'Overview',
+        panels: [
+          statPanel('Blocks reconstructed', units.Short, 'Blocks reconstructed from FIBRE/UDP chunks in the selected time range.')
+            .span(5).height(5)
+            .targets(queries(instantQuery(`round(sum(${inc('fibre_blocks_reconstructed_total')}))`))),
+          statPanel('Blocks sent', units.Short, 'Blocks this relay started sending over FIBRE/UDP in the selected time range.')
+            .span(5).height(5)
+            .targets(queries(instantQuery(`round(sum(${inc('fibre_blocks_sent_total')}))`))),
+          statPanel('Block height', units.NoUnit, 'Height of the last block seen, per node.')
+            .span(4).height(5)
+            .targets(queries(instantQuery(`max by (node) (fibre_last_block_height{${n}})`, '{{node}}'))),
+          statPanel('FIBRE win rate', units.PercentUnit, 'Share of block races FIBRE/UDP won in the selected time range (races are blocks that came over both FIBRE/UDP and compact blocks).')
+            .span(5).height(5).min(0).max(1)
+            .targets(queries(instantQuery(`sum(${inc('fibre_block_race_wins_total', ', mechanism="fibre_udp"')}) / sum(${inc('fibre_block_race_wins_total')})`))),
+          statPanel('Races with both', units.Short, 'Races in which both FIBRE/UDP and compact blocks delivered the block, in the selected time range.')
+            .span(5).height(5)
+            .targets(queries(instantQuery(`round(sum(${inc('fibre_races_with_both_total')}))`))),
+        ],
+      },
+      {
+        title: 'Reconstruction',
+        panels: [
+          timeseriesPanel('Block reconstruction time', units.Seconds, 'Time from the first header packet to a reconstructed block: p50, p95, p99.')
+            .targets(queries(...quantiles(['0.5', '0.95', '0.99'], 'fibre_block_reconstruction_duration_seconds', 'node'))),
+          timeseriesPanel('Chunk throughput', units.CountsPerSecond, 'FEC chunks received and used for reconstruction, per second.')
+            .targets(queries(
+              rangeQuery(sumRate('fibre_chunks_received_total', 'node', n), 'received {{node}}'),
+              rangeQuery(sumRate('fibre_chunks_used_total', 'node', n), 'used {{node}}'),
+            )),
+          timeseriesPanel('Chunk efficiency (used/received)', units.PercentUnit, 'Chunks used over chunks received: low values mean chunks arrive that reconstruction did not need.')
+            .min(0).max(1)
+            .targets(queries(rangeQuery(`${sumRate('fibre_chunks_used_total', 'node', n)} / ${sumRate('fibre_chunks_received_total', 'node', n)}`, '{{node}}'))),
+          timeseriesPanel('Chunks used per block', units.Short, 'Median and 95th percentile of chunks needed to reconstruct a block.')
+            .span(12)
+            .targets(queries(...quantiles(['0.5', '0.95'], 'fibre_block_chunks_used', 'node'))),
+          timeseriesPanel('Blocks reconstructed and sent', units.Short, 'Blocks reconstructed from and sent over FIBRE/UDP per interval.')
+            .span(12)
+            .targets(queries(
+              rangeQuery(`sum by (node) (increase(fibre_blocks_reconstructed_total{${n}}[$__rate_interval]))`, 'reconstructed {{node}}'),
+              rangeQuery(`sum by (node) (increase(fibre_blocks_sent_total{${n}}[$__rate_interval]))`, 'sent {{node}}'),
+            )),
+        ],
+      },
+      {
+        title: 'Block race: FIBRE/UDP vs compact blocks',
+        panels: [
+          stacked(timeseriesPanel('Race wins by mechanism', units.Short, 'Block races won per interval, by the mechanism that delivered first.'))
+            .targets(queries(rangeQuery(`sum by (mechanism) (increase(fibre_block_race_wins_total{${n}}[$__rate_interval]))`, '{{mechanism}}'))),
+          barGaugePanel('Wins by mechanism (last hour)', units.Short, 'Races won per mechanism over the last hour (recording rule node_mechanism:fibre_block_race_wins:increase1h).')
+            .targets(queries(instantQuery(`sum by (mechanism) (node_mechanism:fibre_block_race_wins:increase1h{${n}})`, '{{mechanism}}'))),
+          timeseriesPanel('Race latency by mechanism', units.Seconds, 'Time each mechanism took to deliver a raced block: median and 95th percentile.')
+            .targets(queries(...quantiles(['0.5', '0.95'], 'fibre_block_race_latency_seconds', 'mechanism'))),
+          timeseriesPanel('Winning margin', units.Seconds, 'Median of how far the winner was ahead of the other mechanism, by winner.')
+            .span(12)
+            .targets(queries(rangeQuery(hq('0.5', 'fibre_race_margin_seconds', 'winner'), '{{winner}}'))),
+          stacked(timeseriesPanel('Deliveries by mechanism', units.Short, 'Blocks delivered per interval, by mechanism.'))
+            .span(12)
+            .targets(queries(rangeQuery(`sum by (mechanism) (increase(fibre_block_deliveries_total{${n}}[$__rate_interval]))`, '{{mechanism}}'))),
+          tablePanel('Block deliveries by peer', units.Short, 'Blocks each peer delivered in the selected time range, by mechanism.')
+            .span(24).height(9)
+            .targets(queries(tableQuery(`sort_desc(sum by (peer, mechanism) (${inc('fibre_block_deliveries_total')}) > 0)`))),
+        ],
+      },
+      blockConnectionRow(n),
+      exporterRow('fibre'),
+      {
+        title: 'Race log',
+        panels: [
+          logsPanel('Race results from debug.log', "bitcoind's UDP race lines (needs -debug=bench): winner, winner peer and both mechanisms' times.")
+            .targets(queries(logQuery('{job="bitcoind", profile="fibre", node=~"$node", winner=~".+"}'))),
+        ],
+      },
+    ],
+  });
+}

@@ -2,8 +2,9 @@
 import type { RuleFileSpec } from '../kit/rule-kit.js';
 import { exporterAlerts } from '../kit/exporter-rules.js';
 import { blockConnectedAlerts } from '../bitcoind/rules.js';
+import { fibreConfig } from './config.js';
 
-const sel = 'job="fibre"';
+const { sel, job, alertPrefix } = fibreConfig;
 
 export const fibreRules: RuleFileSpec = {
   title: 'FIBRE relay: exporter health, block flow, reconstruction and races',
@@ -19,8 +20,8 @@ export const fibreRules: RuleFileSpec = {
     {
       name: 'fibre-alerts',
       rules: [
-        ...exporterAlerts('fibre', 'Fibre', { probes: true }),
-        ...blockConnectedAlerts('fibre', 'Fibre'),
+        ...exporterAlerts(job, alertPrefix, { probes: true }),
+        ...blockConnectedAlerts(job, alertPrefix),
         {
           alert: 'FibreReconstructionSlow',
           expr: 'node:fibre_block_reconstruction_duration_seconds:p95_1h > 1',

@@ -2,6 +2,9 @@
 // bitcoin-core, miner): the job is the profile's scrape job, the prefix names the alerts.
 import type { AlertSpec } from './rule-kit.js';
 
+/** The runbook of these alerts, shared by the profiles that use them (see RunbookPart). */
+export const EXPORTER_RUNBOOK = 'profiles/kit/exporter-runbook.md';
+
 export function exporterAlerts(job: string, prefix: string, opts: { probes: boolean }): AlertSpec[] {
   const sel = `job="${job}"`;
   const alerts: AlertSpec[] = [

@@ -1,5 +1,5 @@
 // `fibre-stack exporter miner`: follows each card's log and turns its stats lines into metrics.
-import type { Bitstream } from '../../cli/spec/types.js';
+import type { Bitstream } from './spec.js';
 import { followLog, type FollowStatus, type Follower, type CommonExporterOptions, startRuntime, untilSignal, type ExporterRuntime } from '../../exporter/index.js';
 import { minerMetrics } from './metrics.js';
 import { parseMinerLine, type GoodTotal, type MinerStats } from './parse.js';

@@ -1,32 +1,63 @@
-import type { MinerProfileSpec } from '../../cli/spec/types.js';
-import type { ProfileDef } from '../types.js';
+import { EXPORTER_RUNBOOK } from '../kit/exporter-rules.js';
+import type { ChoiceQuestion, ListQuestion, ProfileDef } from '../types.js';
+import { minerConfig } from './config.js';
+import { minerExporter } from './exporter.js';
 import { minerMetrics } from './metrics.js';
+import { minerRules } from './rules.js';
+import { BITSTREAMS, defaultCard, minerDefaults, readMiner, type Bitstream, type MinerProfileSpec } from './spec.js';
 
-const service = 'miner-exporter';
+const logsQuestion: ListQuestion<'minerLogs'> = {
+  key: 'minerLogs',
+  flag: 'miner-log',
+  kind: 'list',
+  describe: 'Miner log file(s)',
+  message: 'Miner log files (comma-separated)',
+  validate: (paths) => (paths.length && paths.every((p) => p.startsWith('/')) ? true : 'one or more absolute paths'),
+};
 
-export const minerProfile: ProfileDef<'miner'> = {
+const cardsQuestion: ListQuestion<'cards'> = {
+  key: 'cards',
+  flag: 'card',
+  kind: 'list',
+  describe: 'Card name per miner log (default card0, card1, ...)',
+  message: 'Card names, one per log (empty: card0, card1, ...)',
+};
+
+const bitstreamQuestion: ChoiceQuestion<'minerBitstream', Bitstream> = {
+  key: 'minerBitstream',
+  flag: 'miner-bitstream',
+  kind: 'choice',
+  choices: BITSTREAMS,
+  describe: 'Miner bitstream',
+  message: 'Bitstream',
+};
+
+const questions = [logsQuestion, cardsQuestion, bitstreamQuestion] as const;
+
+export const minerProfile: ProfileDef<'miner', MinerProfileSpec, typeof questions> = {
   id: 'miner',
   title: 'WhiteFire FPGA miner logs',
+  spec: {
+    defaults: () => minerDefaults(minerExporter.port),
+    read: (r, raw, key) => readMiner(r, raw, key, minerDefaults(minerExporter.port)),
+  },
+  questions: {
+    asks: questions,
+    // No card names unless given: each log's card is then named by its place.
+    defaults: (p) => ({ minerLogs: p.logs.map((l) => l.path), cards: [], minerBitstream: p.bitstream }),
+    settings: (a, p) => ({ ...p, bitstream: a.minerBitstream, logs: a.minerLogs.map((path, i) => ({ path, card: a.cards[i] ?? defaultCard(i) })) }),
+  },
   metrics: minerMetrics,
-  scrapeJobs: (p, at) => [{ job_name: 'miner', targets: [{ targets: [at.exporter(service, p.exporter_port)], labels: {} }] }],
-  logSources: (p: MinerProfileSpec) =>
+  scrapeJobs: (p, at) => [{ job_name: minerConfig.job, targets: [{ targets: [at.exporter(minerExporter.service, p.exporter_port)], labels: {} }] }],
+  logSources: (p) =>
     p.logs.map((log, i) => ({
       id: `miner_log_${i}`,
       path: log.path,
-      labels: { job: 'fpga-miner', card: log.card, bitstream: p.bitstream },
+      labels: { job: minerConfig.logJob, card: log.card, bitstream: p.bitstream },
     })),
-  exporter: (p) => ({
-    service,
-    port: p.exporter_port,
-    args: [
-      'exporter', 'miner',
-      '--bitstream', p.bitstream,
-      '--port', String(p.exporter_port),
-      '--stale-after', String(p.stale_after_seconds),
-      ...p.logs.flatMap((l) => ['--log', l.path]),
-      ...p.logs.flatMap((l) => ['--card', l.card]),
-    ],
-    ebpf: false,
-    hostPaths: p.logs.map((l) => l.path),
-  }),
+  ports: (p) => ({ exporter_port: p.exporter_port }),
+  exporter: minerExporter,
+  rules: minerRules,
+  runbook: [{ file: EXPORTER_RUNBOOK, prefix: minerConfig.alertPrefix }, { file: 'profiles/miner/runbook.md' }],
+  dashboard: async () => (await import('./dashboard.js')).minerDashboard(),
 };

@@ -3,7 +3,7 @@
 // token count alone; so a line with the right count whose fields do not read as numbers is a
 // malformed stats line (counted by the collector), while a line with another count is some other
 // message of the miner and is ignored.
-import type { Bitstream } from '../../cli/spec/types.js';
+import type { Bitstream } from './spec.js';
 
 /** Cumulative counts as the miner prints them (`good/total`). */
 export interface GoodTotal {

@@ -2,6 +2,9 @@
 // original exporter lacked.
 import type { RuleFileSpec } from '../kit/rule-kit.js';
 import { exporterAlerts } from '../kit/exporter-rules.js';
+import { minerConfig } from './config.js';
+
+const { sel, job, alertPrefix } = minerConfig;
 
 /** Xilinx UltraScale+ parts are rated to 100 °C junction; warn well before, page close to it. */
 export const TEMP_WARNING_C = 80;
@@ -14,16 +17,16 @@ export const minerRules: RuleFileSpec = {
       name: 'miner-recording',
       rules: [
         // The baseline a hashrate drop is measured against; the dashboard draws it beside the live value.
-        { record: 'card:fpga_miner_hashrate_hashes_per_second:avg6h', expr: 'avg_over_time(fpga_miner_hashrate_hashes_per_second{job="miner"}[6h])' },
+        { record: 'card:fpga_miner_hashrate_hashes_per_second:avg6h', expr: `avg_over_time(fpga_miner_hashrate_hashes_per_second{${sel}}[6h])` },
       ],
     },
     {
       name: 'miner-alerts',
       rules: [
-        ...exporterAlerts('miner', 'Miner', { probes: false }),
+        ...exporterAlerts(job, alertPrefix, { probes: false }),
         {
           alert: 'MinerHashrateDrop',
-          expr: 'fpga_miner_hashrate_hashes_per_second{job="miner"} < 0.7 * card:fpga_miner_hashrate_hashes_per_second:avg6h',
+          expr: `fpga_miner_hashrate_hashes_per_second{${sel}} < 0.7 * card:fpga_miner_hashrate_hashes_per_second:avg6h`,
           for: '15m',
           severity: 'warning',
           summary: 'Hashrate of card {{ $labels.card }} dropped',
@@ -31,7 +34,7 @@ export const minerRules: RuleFileSpec = {
         },
         {
           alert: 'MinerTemperatureHigh',
-          expr: `fpga_miner_temperature_celsius{job="miner"} > ${TEMP_WARNING_C}`,
+          expr: `fpga_miner_temperature_celsius{${sel}} > ${TEMP_WARNING_C}`,
           for: '10m',
           severity: 'warning',
           summary: 'Card {{ $labels.card }} runs hot',
@@ -39,7 +42,7 @@ export const minerRules: RuleFileSpec = {
         },
         {
           alert: 'MinerTemperatureCritical',
-          expr: `fpga_miner_temperature_celsius{job="miner"} > ${TEMP_CRITICAL_C}`,
+          expr: `fpga_miner_temperature_celsius{${sel}} > ${TEMP_CRITICAL_C}`,
           for: '2m',
           severity: 'critical',
           summary: 'Card {{ $labels.card }} is close to its thermal limit',
@@ -47,7 +50,7 @@ export const minerRules: RuleFileSpec = {
         },
         {
           alert: 'MinerHardwareErrorsHigh',
-          expr: 'fpga_miner_error_ratio{job="miner"} > 0.05',
+          expr: `fpga_miner_error_ratio{${sel}} > 0.05`,
           for: '15m',
           severity: 'warning',
           summary: 'Card {{ $labels.card }} reports many hardware errors',
@@ -55,7 +58,7 @@ export const minerRules: RuleFileSpec = {
         },
         {
           alert: 'MinerLogStale',
-          expr: 'fpga_miner_log_stale{job="miner"} == 1',
+          expr: `fpga_miner_log_stale{${sel}} == 1`,
           for: '2m',
           severity: 'critical',
           summary: 'Miner log of card {{ $labels.card }} stopped growing',

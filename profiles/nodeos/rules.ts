@@ -1,7 +1,8 @@
 // Antelope nodeos alerts: head and LIB progress, peers.
 import type { RuleFileSpec } from '../kit/rule-kit.js';
+import { nodeosConfig } from './config.js';
 
-const sel = 'job="nodeos"';
+const { sel } = nodeosConfig;
 
 export const nodeosRules: RuleFileSpec = {
   title: 'Antelope nodeos: head and LIB progress, peers',

@@ -1,5 +1,8 @@
 // Alerts for the extra targets of the scrape profile: all we know of them is whether they answer.
 import type { RuleFileSpec } from '../kit/rule-kit.js';
+import { scrapeConfig } from './config.js';
+
+const { sel, job } = scrapeConfig;
 
 export const scrapeRules: RuleFileSpec = {
   title: 'Extra scrape targets',
@@ -9,11 +12,11 @@ export const scrapeRules: RuleFileSpec = {
       rules: [
         {
           alert: 'ScrapeTargetDown',
-          expr: 'up{job="scrape"} == 0',
+          expr: `up{${sel}} == 0`,
           for: '5m',
           severity: 'warning',
           summary: 'Scrape target {{ $labels.instance }} is down',
-          description: 'Prometheus has not scraped {{ $labels.instance }} (job scrape) for 5 minutes.',
+          description: `Prometheus has not scraped {{ $labels.instance }} (job ${job}) for 5 minutes.`,
         },
       ],
     },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { renderStack } from '../../cli/render/index.js';
-import { loadTemplates } from '../../cli/io/templates.js';
+import { loadPackageSources } from '../../cli/io/templates.js';
 import { defaultAnswers, specFromAnswers } from '../../cli/spec/from-answers.js';
 import { PROFILE_IDS } from '../../cli/spec/types.js';
 import { median } from '../lib/stats.js';
@@ -35,10 +35,10 @@ function timeNodeStartup(): number {
 const create = Array.from({ length: RUNS }, timeCreate);
 const node = Array.from({ length: RUNS }, timeNodeStartup);
 const spec = specFromAnswers({ ...defaultAnswers('/tmp/bench'), profiles: [...PROFILE_IDS], scrapeTargets: ['10.0.0.1:9100'] });
-const templates = loadTemplates();
+const sources = loadPackageSources();
 const render = Array.from({ length: 50 }, () => {
   const start = performance.now();
-  renderStack(spec, { grafanaAdminPassword: 'x' }, templates);
+  renderStack(spec, { grafanaAdminPassword: 'x' }, sources);
   return performance.now() - start;
 });
 

@@ -24,7 +24,7 @@ function line(label: string, xs: number[]): string {
 
 async function regenerateAndLint(dir: string, promtool: boolean): Promise<number> {
   const start = performance.now();
-  for (const { path, content } of checkedInArtifacts()) {
+  for (const { path, content } of await checkedInArtifacts()) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const full: number[] = [];
     const withoutPromtool: number[] = [];
     const promtoolOnly: number[] = [];
-    const ruleFiles = checkedInArtifacts().filter((a) => a.path.startsWith('rules/')).map((a) => join(dir, a.path));
+    const ruleFiles = (await checkedInArtifacts()).filter((a) => a.path.startsWith('rules/')).map((a) => join(dir, a.path));
     for (let i = 0; i < RUNS; i++) {
       full.push(await regenerateAndLint(dir, true));
       withoutPromtool.push(await regenerateAndLint(dir, false));

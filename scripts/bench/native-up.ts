@@ -12,10 +12,10 @@ import { performance } from 'node:perf_hooks';
 import { demoSpec } from '../../cli/commands/demo.js';
 import { renderStack } from '../../cli/render/index.js';
 import { writeStack } from '../../cli/io/stack-writer.js';
-import { loadTemplates } from '../../cli/io/templates.js';
-import { nativePlan, resolveArg } from '../../cli/render/native-plan.js';
+import { loadPackageSources } from '../../cli/io/templates.js';
+import { stackServices, resolveArg } from '../../cli/render/stack-services.js';
 import { onPath } from '../../cli/run/binaries.js';
-import { probe, sleep } from '../../cli/run/http.js';
+import { probe, sleep } from '../../cli/run/probe.js';
 import { median } from '../lib/stats.js';
 
 const RUNS = 7;
@@ -29,7 +29,7 @@ function makeStack(): string {
   spec.ports = { ...spec.ports, prometheus: 29390, alertmanager: 29391 };
   spec.profiles.fibre!.exporter_port = 29396;
   const dir = mkdtempSync(join(tmpdir(), 'bench-native-up-'));
-  writeStack(dir, renderStack(spec, { grafanaAdminPassword: 'bench-password' }, loadTemplates()));
+  writeStack(dir, renderStack(spec, { grafanaAdminPassword: 'bench-password' }, loadPackageSources()));
   return dir;
 }
 
@@ -54,7 +54,7 @@ function timeUpToGreen(): number {
 /** Prometheus and Alertmanager started directly with the plan's own arguments, until both are ready and Prometheus has targets. */
 async function timeBareBinaries(): Promise<number> {
   const dir = makeStack();
-  const plan = nativePlan({ ...demoSpec('native'), disabled_services: ['grafana', 'loki'], ports: { ...demoSpec('native').ports, prometheus: 29390, alertmanager: 29391 } })
+  const plan = stackServices({ ...demoSpec('native'), disabled_services: ['grafana', 'loki'], ports: { ...demoSpec('native').ports, prometheus: 29390, alertmanager: 29391 } })
     .filter((s) => s.core === 'prometheus' || s.core === 'alertmanager');
   const start = performance.now();
   const children = plan.map((svc) => {

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { StackSpec } from '../../cli/spec/types.js';
 import { renderStack } from '../../cli/render/index.js';
 import { writeStack } from '../../cli/io/stack-writer.js';
-import { loadTemplates } from '../../cli/io/templates.js';
+import { loadPackageSources } from '../../cli/io/templates.js';
 import { demoSpec } from '../../cli/commands/demo.js';
 
 const execFileP = promisify(execFile);
@@ -26,7 +26,7 @@ export function testSpec(mode: StackSpec['mode'], base: number, change: (s: Stac
 
 export function writeTestStack(spec: StackSpec): string {
   const dir = mkdtempSync(join(tmpdir(), 'fibre-stack-run-'));
-  writeStack(dir, renderStack(spec, { grafanaAdminPassword: 'test-password-123' }, loadTemplates()));
+  writeStack(dir, renderStack(spec, { grafanaAdminPassword: 'test-password-123' }, loadPackageSources()));
   return dir;
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderStack } from '../../cli/render/index.js';
 import type { RenderedFile } from '../../cli/render/types.js';
-import { loadTemplates } from '../../cli/io/templates.js';
+import { loadPackageSources } from '../../cli/io/templates.js';
 import { writeStack } from '../../cli/io/stack-writer.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../../cli/spec/from-answers.js';
 import type { StackSpec } from '../../cli/spec/types.js';
@@ -20,7 +20,7 @@ export function specFor(overrides: Partial<CreateAnswers>): StackSpec {
 }
 
 export function render(spec: StackSpec): RenderedFile[] {
-  return renderStack(spec, TEST_SECRETS, loadTemplates());
+  return renderStack(spec, TEST_SECRETS, loadPackageSources());
 }
 
 /** Renders and writes a stack; returns its folder. */

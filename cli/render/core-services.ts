@@ -1,0 +1,33 @@
+// What fibre-stack renders for each core service: its config files and its command line. With its
+// entry in the table (cli/services/table.ts) this is all a core service needs: compose, the
+// service inventory both runners use and the stack's file list are built from the two.
+import type { StackSpec } from '../spec/types.js';
+
+import type { Arg, PackageSources, RenderedFile } from './types.js';
+import type { RunPaths } from './addressing.js';
+import { prometheusFlags, renderPrometheus } from './prometheus.js';
+import { alertmanagerFlags, renderAlertmanager } from './alertmanager.js';
+import { grafanaArgs, grafanaHostEnv, renderGrafana } from './grafana.js';
+import { renderLoki } from './loki.js';
+import { alloyArgs, renderAlloy, renderPromtail } from './log-agent.js';
+import type { CoreService } from '../services/table.js';
+
+export interface ServiceRenderer {
+  /** Its files in the stack folder (only asked of services the stack runs). */
+  files(spec: StackSpec, sources: PackageSources): RenderedFile[];
+  /** Its arguments after the program name, given where its config and data are and where it listens; none runs its image's own command. */
+  args(spec: StackSpec, at: RunPaths): Arg[];
+  /** Variables its process on the host needs beyond its arguments. */
+  hostEnv?(at: RunPaths): Record<string, Arg>;
+}
+
+const configFileFlag = (at: RunPaths) => [`-config.file=${at.config}`];
+
+export const SERVICE_RENDERERS: Record<CoreService, ServiceRenderer> = {
+  prometheus: { files: (spec, sources) => renderPrometheus(spec, sources.profiles), args: prometheusFlags },
+  alertmanager: { files: renderAlertmanager, args: (_spec, at) => alertmanagerFlags(at) },
+  grafana: { files: (spec, sources) => renderGrafana(spec, sources.dashboards, sources.profiles), args: (_spec, at) => grafanaArgs(at), hostEnv: grafanaHostEnv },
+  loki: { files: renderLoki, args: (_spec, at) => configFileFlag(at) },
+  alloy: { files: (spec, sources) => renderAlloy(spec, sources.templates, sources.profiles), args: (_spec, at) => alloyArgs(at) },
+  promtail: { files: (spec, sources) => renderPromtail(spec, sources.profiles), args: (_spec, at) => configFileFlag(at) },
+};

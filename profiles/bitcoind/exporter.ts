@@ -1,0 +1,42 @@
+// The exporter of a bitcoind-backed profile: its options (beside the common ones), and how a stack
+// runs it, tracing bitcoind or replaying a recording. Light on purpose: the collector itself is
+// loaded only when it runs.
+import type { EbpfExporterOptions, OptionDecls } from '../../exporter/index.js';
+import type { ExporterDef } from '../types.js';
+import type { BitcoindProfileSpec } from './spec.js';
+
+const bitcoindOptions = {
+  bitcoind: { kind: 'string', alias: 'b', required: true, describe: 'Path of the bitcoind binary whose tracepoints are read.' },
+  pid: { kind: 'int', alias: 'p', min: 1, describe: 'PID of the running bitcoind (found from /proc/*/exe when absent).' },
+} as const satisfies OptionDecls;
+
+export interface BitcoindExporterParts {
+  /** The default /metrics port; the health-only port is the next one. */
+  port: number;
+  describe: string;
+  /** Loads and runs the profile's collector. */
+  collect(opts: EbpfExporterOptions): Promise<void>;
+}
+
+export function bitcoindExporter(id: string, parts: BitcoindExporterParts): ExporterDef<BitcoindProfileSpec, typeof bitcoindOptions> {
+  return {
+    service: `${id}-exporter`,
+    port: parts.port,
+    healthPort: parts.port + 1,
+    ebpf: true,
+    describe: parts.describe,
+    configAlias: 'c',
+    options: bitcoindOptions,
+    run: (common, values) => parts.collect({ ...common, bitcoind: values.bitcoind, pid: values.pid }),
+    invocation: (p) => {
+      const common = { nodeName: p.node_name, port: p.exporter_port };
+      if (p.source === 'replay') {
+        // The replay exporter serves the same metrics from a recording: no bitcoind, no eBPF.
+        // Without a recording of its own, the sample shipped for this profile, named by its id.
+        const file = p.replay_file || id;
+        return { command: 'replay', values: { file, loop: true, ...common }, hostPaths: p.replay_file ? [p.replay_file] : [] };
+      }
+      return { command: 'collector', values: { bitcoind: p.bitcoind, ...common }, hostPaths: [p.bitcoind] };
+    },
+  };
+}

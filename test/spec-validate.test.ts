@@ -1,0 +1,209 @@
+// fibre-stack.yml validation: every mistake is named with its key, what is wrong and what is
+// allowed (README, "The stack spec"), all of them at once, and a short spec takes the defaults.
+import { describe, expect, it } from 'vitest';
+import { validateSpec } from '../cli/spec/validate.js';
+import { checkHostPort, isIpAddress } from '../core/spec/checks.js';
+import { SpecError, type SpecProblem } from '../core/spec/reader.js';
+import { defaultSpec } from '../cli/spec/defaults.js';
+
+/** The problems validateSpec reports for a parsed document, or [] when it accepts it. */
+function problemsOf(raw: unknown): SpecProblem[] {
+  try {
+    validateSpec(raw);
+    return [];
+  } catch (err) {
+    if (!(err instanceof SpecError)) throw err;
+    return err.problems;
+  }
+}
+
+const minimal = (extra: Record<string, unknown> = {}) => ({ version: 1, profiles: { fibre: {} }, ...extra });
+
+describe('a valid spec', () => {
+  it('the shortest one takes every default', () => {
+    expect(validateSpec(minimal())).toEqual(defaultSpec());
+  });
+
+  it('keeps what the user wrote, for every key', () => {
+    const raw = {
+      version: 1,
+      project: 'relay_2-b',
+      mode: 'native',
+      log_agent: 'promtail',
+      bind_address: '::1',
+      retention: { metrics: '30d', logs: '720h' },
+      ports: { prometheus: 19090, alertmanager: 19093, grafana: 13000, loki: 13100, alloy: 12346, promtail: 19080 },
+      images: { prometheus: 'registry.example/prom/prometheus:v3.7.3', exporter: 'fibre-stack-exporter@sha256:' + 'a'.repeat(64) },
+      alerting: { receiver: 'webhook', webhook_url: 'https://hooks.example/x' },
+      disabled_services: ['grafana', 'grafana'],
+      profiles: {
+        fibre: { node_name: 'relay-1', bitcoind: '/opt/b/bitcoind', bitcoin_datadir: '/data', exporter_port: 9500, source: 'replay', replay_file: '/r.jsonl' },
+        'bitcoin-core': { exporter_port: 9501 },
+        miner: { bitstream: 'rb4', logs: [{ path: '/var/log/a.log', card: 'left' }, { path: '/var/log/b.log' }], exporter_port: 9502, stale_after_seconds: 30 },
+        nodeos: { node_name: 'bp', url: 'http://10.0.0.1:8888' },
+        scrape: { targets: ['10.0.0.5:9100', '[::1]:9100'] },
+      },
+    };
+    const spec = validateSpec(raw);
+    expect(spec).toEqual({
+      ...raw,
+      images: { ...defaultSpec().images, ...raw.images },
+      disabled_services: ['grafana'],
+      profiles: {
+        ...raw.profiles,
+        'bitcoin-core': { node_name: 'localhost', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/home/bitcoin/.bitcoin', exporter_port: 9501, source: 'ebpf', replay_file: '' },
+        miner: { ...raw.profiles.miner, logs: [{ path: '/var/log/a.log', card: 'left' }, { path: '/var/log/b.log', card: 'card1' }] },
+      },
+    });
+  });
+
+  it('takes a profile given as an empty mapping with every default', () => {
+    expect(validateSpec({ version: 1, profiles: { miner: null, nodeos: {}, scrape: {} } }).profiles).toEqual({
+      miner: { bitstream: 'tokenminer', logs: [{ path: '/var/log/whitefire/miner.log', card: 'card0' }], exporter_port: 9439, stale_after_seconds: 120 },
+      nodeos: { node_name: 'localhost', url: 'http://127.0.0.1:8888' },
+      scrape: { targets: [] },
+    });
+  });
+});
+
+describe('mistakes, each named with its key and what is allowed', () => {
+  it.each<[string, unknown, SpecProblem[]]>([
+    ['an empty file', null, [{ key: '(top level)', problem: 'the file is empty; it needs at least `version: 1` and `profiles:`' }]],
+    ['a list at the top', [1], [{ key: '(top level)', problem: 'expected a mapping, got a list' }]],
+    ['a version before the first', { version: 0, profiles: { fibre: {} } }, [{ key: 'version', problem: 'got number 0; allowed: 1' }]],
+    ['a version from a newer fibre-stack, alone: nothing else can be read', { version: 2, colour: 'blue', profiles: {} }, [
+      { key: 'version', problem: 'got number 2; allowed: 1. Version 2 was written by a newer fibre-stack: upgrade fibre-stack to read this file' },
+    ]],
+    ['no profiles', { version: 1 }, [{ key: 'profiles', problem: 'needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape' }]],
+    ['an empty profiles mapping', { version: 1, profiles: {} }, [{ key: 'profiles', problem: 'needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape' }]],
+    ['an unknown top-level key', minimal({ colour: 'blue' }), [{ key: 'colour', problem: 'unknown key; allowed here: version, project, mode, log_agent, bind_address, retention, ports, images, alerting, disabled_services, profiles' }]],
+    ['an unknown profile', { version: 1, profiles: { fibre: {}, dogecoin: {} } }, [{ key: 'profiles.dogecoin', problem: 'unknown key; allowed here: fibre, bitcoin-core, miner, nodeos, scrape' }]],
+    ['a mode not offered', minimal({ mode: 'kubernetes' }), [{ key: 'mode', problem: 'got string "kubernetes"; allowed: docker, native' }]],
+    ['a log agent not offered', minimal({ log_agent: 7 }), [{ key: 'log_agent', problem: 'got number 7; allowed: alloy, promtail' }]],
+    ['a project with capitals', minimal({ project: 'My-Stack' }), [{ key: 'project', problem: 'got "My-Stack"; allowed: lower-case letters, digits, "-" and "_", starting with a letter or digit' }]],
+    ['a project starting with a dash', minimal({ project: '-x' }), [{ key: 'project', problem: 'got "-x"; allowed: lower-case letters, digits, "-" and "_", starting with a letter or digit' }]],
+    ['a host name as bind address', minimal({ bind_address: 'example.com' }), [{ key: 'bind_address', problem: 'got "example.com"; allowed: an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0' }]],
+    ['a project that is not a string', minimal({ project: 12 }), [{ key: 'project', problem: 'expected a string, got number 12' }]],
+    ['retention as a list', minimal({ retention: ['15d'] }), [{ key: 'retention', problem: 'expected a mapping, got a list' }]],
+    ['retention in plain numbers', minimal({ retention: { metrics: '15', logs: '2 weeks' } }), [
+      { key: 'retention.metrics', problem: 'got "15"; allowed: a duration such as 15d, 720h or 2w' },
+      { key: 'retention.logs', problem: 'got "2 weeks"; allowed: a duration such as 15d, 720h or 2w' },
+    ]],
+    ['an unknown retention key', minimal({ retention: { traces: '1d' } }), [{ key: 'retention.traces', problem: 'unknown key; allowed here: metrics, logs' }]],
+    ['ports out of range', minimal({ ports: { prometheus: 0, grafana: 65536, loki: 3100.5, alloy: '12345' } }), [
+      { key: 'ports.prometheus', problem: 'got number 0; allowed: a whole number from 1 to 65535' },
+      { key: 'ports.grafana', problem: 'got number 65536; allowed: a whole number from 1 to 65535' },
+      { key: 'ports.loki', problem: 'got number 3100.5; allowed: a whole number from 1 to 65535' },
+      { key: 'ports.alloy', problem: 'got string "12345"; allowed: a whole number from 1 to 65535' },
+    ]],
+    ['a port of an unknown service', minimal({ ports: { jaeger: 16686 } }), [{ key: 'ports.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail' }]],
+    ['images that are not pinned', minimal({ images: { prometheus: 'prom/prometheus', grafana: 'grafana/grafana:latest', loki: 'Grafana/Loki:3', exporter: 'localhost:5000/exporter' } }), [
+      { key: 'images.prometheus', problem: 'got "prom/prometheus"; allowed: a pinned tag (name:tag), never an untagged image' },
+      { key: 'images.grafana', problem: 'got "grafana/grafana:latest"; allowed: a pinned tag, not "latest"' },
+      { key: 'images.loki', problem: 'got "Grafana/Loki:3"; allowed: an image reference such as prom/prometheus:v3.7.3' },
+      { key: 'images.exporter', problem: 'got "localhost:5000/exporter"; allowed: a pinned tag (name:tag), never an untagged image' },
+    ]],
+    ['an image of an unknown service', minimal({ images: { jaeger: 'jaeger:1' } }), [{ key: 'images.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, exporter' }]],
+    ['a webhook receiver without its URL', minimal({ alerting: { receiver: 'webhook' } }), [{ key: 'alerting.webhook_url', problem: 'required when alerting.receiver is webhook' }]],
+    ['a webhook URL that is not http', minimal({ alerting: { receiver: 'webhook', webhook_url: 'ftp://x' } }), [{ key: 'alerting.webhook_url', problem: 'got "ftp://x"; allowed: an http:// or https:// URL' }]],
+    ['a webhook URL that is no URL', minimal({ alerting: { webhook_url: 'not a url' } }), [{ key: 'alerting.webhook_url', problem: 'got "not a url"; allowed: an http:// or https:// URL' }]],
+    ['an unknown receiver', minimal({ alerting: { receiver: 'email', to: 'x' } }), [
+      { key: 'alerting.to', problem: 'unknown key; allowed here: receiver, webhook_url' },
+      { key: 'alerting.receiver', problem: 'got string "email"; allowed: none, webhook' },
+    ]],
+    ['an unknown disabled service', minimal({ disabled_services: ['grafana', 'jaeger', 3] }), [
+      { key: 'disabled_services[1]', problem: 'got string "jaeger"; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail' },
+      { key: 'disabled_services[2]', problem: 'got number 3; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail' },
+    ]],
+    ['disabled services as a mapping', minimal({ disabled_services: { grafana: true } }), [{ key: 'disabled_services', problem: 'expected a list, got a mapping' }]],
+    ['bitcoind profile fields', { version: 1, profiles: { fibre: { node_name: ' ', bitcoind: 'bin/bitcoind', bitcoin_datadir: '~/.bitcoin', source: 'pcap', replay_file: 'rec.jsonl', extra: 1 } } }, [
+      { key: 'profiles.fibre.extra', problem: 'unknown key; allowed here: node_name, bitcoind, bitcoin_datadir, exporter_port, source, replay_file' },
+      { key: 'profiles.fibre.node_name', problem: 'must not be empty' },
+      { key: 'profiles.fibre.bitcoind', problem: 'got "bin/bitcoind"; allowed: an absolute path' },
+      { key: 'profiles.fibre.bitcoin_datadir', problem: 'got "~/.bitcoin"; allowed: an absolute path' },
+      { key: 'profiles.fibre.source', problem: 'got string "pcap"; allowed: ebpf, replay' },
+      { key: 'profiles.fibre.replay_file', problem: 'got "rec.jsonl"; allowed: an absolute path, or empty for the bundled sample' },
+    ]],
+    ['a profile that is not a mapping', { version: 1, profiles: { 'bitcoin-core': 'yes' } }, [{ key: 'profiles.bitcoin-core', problem: 'expected a mapping, got string "yes"' }]],
+    ['miner fields', { version: 1, profiles: { miner: { bitstream: 'x11', logs: [{ path: 'm.log', card: '', colour: 1 }, 'b'], stale_after_seconds: 0 } } }, [
+      { key: 'profiles.miner.logs[0].colour', problem: 'unknown key; allowed here: path, card' },
+      { key: 'profiles.miner.logs[0].path', problem: 'got "m.log"; allowed: an absolute path' },
+      { key: 'profiles.miner.logs[0].card', problem: 'must not be empty' },
+      { key: 'profiles.miner.logs[1]', problem: 'expected a mapping, got string "b"' },
+      { key: 'profiles.miner.bitstream', problem: 'got string "x11"; allowed: tokenminer, rb4, nimiq' },
+      { key: 'profiles.miner.stale_after_seconds', problem: 'got number 0; allowed: a whole number of 1 or more' },
+    ]],
+    ['a miner without logs', { version: 1, profiles: { miner: { logs: [] } } }, [{ key: 'profiles.miner.logs', problem: 'needs at least one log: {path, card}' }]],
+    ['a miner card named twice', { version: 1, profiles: { miner: { logs: [{ path: '/a', card: 'left' }, { path: '/b', card: 'left' }] } } }, [
+      { key: 'profiles.miner.logs', problem: 'card "left" appears twice; each log needs its own card name' },
+    ]],
+    ['a fractional stale time', { version: 1, profiles: { miner: { stale_after_seconds: 1.5 } } }, [{ key: 'profiles.miner.stale_after_seconds', problem: 'got number 1.5; allowed: a whole number of 1 or more' }]],
+    ['nodeos fields', { version: 1, profiles: { nodeos: { node_name: '', url: 'localhost:8888', x: 1 } } }, [
+      { key: 'profiles.nodeos.x', problem: 'unknown key; allowed here: node_name, url' },
+      { key: 'profiles.nodeos.node_name', problem: 'must not be empty' },
+      { key: 'profiles.nodeos.url', problem: 'got "localhost:8888"; allowed: an http:// or https:// URL' },
+    ]],
+    ['scrape targets', { version: 1, profiles: { scrape: { targets: ['nohost', 9100, 'h:0', 'h:65536', 'h:9100'], jobs: [] } } }, [
+      { key: 'profiles.scrape.jobs', problem: 'unknown key; allowed here: targets' },
+      { key: 'profiles.scrape.targets[0]', problem: 'got "nohost"; allowed: host:port, such as 10.0.0.5:9100' },
+      { key: 'profiles.scrape.targets[1]', problem: 'expected host:port, got number 9100' },
+      { key: 'profiles.scrape.targets[2]', problem: 'got "h:0"; allowed: host:port, such as 10.0.0.5:9100' },
+      { key: 'profiles.scrape.targets[3]', problem: 'got "h:65536"; allowed: host:port, such as 10.0.0.5:9100' },
+    ]],
+  ])('%s', (_what, raw, expected) => {
+    expect(problemsOf(raw)).toEqual(expected);
+  });
+
+  it('says all of them at once, under the file name it read', () => {
+    let error: unknown;
+    try {
+      validateSpec({ version: 1, mode: 'k8s', profiles: {} }, '/srv/stack/fibre-stack.yml');
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).name).toBe('SpecError');
+    expect((error as SpecError).message).toBe(
+      '/srv/stack/fibre-stack.yml is not valid:\n  - mode: got string "k8s"; allowed: docker, native\n  - profiles: needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape',
+    );
+  });
+});
+
+describe('ports two services would both listen on', () => {
+  it('are refused, naming the service that has it first', () => {
+    expect(problemsOf(minimal({ ports: { grafana: 9090 } }))).toEqual([{ key: 'ports.grafana', problem: 'port 9090 is already taken by ports.prometheus; choose another' }]);
+  });
+
+  it('include the exporters of the profiles', () => {
+    expect(problemsOf({ version: 1, ports: { loki: 9435 }, profiles: { fibre: {}, 'bitcoin-core': { exporter_port: 9435 }, miner: { exporter_port: 9090 } } })).toEqual([
+      { key: 'profiles.fibre.exporter_port', problem: 'port 9435 is already taken by ports.loki; choose another' },
+      { key: 'profiles.bitcoin-core.exporter_port', problem: 'port 9435 is already taken by ports.loki; choose another' },
+      { key: 'profiles.miner.exporter_port', problem: 'port 9090 is already taken by ports.prometheus; choose another' },
+    ]);
+  });
+
+  it('leave out disabled services and the log agent not chosen', () => {
+    expect(problemsOf(minimal({ ports: { grafana: 9090, promtail: 12345 }, disabled_services: ['grafana'] }))).toEqual([]);
+    expect(problemsOf(minimal({ ports: { alloy: 9090 }, log_agent: 'promtail' }))).toEqual([]);
+    expect(problemsOf(minimal({ ports: { promtail: 9090 } }))).toEqual([]);
+  });
+});
+
+describe('addresses', () => {
+  it.each([
+    ['127.0.0.1', true], ['0.0.0.0', true], ['255.255.255.255', true], ['256.0.0.1', false], ['1.2.3', false], ['1.2.3.4.5', false],
+    ['::1', true], ['fe80::1', true], ['::', true], ['1234', false], ['example.com', false], ['::g', false], ['', false],
+  ])('isIpAddress(%j) is %s', (s, ok) => {
+    expect(isIpAddress(s)).toBe(ok);
+  });
+
+  it.each([
+    ['10.0.0.5:9100', undefined], ['localhost:1', undefined], ['[::1]:65535', undefined], ['my-host.lan:9100', undefined],
+    ['10.0.0.5', 'got "10.0.0.5"; allowed: host:port, such as 10.0.0.5:9100'],
+    ['h:123456', 'got "h:123456"; allowed: host:port, such as 10.0.0.5:9100'],
+    ['::1:9100', 'got "::1:9100"; allowed: host:port, such as 10.0.0.5:9100'],
+    ['h:9100/metrics', 'got "h:9100/metrics"; allowed: host:port, such as 10.0.0.5:9100'],
+  ])('checkHostPort(%j)', (s, problem) => {
+    expect(checkHostPort(s)).toBe(problem);
+  });
+});
