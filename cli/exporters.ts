@@ -2,8 +2,9 @@
 // `fibre-stack exporter <kind>` subcommand parses (commands/exporter.ts), and the arguments a
 // stack runs it with (render/stack-profiles.ts). One set of declarations for both, so the command
 // line a stack writes is always one the exporter takes.
-import { commonDecls, optionArgs, replayDecls, type OptionDecls } from '../exporter/options.js';
+import { commonDecls, insertOptions, optionArgs, replayDecls, type OptionDecls } from '../exporter/options.js';
 import type { ReplaySource } from '../exporter/replay.js';
+import { UserError } from '../core/errors.js';
 import type { Registry } from '../profiles/registry.js';
 import type { ExporterDef, ExporterInvocation, ProfileDef, ProfileReplay } from '../profiles/types.js';
 
@@ -37,4 +38,24 @@ export function exporterArgs(registry: Registry, def: ProfileDef & { exporter: E
     case 'replay':
       return ['exporter', 'replay', ...optionArgs(replayOptions(registry), run.values)];
   }
+}
+
+/**
+ * The recording `exporter replay` was given: its positional, or the word after `--`, which is how
+ * a stack passes it (optionArgs) and which yargs leaves among the command words in `argv._`.
+ * `commandWords` is how many of those lead `argv._` (`exporter replay`: 2).
+ */
+export function recordingArg(argv: { file?: unknown; _: (string | number)[] }, commandWords: number): string | undefined {
+  const after = argv._.slice(commandWords).map(String);
+  if (argv.file !== undefined && argv.file !== null) after.unshift(String(argv.file));
+  if (after.length > 1) throw new UserError(`give one recording to replay, not ${after.length}: ${after.map((a) => JSON.stringify(a)).join(' ')}.`);
+  return after[0];
+}
+
+/**
+ * A stack's exporter command line (ExporterRun.args) listening on `host`: `--host=<host>` goes
+ * before the `--` that ends the options, as anything after it is read as the recording to play.
+ */
+export function withHost(args: readonly string[], host: string): string[] {
+  return insertOptions(args, optionArgs(commonDecls({ port: 0 }), { host }));
 }

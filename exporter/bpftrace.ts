@@ -79,6 +79,8 @@ export interface SupervisorHooks {
   isAlive(pid: number): boolean;
   /** A new bpftrace run starts: per-run state (map totals) must restart. */
   onRunStart(target: BpftraceTarget): void;
+  /** How many of the target's USDT probes are proven attached (their semaphores set), or 'unreadable' when that cannot be read. */
+  provenAttached(target: BpftraceTarget): number | 'unreadable';
   onMessage(msg: BpftraceMessage): void;
   /** USDT probes attached (0 while none is), with the reason when 0. */
   onStatus(attached: number, reason: string): void;
@@ -88,14 +90,19 @@ export interface SupervisorHooks {
 
 export interface SupervisorOptions {
   bpftrace?: string;
+  /** Variables for this bpftrace build (exporter/bpftrace-version.ts bpftraceEnv). */
+  env?: Record<string, string>;
+  /** How often to check the semaphores after bpftrace says it attached. */
+  proofPollMs?: number;
   /** How often to look for the target process while there is none. */
   pollMs?: number;
   backoffStartMs?: number;
   backoffMaxMs?: number;
 }
 
-// Harmless stderr noise of bpftrace 0.17: the memlock rlimit it cannot raise in some containers
-// (the kernel accounts BPF memory by cgroup now), and detach errors once the target is gone.
+// Harmless stderr noise of bpftrace 0.17 and 0.23: the memlock rlimit it cannot raise in some
+// containers (the kernel accounts BPF memory by cgroup now), and detach errors once the target is
+// gone. The BPFTRACE_STRLEN warning of 0.20-0.23 is not here: that variable is never given to them.
 const STDERR_NOISE = [/couldn't set RLIMIT_MEMLOCK/, /uprobe_events\): No such file/, /failed to detach probe/];
 
 export class BpftraceSupervisor {
@@ -161,22 +168,40 @@ export class BpftraceSupervisor {
     this.hooks.onRunStart(target);
     this.hooks.onStatus(0, `attaching probes to pid ${target.pid}`);
     const child = spawn(this.opts.bpftrace ?? 'bpftrace', ['-f', 'json', '-p', String(target.pid), '-e', target.program.text], {
-      // Hex hashes are 64 characters; bpftrace's default string length (64, with the NUL) cuts them.
-      // A larger perf ring (default 64 pages a CPU) absorbs bursts while Node reads the pipe, so
-      // a burst is queued in the kernel instead of lost.
-      env: { ...process.env, BPFTRACE_STRLEN: '80', BPFTRACE_PERF_RB_PAGES: '1024' },
+      env: { ...process.env, ...this.opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     const stderr: string[] = [];
     let attached = false;
+    let proof: NodeJS.Timeout | undefined;
+    // attached_probes does not prove an attach: up to 0.23 it is printed before anything is
+    // attached, with the number of probes in the program (bpftrace/bpftrace@v0.17.0:src/bpftrace.cpp
+    // 1111-1134, v0.23.5:src/bpftrace.cpp 876-896), and only from 0.24 after attaching
+    // (v0.24.0:src/bpftrace.cpp 622-637). So on every build the probes count as attached once
+    // their semaphores in the target are set.
+    const prove = () => {
+      const want = target.program.probes.length;
+      let proven = this.hooks.provenAttached(target);
+      if (proven === 'unreadable') {
+        this.hooks.log(`cannot read the semaphores of pid ${target.pid} (give CAP_SYS_PTRACE); taking bpftrace's word that it attached`);
+        proven = want;
+      }
+      if (proven < want) {
+        this.hooks.onStatus(0, `bpftrace is attaching probes to pid ${target.pid} (${proven} of ${want} enabled)`);
+        return;
+      }
+      clearInterval(proof);
+      proof = undefined;
+      attached = true;
+      for (const probe of target.program.probes) this.hooks.log(`attached usdt ${probe} (pid ${target.pid})`);
+      this.hooks.onStatus(want, 'OK');
+    };
     createInterface({ input: child.stdout! }).on('line', (line) => {
       for (const msg of parseBpftraceLine(line)) {
-        if (msg.kind === 'attached') {
-          attached = true;
-          const usdt = Math.max(0, msg.probes - target.program.otherProbes);
-          for (const probe of target.program.probes) this.hooks.log(`attached usdt ${probe} (pid ${target.pid})`);
-          this.hooks.onStatus(usdt, usdt > 0 ? 'OK' : `bpftrace attached no probe to pid ${target.pid}`);
+        if (msg.kind === 'attached' && proof === undefined && !attached) {
+          proof = setInterval(prove, this.opts.proofPollMs ?? 100);
+          prove();
         }
         this.hooks.onMessage(msg);
       }
@@ -188,6 +213,7 @@ export class BpftraceSupervisor {
     });
     return new Promise((resolve) => {
       const finish = (how: string) => {
+        clearInterval(proof);
         this.child = undefined;
         resolve({ how, stderr, attached });
       };

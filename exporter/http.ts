@@ -1,6 +1,11 @@
 // The exporter's HTTP side: /metrics for Prometheus, /health and /ready for healthchecks. The
 // health endpoints are also served on a separate port when asked, so a healthcheck needs neither
 // the basic-auth password nor the TLS certificate of the metrics port.
+//
+// /health answers anyone who reaches the port, so its reason names what is wrong in words that
+// give nothing away (a card name and its state, never a file path or an error text); the detail
+// goes only to a caller who gave the basic-auth credentials of /metrics. Without basic auth there
+// is no such caller: the detail is then on the exporter's stderr only.
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,7 +16,10 @@ import { Exposition, type ExpositionSource } from './exposition.js';
 
 export interface HealthState {
   ok: boolean;
+  /** Why it is not OK, for anyone: names and states only. */
   reason: string;
+  /** More, for authenticated callers only (paths, error texts); one line each. */
+  detail?: string;
 }
 
 export interface ServeOptions {
@@ -49,7 +57,7 @@ export async function serveMetrics(opts: ServeOptions): Promise<{ urls: string[]
     // Port 0 means "any free port", so two zeros are two servers.
     if (opts.healthPort !== undefined && (opts.healthPort === 0 || opts.healthPort !== opts.port)) {
       // Plain HTTP on purpose: it serves no data, and container healthchecks have no CA to trust.
-      const side = http.createServer(healthHandler(opts.health));
+      const side = http.createServer(healthHandler(opts.health, () => false));
       const healthPort = await listen(side, opts.host, opts.healthPort, '--health-port');
       servers.push(side);
       urls.push(`http://${displayHost(opts.host)}:${healthPort}/health`);
@@ -78,8 +86,9 @@ function prerender(exposition: Exposition): { stop(): void } {
 }
 
 function metricsHandler(opts: ServeOptions, exposition: Exposition): Handler {
-  const health = healthHandler(opts.health);
   const authorized = opts.basicAuth ? basicAuthCheck(opts.basicAuth) : () => true;
+  const authenticated = opts.basicAuth ? authorized : () => false;
+  const health = healthHandler(opts.health, authenticated);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') return health(req, res);
@@ -106,7 +115,8 @@ function metricsHandler(opts: ServeOptions, exposition: Exposition): Handler {
   };
 }
 
-function healthHandler(health: () => HealthState): Handler {
+/** `authenticated` says whether a request carries the basic-auth credentials (always false without them). */
+function healthHandler(health: () => HealthState, authenticated: (header: string | undefined) => boolean): Handler {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/health' && path !== '/ready') {
@@ -116,8 +126,9 @@ function healthHandler(health: () => HealthState): Handler {
     }
     if (!methodAllowed(req, res)) return;
     const state = health();
+    const detail = state.detail && authenticated(req.headers.authorization) ? `\n${state.detail}\n` : '';
     res.writeHead(state.ok ? 200 : 503, { 'Content-Type': 'text/plain' });
-    res.end(state.ok ? 'OK' : `${state.reason}\n`);
+    res.end((state.ok ? 'OK' : `${state.reason}\n`) + detail);
   };
 }
 

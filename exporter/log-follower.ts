@@ -8,8 +8,15 @@
 //   rewritten between two polls, or between our size check and our read): read again from the
 //   start. The comparison rides on the read that fetches the new bytes, so no rewrite slips in
 //   between a check and a read;
-// - no file: reported once and waited for;
-// - a line without its newline yet: held until the newline arrives.
+// - no file: reported once and waited for; it counts as stale once it has been missing as long as
+//   a file that stopped growing would (a log that never appears is a miner that never logs);
+// - something other than a regular file at the path (a FIFO, a device, a folder): reported once,
+//   never read, and never opened in a way that can block. The exporter often runs as root over a
+//   log folder others can write: a FIFO put there must not park a thread of the shared pool in
+//   open() until a writer comes, which would freeze every follower of the process;
+// - a line without its newline yet: held until the newline arrives;
+// - a line its handler throws on: reported, and the lines after it are still handed out.
+import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 
 export type FollowStatus =
@@ -18,7 +25,13 @@ export type FollowStatus =
   | { type: 'truncated' }
   | { type: 'rotated' }
   | { type: 'stale'; stale: boolean }
-  | { type: 'error'; message: string };
+  /** Something other than a regular file is at the path; it is left alone until that changes. */
+  | { type: 'not-a-file' }
+  /** The line handler threw on a line; the lines after it were still handed out. */
+  | { type: 'line-failed'; message: string }
+  | { type: 'error'; message: string }
+  /** A poll went through again after an error. */
+  | { type: 'recovered' };
 
 export interface FollowHandlers {
   line(text: string): void;
@@ -66,6 +79,7 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
   let file: OpenFile | undefined;
   let firstLook = true;
   let missingReported = false;
+  let notAFileReported = false;
   let lastError = '';
   let lastGrowth = Date.now();
   let stale = false;
@@ -104,16 +118,25 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
     }
   };
 
+  /** One line to the handler; what it throws is reported, so the lines after it still arrive. */
+  const emit = (text: string) => {
+    try {
+      handlers.line(text);
+    } catch (err) {
+      handlers.status({ type: 'line-failed', message: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
   const emitLines = (f: OpenFile, chunk: Buffer) => {
     let data = f.partial.length > 0 ? Buffer.concat([f.partial, chunk]) : chunk;
     let nl: number;
     while ((nl = data.indexOf(0x0a)) !== -1) {
       if (f.skipFirstLine) f.skipFirstLine = false;
-      else handlers.line(data.subarray(0, nl).toString('utf8').replace(/\r$/, ''));
+      else emit(data.subarray(0, nl).toString('utf8').replace(/\r$/, ''));
       data = data.subarray(nl + 1);
     }
     while (data.length > MAX_LINE_BYTES) {
-      handlers.line(data.subarray(0, MAX_LINE_BYTES).toString('utf8'));
+      emit(data.subarray(0, MAX_LINE_BYTES).toString('utf8'));
       data = data.subarray(MAX_LINE_BYTES);
     }
     // Copy: `data` may be a view into the shared read buffer.
@@ -125,16 +148,23 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
     try {
       // Were it rewritten too, that would no longer be ours to follow: the path holds another file.
       await drain(f);
-      if (f.partial.length > 0) handlers.line(f.partial.toString('utf8').replace(/\r$/, ''));
+      if (f.partial.length > 0) emit(f.partial.toString('utf8').replace(/\r$/, ''));
     } finally {
       await f.handle.close().catch(() => undefined);
     }
   };
 
-  const openAt = async (start: 'beginning' | 'backlog') => {
-    const handle = await open(path, 'r');
+  /** Opens the path if it is a regular file; undefined when something else was put there. */
+  const openAt = async (start: 'beginning' | 'backlog'): Promise<boolean> => {
+    // O_NONBLOCK: a FIFO swapped in since our stat() opens at once instead of waiting for a
+    // writer; the fstat below then sees what was opened and lets it go. Regular files ignore it.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const st = await handle.stat();
+      if (!st.isFile()) {
+        await handle.close();
+        return false;
+      }
       const f: OpenFile = { handle, dev: st.dev, ino: st.ino, position: 0, fingerprint: Buffer.alloc(0), partial: Buffer.alloc(0), skipFirstLine: false };
       if (start === 'backlog' && st.size > backlogBytes) {
         // Start inside the file, on a line boundary: the bytes before the first newline are the
@@ -144,6 +174,7 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
       }
       file = f;
       handlers.status({ type: 'opened', fromByte: f.position });
+      return true;
     } catch (err) {
       await handle.close().catch(() => undefined);
       throw err;
@@ -173,24 +204,36 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
         file = undefined;
       }
       firstLook = false;
-      setStale(false);
+      notAFileReported = false;
       if (!missingReported) {
         missingReported = true;
         handlers.status({ type: 'missing' });
       }
+      // Missing since the start or since the file went: as stale as a log that stopped growing.
+      if (Date.now() - lastGrowth >= options.staleAfterMs) setStale(true);
       return;
     }
     missingReported = false;
-    if (!st.isFile()) throw new Error(`${path} is not a regular file`);
     if (file && (file.dev !== st.dev || file.ino !== st.ino)) {
       await retire(file);
       file = undefined;
       handlers.status({ type: 'rotated' });
     }
+    // A first look at the path, without opening it: no open() at all of a device or a FIFO.
+    const opened = !file && st.isFile() && (await openAt(firstLook ? 'backlog' : 'beginning'));
     if (!file) {
-      // A file there when we start is an old log: take only its recent part. One that appears
-      // later is new: all of it is news.
-      await openAt(firstLook ? 'backlog' : 'beginning');
+      firstLook = false;
+      if (!notAFileReported) {
+        notAFileReported = true;
+        handlers.status({ type: 'not-a-file' });
+      }
+      if (Date.now() - lastGrowth >= options.staleAfterMs) setStale(true);
+      return;
+    }
+    notAFileReported = false;
+    if (opened) {
+      // A file there when we start is an old log: take only its recent part (openAt). One that
+      // appears later is new: all of it is news.
       lastGrowth = Date.now();
       setStale(false);
     }
@@ -215,6 +258,7 @@ export function followLog(path: string, handlers: FollowHandlers, options: Follo
   const loop = async () => {
     try {
       await poll();
+      if (lastError) handlers.status({ type: 'recovered' });
       lastError = '';
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -18,6 +18,26 @@ const HANDS_OUT_MUTATORS = new Set(['labels', 'startTimer']);
 /** Mutators whose first argument, when an object, is the labels of the one series they change. */
 const SERIES_MUTATORS = new Set(['inc', 'dec', 'set', 'setToCurrentTime', 'observe']);
 
+/** Mutators whose first argument, when labels, may make a new series: these are bounded. */
+const SERIES_MAKERS = new Set(['inc', 'dec', 'set', 'setToCurrentTime', 'observe', 'zero', 'labels', 'startTimer']);
+
+/**
+ * Label values come from what the exporter reads (peers and reasons from a traced program, events
+ * of a recording, lines of a log), which anyone who can write those can make up without end. Each
+ * label of each metric takes at most this many distinct values (far more than the peers, message
+ * types or reasons of a real node); a value beyond them is put down as `other`, and each such put
+ * down is counted in LABEL_OVERFLOW_METRIC, so the totals stay right and the memory bounded.
+ */
+export const MAX_LABEL_VALUES = 1000;
+
+/** The self-metric counting label values put down as `other` (profiles/kit/exporter-self-metrics.ts). */
+export const LABEL_OVERFLOW_METRIC = 'fibre_exporter_label_overflow_total';
+
+export interface MetricSetOptions {
+  /** Distinct values per label of one metric (MAX_LABEL_VALUES unless a benchmark wants more). */
+  maxLabelValues?: number;
+}
+
 /**
  * Told after a metric changed: which series when the call names one (`{}` for a metric without
  * labels), undefined when any series may have changed (reset, remove, labels() children, timers).
@@ -50,14 +70,17 @@ export class MetricSet {
     };
   }
 
-  constructor(defs: readonly MetricDef[], registry?: Registry) {
+  private readonly maxLabelValues: number;
+
+  constructor(defs: readonly MetricDef[], registry?: Registry, options: MetricSetOptions = {}) {
     this.registry = registry ?? new Registry();
+    this.maxLabelValues = options.maxLabelValues ?? MAX_LABEL_VALUES;
     for (const def of defs) {
       // Profiles share entries (every profile lists the self-metrics), so the first one wins.
       // Entries other programs serve, and deprecated ones, describe metrics we must not serve.
       if (this.metrics.has(def.name) || def.deprecated || def.servedBy !== 'fibre-stack-exporter') continue;
       const metric = makeMetric(def, this.registry);
-      if (metric) this.metrics.set(def.name, { def, metric: this.tracked(def.name, metric) });
+      if (metric) this.metrics.set(def.name, { def, metric: this.tracked(def.name, metric, def.labels) });
     }
   }
 
@@ -80,8 +103,40 @@ export class MetricSet {
     return made.metric;
   }
 
+  /**
+   * The labels of a call, each value past the metric's MAX_LABEL_VALUES distinct ones replaced by
+   * `other` (counted); the same object when nothing is replaced. Positional values (labels('a'))
+   * are matched to the label names in order.
+   */
+  private bounded(name: string, labelNames: readonly string[], seen: Map<string, Set<string>>, first: unknown, args: unknown[]): unknown {
+    if (first === null || typeof first !== 'object') {
+      if (args.length === 0 || typeof first !== 'string') return first;
+      // labels('v1', 'v2'): bound them as the object they stand for.
+      const asObject = Object.fromEntries(labelNames.map((l, i) => [l, args[i]]));
+      const out = this.bounded(name, labelNames, seen, asObject, []) as Record<string, unknown>;
+      return out === asObject ? first : labelNames.map((l) => out[l]);
+    }
+    let out: Record<string, unknown> | undefined;
+    for (const [label, raw] of Object.entries(first)) {
+      if (raw === undefined) continue;
+      const value = String(raw);
+      let values = seen.get(label);
+      if (!values) seen.set(label, (values = new Set()));
+      if (values.has(value)) continue;
+      if (values.size < this.maxLabelValues) {
+        values.add(value);
+        continue;
+      }
+      (out ??= { ...(first as Record<string, unknown>) })[label] = 'other';
+      if (name !== LABEL_OVERFLOW_METRIC && this.metrics.has(LABEL_OVERFLOW_METRIC)) this.counter(LABEL_OVERFLOW_METRIC).inc({ metric: name, label });
+    }
+    return out ?? first;
+  }
+
   /** The metric, with every mutator reported (the registry keeps the bare object for rendering). */
-  private tracked<M extends Made['metric']>(name: string, metric: M): M {
+  private tracked<M extends Made['metric']>(name: string, metric: M, labelNames: readonly string[]): M {
+    const seen = new Map<string, Set<string>>();
+    const bound = (first: unknown, all: unknown[]) => this.bounded(name, labelNames, seen, first, all);
     const changed = (labels: Readonly<Record<string, unknown>> | undefined) => {
       this.changes++;
       for (const listener of this.listeners) listener(name, labels);
@@ -109,7 +164,13 @@ export class MetricSet {
         const value = Reflect.get(target, prop, target);
         if (typeof prop !== 'string' || !MUTATORS.has(prop) || typeof value !== 'function') return value;
         if (!wrapped.has(prop)) {
-          wrapped.set(prop, (...args: unknown[]) => {
+          wrapped.set(prop, (...given: unknown[]) => {
+            let args = given;
+            if (SERIES_MAKERS.has(prop) && labelNames.length > 0) {
+              const first = bound(given[0], prop === 'labels' ? given : []);
+              if (Array.isArray(first)) args = first;
+              else if (first !== given[0]) args = [first, ...given.slice(1)];
+            }
             try {
               const result = (value as (...a: unknown[]) => unknown).apply(target, args);
               if (result === target) return proxy;

@@ -2,10 +2,12 @@
 // environment variable FIBRE_<NAME>, the YAML file given by --config (or FIBRE_CONFIG), then the
 // built-in default. An explicit flag always wins, even when it repeats the default, which is why
 // yargs is given no defaults at all: resolveOptions() knows whether a flag was typed.
-import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Options as YargsOption } from 'yargs';
 import { UserError } from '../core/errors.js';
+import { DOCUMENT_LIMITS } from '../core/document-limits.js';
+import { parseYaml } from '../core/encode/yaml.js';
+import { checkNodeName } from '../core/spec/checks.js';
 
 export interface CommonExporterOptions {
   host: string;
@@ -28,6 +30,8 @@ export interface OptionDecl {
   choices?: readonly string[];
   /** Lower bound for numbers (e.g. a speed must be above 0). */
   min?: number;
+  /** Upper bound for numbers (e.g. a speed the player can still keep up with). */
+  max?: number;
   /** Positional argument rather than a flag (still takes env and file values). */
   positional?: boolean;
 }
@@ -73,30 +77,54 @@ export function yargsOptions(decls: OptionDecls): Record<string, YargsOption> {
 }
 
 /**
- * The command-line arguments that give these values, in the order of `values`' keys: a flag and
- * its value, a flag per item of a list, a bare flag for true, the value alone for a positional.
- * The flags come from the same declarations the exporter parses, so the two cannot drift.
+ * The command-line arguments that give these values, in the order of `values`' keys: `--flag=value`
+ * (one per item of a list), a bare flag for true, and the positional last, after `--`. A value is
+ * always glued to its flag or behind `--`, so whatever it holds (`--config=/etc/shadow`, `-cc=x`,
+ * `--`, spaces, newlines) is read as that value and never as an option; yargs takes everything
+ * after the first `=` as the value. The flags come from the same declarations the exporter parses,
+ * so the two cannot drift. Add options to such a command line with insertOptions (never after it).
  */
 export function optionArgs<D extends OptionDecls>(decls: D, values: OptionValues<D>): string[] {
-  return Object.entries(values).flatMap(([key, value]) => {
+  const positional: string[] = [];
+  const flags = Object.entries(values).flatMap(([key, value]) => {
     const d = decls[key];
     if (!d) throw new Error(`no exporter option ${key}`);
     if (value === undefined) return [];
     const flag = `--${names(key).flag}`;
-    if (d.positional) return [String(value)];
+    if (d.positional) {
+      positional.push(String(value));
+      return [];
+    }
     switch (d.kind) {
       case 'boolean':
         // Every boolean we declare defaults to false, so false needs no flag.
         return value ? [flag] : [];
       case 'list':
-        return (value as string[]).flatMap((item) => [flag, item]);
+        return (value as string[]).map((item) => glued(flag, item));
       case 'string':
       case 'port':
       case 'int':
       case 'number':
-        return [flag, String(value)];
+        return [glued(flag, String(value))];
     }
   });
+  return positional.length > 0 ? [...flags, '--', ...positional] : flags;
+}
+
+/**
+ * `--flag=value`. yargs takes one pair of matching quotes off a value given after `=` (its
+ * stripQuotes), so a value that begins and ends with the same quote gets a pair of its own to lose.
+ */
+function glued(flag: string, value: string): string {
+  const quoted = value.length > 0 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0];
+  return quoted ? `${flag}='${value}'` : `${flag}=${value}`;
+}
+
+/** A command line of optionArgs with more options (from optionArgs too) added before its `--`. */
+export function insertOptions(args: readonly string[], more: readonly string[]): string[] {
+  // No value of optionArgs is a bare `--`: values are glued to their flags.
+  const end = args.indexOf('--');
+  return end < 0 ? [...args, ...more] : [...args.slice(0, end), ...more, ...args.slice(end)];
 }
 
 export interface OptionSources {
@@ -162,6 +190,7 @@ function parseValue(raw: unknown, d: OptionDecl, where: string): unknown {
       }
       if (d.kind === 'port' && (num < 0 || num > 65535)) throw new UserError(`${where}=${s}: a port is between 1 and 65535 (0 picks a free one).`);
       if (d.min !== undefined && num < d.min) throw new UserError(`${where}=${s}: must be at least ${d.min}.`);
+      if (d.max !== undefined && num > d.max) throw new UserError(`${where}=${s}: must be at most ${d.max}.`);
       return num;
     }
   }
@@ -175,18 +204,45 @@ function scalar(raw: unknown, where: string): string {
   throw new UserError(`${where}: expected a single value, got ${JSON.stringify(raw)}.`);
 }
 
+/**
+ * A small file the exporter is pointed at (--config, the password file): a regular file of at most
+ * maxBytes, or an Error saying why not. Opened without blocking and checked on the opened file, so
+ * a FIFO or device put at the path (the exporter often runs as root over a folder others can
+ * write) can neither hang the start nor feed it without end.
+ */
+export function readSmallFile(path: string, maxBytes: number): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > maxBytes) throw new Error(`${st.size} bytes, more than the ${maxBytes} this reads`);
+    // One byte more than allowed, so a file that grew since the fstat is noticed.
+    const buf = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    let n: number;
+    while (length < buf.length && (n = readSync(fd, buf, length, buf.length - length, null)) > 0) length += n;
+    if (length > maxBytes) throw new Error(`more than the ${maxBytes} bytes this reads`);
+    return buf.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const errorText = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+
 /** Reads a --config YAML file: a mapping whose keys are among the declared settings. */
 export function loadConfigFile(path: string | undefined, decls: OptionDecls): Record<string, unknown> {
   if (!path) return {};
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readSmallFile(path, DOCUMENT_LIMITS.maxBytes);
   } catch (err) {
-    throw new UserError(`cannot read the config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Check --config / FIBRE_CONFIG.`);
+    throw new UserError(`cannot read the config file ${path}: ${errorText(err)}. Check --config / FIBRE_CONFIG.`);
   }
   let doc: unknown;
   try {
-    doc = load(text);
+    // Bounded: an alias bomb is refused with the reason instead of eating the memory.
+    doc = parseYaml(text);
   } catch (err) {
     throw new UserError(`the config file ${path} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -215,6 +271,13 @@ export function commonDecls(defaults: { port: number; healthPort?: number }) {
 export type CommonDecls = ReturnType<typeof commonDecls>;
 
 /**
+ * --speed bounds: below the least, one recorded second is over 15 minutes; above the most, a
+ * recording's hours pass in a second, and more only means more events per tick.
+ */
+export const MIN_REPLAY_SPEED = 0.001;
+export const MAX_REPLAY_SPEED = 100_000;
+
+/**
  * `fibre-stack exporter replay`: a recording played through a profile's metrics. The players are
  * the profiles' (exporter/replay.ts); `port` is the default profile's exporter port.
  */
@@ -222,7 +285,7 @@ export function replayDecls(defaults: { port: number; samples: readonly string[]
   return {
     ...commonDecls({ port: defaults.port }),
     file: { kind: 'string', positional: true, describe: `JSON-lines recording to replay, or a shipped sample by name: ${defaults.samples.join(', ')} [default: ${defaults.samples[0]}].` },
-    speed: { kind: 'number', min: 0.001, default: 1, describe: 'Pace: 1 plays at the recorded pace, 10 ten times faster.' },
+    speed: { kind: 'number', min: MIN_REPLAY_SPEED, max: MAX_REPLAY_SPEED, default: 1, describe: 'Pace: 1 plays at the recorded pace, 10 ten times faster.' },
     loop: { kind: 'boolean', default: false, describe: 'Start over at the end of the recording.' },
   } as const satisfies OptionDecls;
 }
@@ -234,6 +297,9 @@ export function commonExporterOptions(
   v: Resolved<ReturnType<typeof commonDecls>>,
   env: Record<string, string | undefined>,
 ): CommonExporterOptions {
+  // The same rule as the spec's node_name: it labels every series and fibre_exporter_info.
+  const badName = checkNodeName(v.nodeName);
+  if (badName) throw new UserError(`--node-name: ${badName}.`);
   const out: CommonExporterOptions = { host: v.host, port: v.port, nodeName: v.nodeName };
   if (v.healthPort !== undefined) out.healthPort = v.healthPort;
   const password = v.basicAuthPasswordFile !== undefined ? readPasswordFile(v.basicAuthPasswordFile) : env.FIBRE_BASIC_AUTH_PASSWORD;
@@ -248,12 +314,15 @@ export function commonExporterOptions(
   return out;
 }
 
+/** Far more than any password. */
+const PASSWORD_FILE_BYTES = 4096;
+
 function readPasswordFile(path: string): string {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readSmallFile(path, PASSWORD_FILE_BYTES);
   } catch (err) {
-    throw new UserError(`cannot read --basic-auth-password-file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+    throw new UserError(`cannot read --basic-auth-password-file ${path}: ${errorText(err)}.`);
   }
   // Editors and `echo` leave a final newline that is not part of the password.
   const password = text.replace(/\r?\n$/, '');

@@ -3,6 +3,12 @@
 // behind it. The players are the profiles' (each eBPF profile has one); the command line hands
 // them in, so this module names no profile. --speed scales the pace; --loop starts over at the
 // end, with heights moved on so the chain keeps growing and counters keep counting.
+//
+// A recording may come from anyone, so it is bounded: a gap between two events longer than
+// MAX_GAP_SECONDS is shortened to it (a timestamp of 1e300 would otherwise park the player for
+// good), --speed has a ceiling (exporter/options.ts), each tick plays at most EVENTS_PER_TICK events
+// before letting /metrics answer, an event its player throws on is counted and skipped rather than
+// ending the run, and label values are bounded by the metric set (exporter/metrics-registry.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import type { MetricDef } from '../core/catalog.js';
@@ -75,6 +81,26 @@ export interface ReplaySource {
 /** Pause between the last event and the first of the next round when looping. */
 const LOOP_GAP_SECONDS = 1;
 
+/** The longest pause between two events that is played as recorded: an hour, longer than any quiet spell of a node. */
+export const MAX_GAP_SECONDS = 3600;
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Events played before the player yields to the event loop, however far behind it is. */
+const EVENTS_PER_TICK = 1000;
+
+/**
+ * An event's whole-number fields must not be below zero (a counter cannot go back, and a live probe
+ * never reports such values), except the ones named in `signed` (e.g. -1 for "did not happen").
+ * For a player's decode(); throws with the field's name.
+ */
+export function nonNegative<E extends RecordedEvent>(event: E, signed: ReadonlySet<string> = new Set()): E {
+  for (const [field, value] of Object.entries(event)) {
+    if (typeof value === 'number' && value < 0 && !signed.has(field)) throw new Error(`${event.type}.${field} must not be negative, got ${value}`);
+  }
+  return event;
+}
+
 /** A shipped sample by name (exporter/samples/<name>-replay.jsonl), or the path as given. */
 export function recordingPath(file: string | undefined, sources: readonly ReplaySource[]): string {
   const name = file ?? sources[0].name;
@@ -98,6 +124,9 @@ export async function loadRecording(file: string, sources: readonly ReplaySource
   let player: ReplayPlayer | undefined;
   const records: ReplayRecord[] = [];
   let lastT = 0;
+  /** Where the last event plays, after long gaps were shortened. */
+  let playT = 0;
+  let shortened = 0;
   for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (line === '') continue;
@@ -119,15 +148,19 @@ export async function loadRecording(file: string, sources: readonly ReplaySource
     }
     const t = obj.t;
     if (typeof t !== 'number' || !Number.isFinite(t) || t < lastT) throw new UserError(`${where}: "t" must be a number of seconds, not below the previous event's (${lastT})`);
+    const gap = t - lastT;
+    if (gap > MAX_GAP_SECONDS) shortened++;
+    playT += Math.min(gap, MAX_GAP_SECONDS);
     lastT = t;
     player ??= await source.load();
     try {
-      records.push({ t, event: obj.type === 'map' ? checkMapRecord(player.maps, obj) : player.decode(obj) });
+      records.push({ t: playT, event: obj.type === 'map' ? checkMapRecord(player.maps, obj) : player.decode(obj) });
     } catch (err) {
       throw new UserError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   if (!player || records.length === 0) throw new UserError(`${file} holds no events to replay.`);
+  if (shortened > 0) process.stdout.write(`${file}: ${shortened} pause(s) longer than ${MAX_GAP_SECONDS} s between events are played as ${MAX_GAP_SECONDS} s\n`);
   return { recording: { profile: source.name, records }, player };
 }
 
@@ -171,20 +204,35 @@ export async function runReplayExporter(opts: ReplayOptions, sources: readonly R
   let next = 0;
   let round = 0;
   let timer: NodeJS.Timeout | undefined;
-  const tick = () => {
-    const now = ((performance.now() - started) / 1000) * opts.speed;
-    for (;;) {
-      const due = round * roundSeconds + records[next].t;
-      if (due > now) {
-        timer = setTimeout(tick, ((due - now) / opts.speed) * 1000);
-        return;
-      }
-      const event = records[next].event;
+  let failures = 0;
+  /** Plays one record; one its player throws on is counted and said (the first few), never fatal. */
+  const play = (event: ReplayEvent) => {
+    try {
       if (isMapRecord(event)) player.map(event);
       else {
         player.event(inRound(event, round, heightSpan));
         self.event(event.type);
       }
+    } catch (err) {
+      self.error('replay_event');
+      if (++failures <= 3) process.stderr.write(`replay: a ${event.type} event could not be played (${err instanceof Error ? err.message : String(err)}); skipped\n`);
+    }
+  };
+  const tick = () => {
+    const now = ((performance.now() - started) / 1000) * opts.speed;
+    for (let played = 0; ; played++) {
+      if (played === EVENTS_PER_TICK) {
+        // Behind the recording: catch up, but let /metrics and signals in between.
+        timer = setTimeout(tick, 0);
+        return;
+      }
+      const due = round * roundSeconds + records[next].t;
+      if (due > now) {
+        // Capped: past 2^31-1 ms, setTimeout fires at once, which would spin instead of wait.
+        timer = setTimeout(tick, Math.min(((due - now) / opts.speed) * 1000, MAX_TIMEOUT_MS));
+        return;
+      }
+      play(records[next].event);
       if (++next === records.length) {
         if (!opts.loop) {
           process.stdout.write('replay finished; still serving the metrics (Ctrl-C to stop)\n');

@@ -8,6 +8,8 @@ export interface UsdtProbe {
   name: string;
   /** Address of the probe's semaphore; 0 when the probe has none. */
   semaphore: bigint;
+  /** Where the semaphore is in the file (what /proc/PID/maps offsets count in); undefined when it has none. */
+  semaphoreFileOffset?: number;
   /** The argument specs, e.g. `8@%rbx -4@%eax`. */
   args: string;
 }
@@ -18,6 +20,7 @@ export function probeId(p: { provider: string; name: string }): string {
 }
 
 const NT_STAPSDT = 3;
+const SHT_NOBITS = 8;
 
 /**
  * The USDT probes a 64-bit little-endian ELF file declares. Throws with a readable message when
@@ -43,15 +46,24 @@ export function readUsdtProbes(file: string): UsdtProbe[] {
     const table = read(shoff, shnum * shentsize);
     const section = (i: number) => {
       const at = i * shentsize;
-      return { name: table.readUInt32LE(at), offset: Number(table.readBigUInt64LE(at + 0x18)), size: Number(table.readBigUInt64LE(at + 0x20)) };
+      return {
+        name: table.readUInt32LE(at),
+        type: table.readUInt32LE(at + 4),
+        addr: table.readBigUInt64LE(at + 0x10),
+        offset: Number(table.readBigUInt64LE(at + 0x18)),
+        size: Number(table.readBigUInt64LE(at + 0x20)),
+      };
     };
-    const names = section(shstrndx);
-    const nameTable = read(names.offset, names.size);
-    for (let i = 0; i < shnum; i++) {
-      const s = section(i);
-      if (cString(nameTable, s.name) === '.note.stapsdt') return parseNotes(read(s.offset, s.size));
-    }
-    return [];
+    const sections = Array.from({ length: shnum }, (_, i) => section(i));
+    const nameTable = read(sections[shstrndx].offset, sections[shstrndx].size);
+    const notes = sections.find((s) => cString(nameTable, s.name) === '.note.stapsdt');
+    if (!notes) return [];
+    // A semaphore lives in a section with file contents (bitcoind's .probes, TRACEPOINT_SEMAPHORE).
+    const fileOffset = (addr: bigint) => {
+      const s = sections.find((c) => c.type !== SHT_NOBITS && c.addr !== 0n && addr >= c.addr && addr < c.addr + BigInt(c.size));
+      return s ? s.offset + Number(addr - s.addr) : undefined;
+    };
+    return parseNotes(read(notes.offset, notes.size)).map((p) => (p.semaphore === 0n ? p : { ...p, semaphoreFileOffset: fileOffset(p.semaphore) }));
   } finally {
     closeSync(fd);
   }

@@ -24,6 +24,17 @@ export interface LogParsing {
   regexes: string[];
   labels: string[];
   structuredMetadata: string[];
+  /**
+   * The line's own time: a field a regex captures and its format, a name both agents' timestamp
+   * stages know (`RFC3339` parses fractional seconds too). Without it a line is stamped when read.
+   */
+  timestamp?: { field: string; format: 'RFC3339' };
+  /**
+   * A Go duration: lines whose time is older than this when read are dropped (the drop stage's
+   * older_than). Bounds what a first start (Promtail cannot start a file at its end) or a
+   * restart after a long outage sends to Loki, whose default ingestion limit is 4 MB/s.
+   */
+  maxAge?: string;
 }
 
 /** A log file the log agent tails, with the labels its stream gets. */
@@ -33,6 +44,11 @@ export interface LogSource {
   path: string;
   labels: Record<string, string>;
   parsing?: LogParsing;
+  /**
+   * Where the first read of the file starts when the agent has no position for it: at its end
+   * (no history; Alloy's tail_from_end) or at its start. Later reads go on from the position.
+   */
+  firstRead?: 'end' | 'start';
 }
 
 /** Our exporter, run for a profile: as a compose service, a systemd unit, or a native process. */

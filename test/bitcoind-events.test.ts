@@ -2,11 +2,12 @@
 // the replay records, parsed to typed events or refused with the reason, and what each event does
 // to the metrics, read back from prom-client's own exposition text.
 import { describe, expect, it } from 'vitest';
-import { MapDeltas, MetricSet } from '../exporter/index.js';
+import { MapDeltas, mapKeyRestorer, MetricSet } from '../exporter/index.js';
+import { parseBpftraceVersion } from '../exporter/bpftrace-version.js';
 import { checkEventRecord, labelValue } from '../profiles/bitcoind/events.js';
 import { applyFibreEvent, FIBRE_EVENT_FIELDS, mechanismOf, parseFibreLine, type FibreEvent } from '../profiles/fibre/events.js';
 import { fibreMetrics } from '../profiles/fibre/metrics.js';
-import { applyBitcoinCoreEvent, applyBitcoinCoreMap, BITCOIN_CORE_MAP_NAMES, parseBitcoinCoreLine } from '../profiles/bitcoin-core/events.js';
+import { applyBitcoinCoreEvent, applyBitcoinCoreMap, BITCOIN_CORE_MAP_NAMES, parseBitcoinCoreLine, REASONS_WITH_SPACES } from '../profiles/bitcoin-core/events.js';
 import { bitcoinCoreMetrics } from '../profiles/bitcoin-core/metrics.js';
 import { parseExposition, series } from './support/scrape.js';
 
@@ -73,9 +74,9 @@ describe('replay records', () => {
   });
 
   it.each<[Record<string, unknown>, string]>([
-    [{ type: 'nonsense' }, 'unknown event type "nonsense" (known: block_reconstructed, block_send_start, block_race_winner, block_race_time, block_connected)'],
-    [{ type: 7 }, 'unknown event type 7 (known: block_reconstructed, block_send_start, block_race_winner, block_race_time, block_connected)'],
-    [{ type: 'toString' }, 'unknown event type "toString" (known: block_reconstructed, block_send_start, block_race_winner, block_race_time, block_connected)'],
+    [{ type: 'nonsense' }, 'unknown event type "nonsense" (known: block_reconstructed, block_reconstruction_detail, block_send_start, block_race_winner, block_race_time, block_connected)'],
+    [{ type: 7 }, 'unknown event type 7 (known: block_reconstructed, block_reconstruction_detail, block_send_start, block_race_winner, block_race_time, block_connected)'],
+    [{ type: 'toString' }, 'unknown event type "toString" (known: block_reconstructed, block_reconstruction_detail, block_send_start, block_race_winner, block_race_time, block_connected)'],
     [{ type: 'block_send_start', hash: 'x', startMicros: 1.5 }, 'block_send_start.startMicros must be a whole number, got 1.5'],
     [{ type: 'block_send_start', hash: 'x', startMicros: '12' }, 'block_send_start.startMicros must be a whole number, got "12"'],
     [{ type: 'block_send_start', hash: 'x', startMicros: 2 ** 53 }, `block_send_start.startMicros must be a whole number, got ${2 ** 53}`],
@@ -136,9 +137,23 @@ describe('FIBRE events on the metrics', () => {
     expect(await latency('fibre_udp')).toEqual({ sum: 0.015 + 0.003 + 0.009 + 0.007, count: 4, atLe: 3 });
     expect(await latency('bip152_cmpct')).toEqual({ sum: 0.045 + 0.002 + 0.004 + 0.007, count: 4, atLe: 3 });
     expect(await samples(set, 'fibre_races_with_both_total')).toEqual({ 'fibre_races_with_both_total{node="n1"}': 3 });
-    const margin = (winner: string) => histogram(set, 'fibre_race_margin_seconds', { node: 'n1', winner }, '0.0005');
+    // The original exporter's margin buckets start at 1 ms (w0xlt/fibre-monitoring@a388ad9).
+    const margin = (winner: string) => histogram(set, 'fibre_race_margin_seconds', { node: 'n1', winner }, '0.001');
     expect(await margin('fibre_udp')).toEqual({ sum: 0.03, count: 2, atLe: 1 });
     expect(await margin('bip152_cmpct')).toEqual({ sum: 0.005, count: 1, atLe: 0 });
+  });
+
+  it('observes reconstruction detail as the bitcoinfibre exporter does, counting all-from-mempool only when known to be 1', async () => {
+    const set = new MetricSet(fibreMetrics);
+    const apply = (missing: number, bytes: number, mempool: number, all: number) =>
+      applyFibreEvent(set, 'n1', parseFibreLine(line('block_reconstruction_detail', 'ab', 800001, missing, bytes, mempool, mempool + missing, all)));
+    apply(0, 0, 2500, 1);
+    apply(7, 40000, 3093, 0);
+    apply(0, 0, 10, -1); // bpftrace before 0.24: the flag is unknown
+    expect(await histogram(set, 'fibre_block_missing_tx_count', { node: 'n1' }, '0')).toEqual({ sum: 7, count: 3, atLe: 2 });
+    expect(await histogram(set, 'fibre_block_missing_tx_bytes', { node: 'n1' }, '50000')).toEqual({ sum: 40000, count: 3, atLe: 3 });
+    expect(await histogram(set, 'fibre_block_mempool_tx_count', { node: 'n1' }, '10')).toEqual({ sum: 5603, count: 3, atLe: 1 });
+    expect(await samples(set, 'fibre_block_all_tx_from_mempool_total')).toEqual({ 'fibre_block_all_tx_from_mempool_total{node="n1"}': 1 });
   });
 
   it('counts connected blocks, their connect time and size, and keeps the height', async () => {
@@ -188,6 +203,21 @@ describe('Bitcoin Core events on the metrics', () => {
     });
     expect(await histogram(set, 'bitcoin_utxocache_flush_duration_seconds', { node: 'n1' }, '0.01')).toEqual({ sum: 0.502501, count: 3, atLe: 2 });
     expect(await samples(set, 'bitcoin_blocks_connected_total')).toEqual({ 'bitcoin_blocks_connected_total{node="n1"}': 1 });
+  });
+
+  it('gives mempool reject reasons back the spaces bpftrace 0.24+ strips from JSON map keys (v0.24.0:src/output/json.cpp 96-113)', async () => {
+    const reasons = async (version: string, key: string) => {
+      const set = new MetricSet(bitcoinCoreMetrics);
+      applyBitcoinCoreMap(set, 'n1', new MapDeltas(), '@mempool_rejected', { [key]: 3 }, mapKeyRestorer(parseBpftraceVersion(version)!, REASONS_WITH_SPACES));
+      return Object.keys(await samples(set, 'bitcoin_mempool_rejected_total')).map((k) => /reason="([^"]*)"/.exec(k)![1]);
+    };
+    expect(await reasons('0.24.0', 'minrelayfeenotmet')).toEqual(['min relay fee not met']);
+    expect(await reasons('0.26.1', 'mempoolminfeenotmet')).toEqual(['mempool min fee not met']);
+    expect(await reasons('1.0.0', 'maxfeerateexceeded')).toEqual(['max feerate exceeded']);
+    expect(await reasons('0.24.0', 'bad-txns-inputs-missingorspent')).toEqual(['bad-txns-inputs-missingorspent']);
+    // Up to 0.23 keys are verbatim: nothing is changed, not even a key that looks stripped.
+    expect(await reasons('0.23.5', 'mempoolfull')).toEqual(['mempoolfull']);
+    expect(await reasons('0.17.0', 'mempool full')).toEqual(['mempool full']);
   });
 
   it('adds what each kernel map grew by since its last print, per key, and counts the events', async () => {

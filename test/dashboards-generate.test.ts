@@ -188,7 +188,7 @@ describe('panels as the SDK builds them', () => {
     expect(titled(fibre, 'Race results from debug.log')).toMatchObject({
       type: 'logs', gridPos: { x: 0, w: 24, h: 10 }, datasource: { type: 'loki', uid: '${loki}' }, fieldConfig: { defaults: { unit: 'none' } },
       options: { showTime: true, wrapLogMessage: true, sortOrder: 'Descending', enableLogDetails: true, dedupStrategy: 'none' },
-      targets: [{ refId: 'A', datasource: { type: 'loki', uid: '${loki}' }, queryType: 'range', expr: '{job="bitcoind", profile="fibre", node=~"$node", winner=~".+"}' }],
+      targets: [{ refId: 'A', datasource: { type: 'loki', uid: '${loki}' }, queryType: 'range', expr: '{job="bitcoind", node=~"$node", winner=~".+"}' }],
     });
   });
 

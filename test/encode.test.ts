@@ -8,7 +8,8 @@ import { load } from 'js-yaml';
 import { alloyString } from '../core/encode/alloy.js';
 import { EnvEncodingError, envLine, envValue, parseEnvText } from '../core/encode/env.js';
 import { systemdCommand, systemdWord } from '../core/encode/systemd.js';
-import { dumpYaml, yamlString } from '../core/encode/yaml.js';
+import { dumpYaml, parseYaml, yamlString } from '../core/encode/yaml.js';
+import { DOCUMENT_LIMITS } from '../core/document-limits.js';
 import { parseExecStart } from './support/systemd-words.js';
 
 describe('systemd', () => {
@@ -64,13 +65,20 @@ describe('YAML', () => {
 
   it('dumps whole documents with every YAML 1.1 look-alike quoted, no anchors and no folding', () => {
     const shared = { a: 1 };
-    const data = { bools: ['yes', 'no', 'on', 'off', 'true'], nulls: ['null', '~', ''], numbers: ['0x1F', '1e3', '012'], twice: [shared, shared], long: 'x'.repeat(200) };
+    const long = 'many words '.repeat(20).trim();
+    const data = { bools: ['yes', 'no', 'on', 'off', 'true'], nulls: ['null', '~', ''], numbers: ['0x1F', '1e3', '012'], twice: [shared, shared], long };
     const text = dumpYaml(data);
     expect(text).toBe(
       "bools:\n  - 'yes'\n  - 'no'\n  - 'on'\n  - 'off'\n  - 'true'\nnulls:\n  - 'null'\n  - '~'\n  - ''\nnumbers:\n  - '0x1F'\n  - '1e3'\n  - '012'\n" +
-        `twice:\n  - a: 1\n  - a: 1\nlong: ${'x'.repeat(200)}\n`,
+        `twice:\n  - a: 1\n  - a: 1\nlong: ${long}\n`,
     );
     expect(load(text)).toEqual(data);
+  });
+
+  it('refuses to parse a text beyond the document limit, saying how large it is', () => {
+    const text = 'a: 1\n#' + 'x'.repeat(DOCUMENT_LIMITS.maxBytes);
+    expect(() => parseYaml(text)).toThrow(new Error(`too large to read: ${DOCUMENT_LIMITS.maxBytes + 6} bytes, more than the ${DOCUMENT_LIMITS.maxBytes} this reads`));
+    expect(parseYaml('a: 1\n#x\n')).toEqual({ a: 1 });
   });
 
   it('puts the header, when given, on the lines before the document', () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../exporter/bpf-program.js';
 import { MapDeltas, parseBpftraceLine } from '../exporter/bpftrace.js';
+import { bpftraceEnv, parseBpftraceVersion } from '../exporter/bpftrace-version.js';
 import { probeId, readUsdtProbes } from '../exporter/usdt-notes.js';
 import { parseFibreLine } from '../profiles/fibre/events.js';
 import { compileFake } from '../scripts/lib/fake-bitcoind.js';
@@ -31,6 +32,10 @@ describe.runIf(prerequisites('USDT note reader', { commands: ['gcc', 'readelf'] 
       expect(got).toEqual(expected);
       expect(got.some((p) => p.startsWith('udp:block_race_time@'))).toBe(!noRaceTime);
       expect(readUsdtProbes(bin).every((p) => p.semaphore > 0n)).toBe(true);
+      // Each semaphore's place in the file: inside .probes, as readelf -S lays the section out.
+      const probes = /\.probes\s+PROGBITS\s+([0-9a-f]+)\s+([0-9a-f]+)/.exec(execFileSync('readelf', ['-SW', bin], { encoding: 'utf8' }))!;
+      const [addr, offset] = [BigInt(`0x${probes[1]}`), Number(`0x${probes[2]}`)];
+      for (const p of readUsdtProbes(bin)) expect(p.semaphoreFileOffset).toBe(offset + Number(p.semaphore - addr));
     }
   });
 
@@ -41,34 +46,61 @@ describe.runIf(prerequisites('USDT note reader', { commands: ['gcc', 'readelf'] 
 });
 
 describe('bpftrace programs', () => {
-  const all = new Set(['udp:block_reconstructed', 'udp:block_send_start', 'udp:block_race_winner', 'udp:block_race_time', 'validation:block_connected']);
+  const all = new Set(['udp:block_reconstructed', 'udp:block_reconstruction_detail', 'udp:block_send_start', 'udp:block_race_winner', 'udp:block_race_time', 'validation:block_connected']);
 
   it('keeps only the probes the binary declares and fills in its path', () => {
     const full = buildProgram(FIBRE_BT, '/usr/bin/bitcoind', all);
     expect(full.probes).toEqual([...all]);
     expect(full.missing).toEqual([]);
     expect(full.text).not.toContain('BINARY');
-    expect(full.text.match(/^usdt:\/usr\/bin\/bitcoind:/gm)).toHaveLength(5);
+    expect(full.text.match(/^usdt:\/usr\/bin\/bitcoind:/gm)).toHaveLength(6);
 
     const older = buildProgram(FIBRE_BT, '/usr/bin/bitcoind', new Set([...all].filter((p) => p !== 'udp:block_race_time')));
     expect(older.missing).toEqual(['udp:block_race_time']);
     expect(older.text).not.toContain('block_race_time');
     expect(older.text).toContain('usdt:/usr/bin/bitcoind:udp:block_race_winner');
-    expect(older.otherProbes).toBe(0);
   });
 
   it('prints, on an interval, exactly the maps of the probes kept', () => {
     const probes = new Set(['net:inbound_message', 'net:outbound_message', 'mempool:removed', 'validation:block_connected']);
-    const p = buildProgram(CORE_BT, '/opt/bitcoin/bin/bitcoind', probes, 5);
+    const p = buildProgram(CORE_BT, '/opt/bitcoin/bin/bitcoind', probes, { printMapsEverySeconds: 5 });
     const printed = [...p.text.matchAll(/print\((@\w+)\)/g)].map((m) => m[1]).sort();
     expect(printed).toEqual(['@mempool_removed', '@net_message_bytes', '@net_messages']);
     expect(p.text).toMatch(/^interval:s:5 \{/m);
-    expect(p.otherProbes).toBe(1);
     expect(p.missing).toContain('mempool:added');
+  });
+
+  it('reads udp:block_reconstruction_detail arg6 only where bpftrace can (0.24+), and says -1 (unknown) elsewhere', () => {
+    const detail = (text: string) => /usdt:\S+:udp:block_reconstruction_detail\s*\{[^}]*\}/.exec(text)![0];
+    const old = buildProgram(FIBRE_BT, '/b', all);
+    const current = buildProgram(FIBRE_BT, '/b', all, { usdtArg6: true });
+    for (const p of [old, current]) expect(p.text.match(/udp:block_reconstruction_detail/g)).toHaveLength(1);
+    expect(detail(old.text)).not.toMatch(/arg6/);
+    expect(detail(old.text)).toContain('\\t-1\\n');
+    expect(detail(current.text)).toMatch(/arg6/);
+    expect(old.text).not.toMatch(/variant:/);
+    expect(old.probes).toEqual(current.probes);
   });
 
   it('refuses a path bpftrace cannot express', () => {
     expect(() => buildProgram(FIBRE_BT, '/opt/my bitcoin/bitcoind', all)).toThrow(/spaces, colons or quotes/);
+  });
+});
+
+describe('bpftrace builds (read from bpftrace/bpftrace at v0.17.0, v0.20.4, v0.23.5, v0.24.0)', () => {
+  const v = (s: string) => parseBpftraceVersion(s)!;
+
+  it('reads the version bpftrace --version prints', () => {
+    expect(v('bpftrace v0.17.0')).toEqual({ major: 0, minor: 17, patch: 0 });
+    expect(v('bpftrace v0.24.0-12-g205f511')).toEqual({ major: 0, minor: 24, patch: 0 });
+    expect(parseBpftraceVersion('no version here')).toBeUndefined();
+  });
+
+  it('sets only variables each build reads, so none warns: STRLEN up to 0.19, MAX_STRLEN on 0.20-0.22, neither from 0.23', () => {
+    expect(bpftraceEnv(v('0.17.0'))).toEqual({ BPFTRACE_STRLEN: '80', BPFTRACE_PERF_RB_PAGES: '1024' });
+    expect(bpftraceEnv(v('0.20.4'))).toEqual({ BPFTRACE_MAX_STRLEN: '80', BPFTRACE_PERF_RB_PAGES: '4096' });
+    expect(bpftraceEnv(v('0.23.5'))).toEqual({ BPFTRACE_PERF_RB_PAGES: '4096' });
+    expect(bpftraceEnv(v('0.24.0'))).toEqual({ BPFTRACE_PERF_RB_PAGES: '4096' });
   });
 });
 

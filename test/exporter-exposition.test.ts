@@ -146,4 +146,68 @@ describe('Exposition', () => {
     expect(Buffer.concat(c.parts).toString()).toContain('\ntest_up 1\n');
     expect(await exposition.body()).toBe(c);
   });
+
+  it('sends the body as pieces of 256 series, and a change makes only its own piece again', async () => {
+    const set = new MetricSet(DEFS);
+    const counter = set.counter('test_events_total');
+    for (let i = 0; i < 600; i++) counter.inc({ node: 'n1', peer: `peer-${i}` });
+    const exposition = new Exposition(set);
+    const first = await exposition.body();
+    // The header, blocks of 256, 256 and 88 series, then the metrics without a series and the last newline.
+    const counterParts = first.parts.slice(0, 4);
+    expect(counterParts.map((p) => p.toString().split('\n').filter((l) => l.startsWith('test_events_total{')).length)).toEqual([0, 256, 256, 88]);
+    counter.inc({ node: 'n1', peer: 'peer-300' });
+    const second = await exposition.body();
+    expect(second.parts[1]).toBe(first.parts[1]);
+    expect(second.parts[2]).not.toBe(first.parts[2]);
+    expect(second.parts[3]).toBe(first.parts[3]);
+    expect(second.parts[2].toString()).toContain('\ntest_events_total{node="n1",peer="peer-300"} 2');
+    expect(Buffer.concat(second.parts).toString()).toBe(await set.registry.metrics());
+    expect(second.length).toBe(Buffer.concat(second.parts).length);
+  });
+
+  it('starts a new piece for a new series when the last one is full', async () => {
+    const set = new MetricSet(DEFS);
+    const counter = set.counter('test_events_total');
+    for (let i = 0; i < 256; i++) counter.inc({ node: 'n1', peer: `peer-${i}` });
+    const exposition = new Exposition(set);
+    const first = await exposition.body();
+    counter.inc({ node: 'n2', peer: 'new' });
+    const second = await exposition.body();
+    expect(second.parts[1]).toBe(first.parts[1]);
+    expect(second.parts[2].toString()).toBe('\ntest_events_total{node="n2",peer="new"} 1');
+    expect(Buffer.concat(second.parts).toString()).toBe(await set.registry.metrics());
+  });
+
+  it('renders a metric whole again once more than 256 changes were made to it between two scrapes', async () => {
+    const set = new MetricSet(DEFS);
+    const counter = set.counter('test_events_total');
+    for (let i = 0; i < 300; i++) counter.inc({ node: 'n1', peer: `peer-${i}` });
+    const exposition = new Exposition(set);
+    const bodies = [await exposition.body()];
+    // Changes to one series of the first piece: up to 256, only that piece is made again.
+    for (const changes of [256, 257]) {
+      for (let i = 0; i < changes; i++) counter.inc({ node: 'n1', peer: 'peer-0' });
+      bodies.push(await exposition.body());
+      expect(Buffer.concat(bodies.at(-1)!.parts).toString()).toBe(await set.registry.metrics());
+    }
+    const [, keyed, whole] = bodies;
+    expect(keyed.parts[2]).toBe(bodies[0].parts[2]);
+    expect(whole.parts[2]).not.toBe(keyed.parts[2]);
+    expect(whole.parts[2].equals(keyed.parts[2])).toBe(true);
+  });
+
+  it('renders afresh a metric registered again under the same name', async () => {
+    const set = new MetricSet(DEFS);
+    const exposition = new Exposition(set);
+    await exposition.body();
+    set.registry.removeSingleMetric('foreign_total');
+    new Counter({ name: 'foreign_total', help: 'First.', registers: [set.registry] }).inc(2);
+    expect(Buffer.concat((await exposition.body()).parts).toString()).toContain('# HELP foreign_total First.\n# TYPE foreign_total counter\nforeign_total 2\n');
+    set.registry.removeSingleMetric('foreign_total');
+    new Counter({ name: 'foreign_total', help: 'Second.', registers: [set.registry] }).inc(5);
+    const text = Buffer.concat((await exposition.body()).parts).toString();
+    expect(text).toBe(await set.registry.metrics());
+    expect(text).toContain('# HELP foreign_total Second.\n# TYPE foreign_total counter\nforeign_total 5\n');
+  });
 });

@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prerequisites } from './support/prereq.js';
 import { ChecksumMismatch, checksumFor, installRelease, installedBinary, installDir } from '../cli/run/download.js';
-import { releaseFor, versionOfImage, type Release } from '../cli/run/releases.js';
+import { releaseArch, releaseFor, versionOfImage, type Release } from '../cli/run/releases.js';
+import { locate } from '../cli/run/binaries.js';
+import { stackServices } from '../cli/render/stack-services.js';
+import { defaultSpec } from '../cli/spec/defaults.js';
 import { DEFAULT_IMAGES } from '../cli/services/table.js';
 
 const ready = prerequisites('run-download', { commands: ['tar'] });
@@ -29,6 +32,34 @@ describe('pinned releases', () => {
     expect(releaseFor('alloy', 'amd64').binaryNames).toContain('alloy-linux-amd64');
     const grafana = releaseFor('grafana', 'amd64');
     expect(grafana.source).toEqual({ kind: 'downloads-api', apiUrl: `https://grafana.com/api/downloads/grafana/versions/${versionOfImage(DEFAULT_IMAGES.grafana)}/packages/amd64/linux` });
+  });
+
+  it('in native mode are those of the images the spec pins, not the built-in defaults', async () => {
+    const spec = { ...defaultSpec(), mode: 'native' as const };
+    spec.images = { ...spec.images, prometheus: 'prom/prometheus:v3.5.0', alertmanager: 'prom/alertmanager@sha256:' + 'a'.repeat(64) };
+    const plan = stackServices(spec);
+    const prometheus = plan.find((s) => s.name === 'prometheus')!;
+    expect(prometheus.program).toMatchObject({ image: 'prom/prometheus:v3.5.0' });
+    // The 3.5.0 release is in the cache, the default's is not; PATH has none (the host's would win).
+    const cache = mkdtempSync(join(tmpdir(), 'run-download-pin-'));
+    const installed = join(cache, 'prometheus-3.5.0', 'prometheus-3.5.0.linux-amd64', 'prometheus');
+    mkdirSync(join(installed, '..'), { recursive: true });
+    writeFileSync(installed, '#!/bin/sh\n', { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = '';
+    try {
+      if (releaseArch()) {
+        expect(await locate(prometheus, { cache, download: false })).toEqual({ executable: installed, leadingArgs: [], via: 'cache' });
+        // An image pinned by digest alone names no version to download: said, with the fix.
+        const am = await locate(plan.find((s) => s.name === 'alertmanager')!, { cache, download: false });
+        expect(am).toMatchObject({ reason: expect.stringContaining('images.alertmanager (prom/alertmanager@sha256:'), remedy: expect.stringContaining('pin images.alertmanager with a tag') });
+      }
+      expect(releaseFor('prometheus', 'amd64', 'prom/prometheus:v3.5.0').source).toMatchObject({ archiveUrl: expect.stringContaining('/v3.5.0/prometheus-3.5.0.linux-amd64.tar.gz') });
+      expect(versionOfImage('registry.local:5000/grafana/loki:3.7.6@sha256:' + 'b'.repeat(64))).toBe('3.7.6');
+    } finally {
+      process.env.PATH = path;
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('read sha256sum listings, binary-mode marks included, and nothing else', () => {

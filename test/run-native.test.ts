@@ -49,7 +49,7 @@ describe.skipIf(!ready)('native mode with local binaries', () => {
     const byName = Object.fromEntries(report.services.map((s: { service: string }) => [s.service, s]));
     expect(byName.grafana.status).toBe('skipped');
     const checks = byName.prometheus.checks.map((c: { check: string; ok: boolean }) => [c.check, c.ok]);
-    expect(checks).toEqual([['process', true], ['ready', true], ['scrape targets', true], ['rules', true]]);
+    expect(checks).toEqual([['process', true], ['listener', true], ['ready', true], ['scrape targets', true], ['rules', true]]);
     expect(byName['fibre-exporter'].status).toBe('healthy');
   });
 

@@ -2,7 +2,7 @@
 // services that cannot run here (Grafana, Loki, Promtail, Alloy) as well as those that can. The
 // stacks are rendered by the real renderer, so a flag naming a file the stack lacks is caught.
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackServices, resolveArg, type StackService } from '../cli/render/stack-services.js';
 import { commandLine } from '../cli/run/native.js';
@@ -55,9 +55,9 @@ describe('native commands', () => {
     expect(plan.alertmanager.argv).toContain(`--web.listen-address=127.0.0.1:${ports.alertmanager}`);
     // No gossip port on 0.0.0.0 for a single-host Alertmanager.
     expect(plan.alertmanager.argv).toContain('--cluster.listen-address=');
-    expect(plan.alertmanager.program).toEqual({ kind: 'binary', candidates: [{ name: 'alertmanager', leadingArgs: [] }, { name: 'prometheus-alertmanager', leadingArgs: [] }] });
+    expect(plan.alertmanager.program).toEqual({ kind: 'binary', candidates: [{ name: 'alertmanager', leadingArgs: [] }, { name: 'prometheus-alertmanager', leadingArgs: [] }], image: promtail.spec.images.alertmanager });
     expect(byName(stackServices(alloy.spec)).alloy.argv).toContain(`--server.http.listen-addr=127.0.0.1:${ports.alloy}`);
-    expect(plan['fibre-exporter'].argv).toEqual(expect.arrayContaining(['exporter', 'replay', '--host', '127.0.0.1', '--port', String(promtail.spec.profiles.fibre!.exporter_port)]));
+    expect(plan['fibre-exporter'].argv).toEqual(expect.arrayContaining(['exporter', 'replay', '--host=127.0.0.1', `--port=${promtail.spec.profiles.fibre!.exporter_port}`]));
     expect(Object.fromEntries(Object.values(plan).map((s) => [s.name, s.readyUrl]))).toEqual({
       prometheus: `http://127.0.0.1:${ports.prometheus}/-/ready`,
       alertmanager: `http://127.0.0.1:${ports.alertmanager}/-/ready`,
@@ -70,18 +70,42 @@ describe('native commands', () => {
 
   it('start Grafana with absolute paths and the admin password from .env, never from the plan', () => {
     const grafana = byName(stackServices(alloy.spec)).grafana;
-    expect(grafana.program).toEqual({ kind: 'binary', candidates: [{ name: 'grafana', leadingArgs: ['server'] }, { name: 'grafana-server', leadingArgs: [] }] });
+    expect(grafana.program).toEqual({ kind: 'binary', candidates: [{ name: 'grafana', leadingArgs: ['server'] }, { name: 'grafana-server', leadingArgs: [] }], image: alloy.spec.images.grafana });
     expect(JSON.stringify(grafana)).not.toContain('test-password-123');
-    const cmd = commandLine(alloy, grafana, { executable: '/opt/grafana-12.3.0/bin/grafana', leadingArgs: ['server'], via: 'cache' });
-    expect(cmd.argv).toEqual(['/opt/grafana-12.3.0/bin/grafana', 'server', '--config', join(alloy.dir, 'grafana/grafana.ini')]);
+    // An extracted release archive, laid out as grafana.com's tarball is (grafana-v<version>/bin, conf).
+    const home = join(alloy.dir, 'cache', 'grafana-13.0.2', 'grafana-v13.0.2');
+    mkdirSync(join(home, 'bin'), { recursive: true });
+    mkdirSync(join(home, 'conf'));
+    writeFileSync(join(home, 'conf', 'defaults.ini'), '[paths]\n');
+    writeFileSync(join(home, 'bin', 'grafana'), '', { mode: 0o755 });
+    const cmd = commandLine(alloy, grafana, { executable: join(home, 'bin', 'grafana'), leadingArgs: ['server'], via: 'cache' });
+    expect(cmd.argv).toEqual([join(home, 'bin', 'grafana'), 'server', '--homepath', home, '--config', join(alloy.dir, 'grafana/grafana.ini')]);
     expect(cmd.env).toMatchObject({
       GF_PATHS_DATA: join(alloy.dir, 'data/grafana'),
       GF_PATHS_PROVISIONING: join(alloy.dir, 'grafana/provisioning'),
-      GF_PATHS_HOME: '/opt/grafana-12.3.0',
       GF_SECURITY_ADMIN_USER: 'admin',
       GF_SECURITY_ADMIN_PASSWORD: 'test-password-123',
     });
     expect(existsSync(cmd.env.GF_PATHS_PROVISIONING + '/datasources/datasources.yml')).toBe(true);
+  });
+
+  it('give Grafana its home with --homepath, the one way it reads it, wherever its binary is found', () => {
+    // Grafana never reads GF_PATHS_HOME (grafana/grafana@7895d8a692:pkg/setting/setting.go
+    // setHomePath): without --homepath it looks in its working directory, the stack folder.
+    const grafana = byName(stackServices(alloy.spec)).grafana;
+    const home = join(alloy.dir, 'opt', 'grafana');
+    mkdirSync(join(home, 'bin'), { recursive: true });
+    mkdirSync(join(home, 'conf'));
+    writeFileSync(join(home, 'conf', 'defaults.ini'), '[paths]\n');
+    writeFileSync(join(home, 'bin', 'grafana'), '', { mode: 0o755 });
+    // A link on PATH to the install, as distribution packages make: the home is the link's target's.
+    const onPath = join(alloy.dir, 'usr-bin');
+    mkdirSync(onPath);
+    symlinkSync(join(home, 'bin', 'grafana'), join(onPath, 'grafana'));
+    const cmd = commandLine(alloy, grafana, { executable: join(onPath, 'grafana'), leadingArgs: ['server'], via: 'PATH' });
+    expect(cmd.argv.slice(0, 4)).toEqual([join(onPath, 'grafana'), 'server', '--homepath', home]);
+    expect(Object.keys(cmd.env)).not.toContain('GF_PATHS_HOME');
+    expect(cmd.argv.indexOf('--homepath')).toBeLessThan(cmd.argv.indexOf('--config'));
   });
 
   it('leave disabled services out, and the log agent with Loki', () => {

@@ -43,7 +43,7 @@ describe('the runner of a stack that runs (down, status, logs, validate)', () =>
 
   it('is the native runner for a docker stack with pid files, or records of programs it could not have', () => {
     const withPid = stack('docker');
-    writePidRecord(withPid, { service: 'prometheus', pid: 1, argv: ['prometheus'], startTicks: '1', startedAt: new Date().toISOString() });
+    writePidRecord(withPid, { service: 'prometheus', pid: 4242, argv: ['prometheus'], startTicks: '1', startedAt: new Date().toISOString() });
     expect(runningStack(withPid).runner).toBe(nativeRunner);
     const withUnavailable = stack('docker');
     writeUnavailable(withUnavailable, { service: 'prometheus', reason: 'not found', remedy: 'install it' });
@@ -112,30 +112,43 @@ describe('the runner `up` starts a stack with', () => {
 });
 
 describe('what the runners say of each service', () => {
-  const container = (service: string, health: string, state = 'running'): [string, ContainerState] => [service, { service, id: service, state, health }];
+  const container = (service: string, health: string, state = 'running', exitCode = 0, publishedPorts: number[] = [29700, 29701]): [string, ContainerState] => [
+    service,
+    { service, id: service, state, health, exitCode, publishedPorts },
+  ];
 
   it('docker: running and healthy, or what is wrong; exporters are reached on the stack network only', () => {
     const services = stackServices(loadStack(stack('docker')).spec);
     const states = containerStates(services, new Map([container('prometheus', 'healthy'), container('alertmanager', 'none'), container('fibre-exporter', 'healthy')]));
     expect([...states.keys()]).toEqual(['prometheus', 'alertmanager', 'fibre-exporter']);
-    expect(states.get('prometheus')).toEqual({ service: 'prometheus', check: 'container', running: true, detail: 'running, healthy', reachableFromHost: true });
+    expect(states.get('prometheus')).toEqual({
+      service: 'prometheus',
+      check: 'container',
+      running: true,
+      detail: 'running, healthy',
+      reachableFromHost: true,
+      identity: { ours: true, detail: 'port 29700 is published by its container' },
+    });
     expect(states.get('alertmanager')!.detail).toBe('running, no healthcheck');
     expect(states.get('fibre-exporter')!.reachableFromHost).toBe(false);
     expect(containerStates(services, new Map()).get('prometheus')).toMatchObject({ running: false, detail: 'no container (not started)' });
-    expect(containerStates(services, new Map([container('prometheus', 'healthy', 'exited')])).get('prometheus')).toMatchObject({ running: false, detail: 'container exited' });
+    expect(containerStates(services, new Map([container('prometheus', 'healthy', 'exited')])).get('prometheus')).toMatchObject({ running: false, down: 'stopped', detail: 'container exited' });
+    expect(containerStates(services, new Map([container('prometheus', 'healthy', 'exited', 137)])).get('prometheus')).toMatchObject({ running: false, down: 'crashed' });
+    // Running, but another port than the one it is asked on: what answers there is not it.
+    expect(containerStates(services, new Map([container('prometheus', 'healthy', 'running', 0, [9999])])).get('prometheus')!.identity!.ours).toBe(false);
   });
 
-  it('native: the process of its pid file, a stale pid file, a program that could not be had, or not started', () => {
+  it('native: a pid file of a process that is not ours, a stale pid file, a program that could not be had, or not started', () => {
     const dir = stack('native');
     writePidRecord(dir, { service: 'prometheus', pid: process.pid, argv: ['node'], startTicks: startTicksOf(process.pid)!, startedAt: new Date().toISOString() });
     writePidRecord(dir, { service: 'alertmanager', pid: process.pid, argv: ['alertmanager'], startTicks: '1', startedAt: new Date().toISOString() });
     writeUnavailable(dir, { service: 'fibre-exporter', reason: 'main.js is missing', remedy: 'npm run build' });
     const states = processStates(loadStack(dir));
-    expect(states.get('prometheus')).toEqual({ service: 'prometheus', check: 'process', running: true, detail: `pid ${process.pid}`, reachableFromHost: true });
-    expect(states.get('alertmanager')).toMatchObject({ running: false, detail: `pid ${process.pid} has exited; see logs/alertmanager.log` });
+    expect(states.get('prometheus')).toMatchObject({ running: false, down: 'crashed', detail: `crashed: pid ${process.pid} is never one of ours; see logs/prometheus.log` });
+    expect(states.get('alertmanager')).toMatchObject({ running: false, down: 'crashed' });
     expect(states.get('fibre-exporter')).toMatchObject({ running: false, unavailable: { reason: 'main.js is missing', remedy: 'npm run build' } });
     const fresh = processStates(loadStack(stack('native')));
-    expect(fresh.get('prometheus')).toMatchObject({ running: false, detail: 'not started (fibre-stack up)' });
+    expect(fresh.get('prometheus')).toMatchObject({ running: false, down: 'stopped', detail: 'stopped (fibre-stack up starts it)' });
   });
 
   it('validate reports a program that could not be had as unavailable, and judges an unreachable service by its runner alone', async () => {

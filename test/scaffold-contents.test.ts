@@ -22,7 +22,7 @@ describe('docker-compose.yml', () => {
       expect(s.pid).toBe('host');
       expect(s.cap_drop).toEqual(['ALL']);
       expect(s.cap_add).toEqual(['SYS_ADMIN', 'SYS_PTRACE']);
-      expect(s.security_opt).toEqual(['seccomp:unconfined']);
+      expect(s.security_opt).toEqual(['no-new-privileges:true']);
       expect(s.privileged).toBeUndefined();
       expect(s.volumes).toEqual([{ type: 'bind', source: '/usr/local/bin/bitcoind', target: '/usr/local/bin/bitcoind', read_only: true }]);
     }

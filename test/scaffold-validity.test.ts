@@ -23,8 +23,9 @@ const composeCli = hasCommand('docker-compose') ? ['docker-compose'] : ['docker'
 function containerPort(svc: Record<string, unknown>): string {
   const ports = svc.ports as string[] | undefined;
   if (ports) return ports[0].slice(ports[0].lastIndexOf(':') + 1);
+  // Exporters get every value glued to its flag: `--port=9435`.
   const command = svc.command as string[];
-  return command[command.indexOf('--port') + 1];
+  return command.find((a) => a.startsWith('--port='))!.slice('--port='.length);
 }
 
 describe.each(combos)('profiles $profiles, $mode, $logAgent', ({ profiles, mode, logAgent }) => {

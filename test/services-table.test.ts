@@ -75,7 +75,7 @@ describe('every consumer covers every entry', () => {
     const files = render(spec);
     expect(files.map((f) => f.path)).toContain(CORE_SERVICES[s].config);
     const svc = stackServices(spec).find((x) => x.name === s)!;
-    expect(svc.program).toEqual({ kind: 'binary', candidates: CORE_SERVICES[s].binaries });
+    expect(svc.program).toEqual({ kind: 'binary', candidates: CORE_SERVICES[s].binaries, image: spec.images[s] });
     expect(svc.readyUrl).toBe(`http://127.0.0.1:${spec.ports[s]}${CORE_SERVICES[s].readyPath}`);
     expect(JSON.stringify(svc.argv)).toContain(CORE_SERVICES[s].config);
   });

@@ -118,7 +118,7 @@ describe('mistakes, each named with its key and what is allowed', () => {
     ['disabled services as a mapping', minimal({ disabled_services: { grafana: true } }), [{ key: 'disabled_services', problem: 'expected a list, got a mapping' }]],
     ['bitcoind profile fields', { version: 1, profiles: { fibre: { node_name: ' ', bitcoind: 'bin/bitcoind', bitcoin_datadir: '~/.bitcoin', source: 'pcap', replay_file: 'rec.jsonl', extra: 1 } } }, [
       { key: 'profiles.fibre.extra', problem: 'unknown key; allowed here: node_name, bitcoind, bitcoin_datadir, exporter_port, source, replay_file' },
-      { key: 'profiles.fibre.node_name', problem: 'must not be empty' },
+      { key: 'profiles.fibre.node_name', problem: 'got " "; allowed: 1 to 64 letters, digits, ".", "_", "-", ":" or "@", starting with a letter or digit (such as relay-1)' },
       { key: 'profiles.fibre.bitcoind', problem: 'got "bin/bitcoind"; allowed: an absolute path' },
       { key: 'profiles.fibre.bitcoin_datadir', problem: 'got "~/.bitcoin"; allowed: an absolute path' },
       { key: 'profiles.fibre.source', problem: 'got string "pcap"; allowed: ebpf, replay' },
@@ -128,7 +128,7 @@ describe('mistakes, each named with its key and what is allowed', () => {
     ['miner fields', { version: 1, profiles: { miner: { bitstream: 'x11', logs: [{ path: 'm.log', card: '', colour: 1 }, 'b'], stale_after_seconds: 0 } } }, [
       { key: 'profiles.miner.logs[0].colour', problem: 'unknown key; allowed here: path, card' },
       { key: 'profiles.miner.logs[0].path', problem: 'got "m.log"; allowed: an absolute path' },
-      { key: 'profiles.miner.logs[0].card', problem: 'must not be empty' },
+      { key: 'profiles.miner.logs[0].card', problem: 'got ""; allowed: a short name of 1 to 32 letters, digits, ".", "_" or "-", starting with a letter or digit (such as left or card0)' },
       { key: 'profiles.miner.logs[1]', problem: 'expected a mapping, got string "b"' },
       { key: 'profiles.miner.bitstream', problem: 'got string "x11"; allowed: tokenminer, rb4, nimiq' },
       { key: 'profiles.miner.stale_after_seconds', problem: 'got number 0; allowed: a whole number of 1 or more' },
@@ -140,7 +140,7 @@ describe('mistakes, each named with its key and what is allowed', () => {
     ['a fractional stale time', { version: 1, profiles: { miner: { stale_after_seconds: 1.5 } } }, [{ key: 'profiles.miner.stale_after_seconds', problem: 'got number 1.5; allowed: a whole number of 1 or more' }]],
     ['nodeos fields', { version: 1, profiles: { nodeos: { node_name: '', url: 'localhost:8888', x: 1 } } }, [
       { key: 'profiles.nodeos.x', problem: 'unknown key; allowed here: node_name, url' },
-      { key: 'profiles.nodeos.node_name', problem: 'must not be empty' },
+      { key: 'profiles.nodeos.node_name', problem: 'got ""; allowed: 1 to 64 letters, digits, ".", "_", "-", ":" or "@", starting with a letter or digit (such as relay-1)' },
       { key: 'profiles.nodeos.url', problem: 'got "localhost:8888"; allowed: an http:// or https:// URL' },
     ]],
     ['scrape targets', { version: 1, profiles: { scrape: { targets: ['nohost', 9100, 'h:0', 'h:65536', 'h:9100'], jobs: [] } } }, [

@@ -3,7 +3,7 @@
 // manifest that tells edited from ours (sha256 of what we last wrote), file modes, and nothing
 // written outside the folder or through a symlink.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_PATH, planStack, safeJoin, writeStack } from '../cli/io/stack-writer.js';
@@ -149,5 +149,50 @@ describe('nothing is written outside the stack folder', () => {
       new UserError('refusing to touch a.yml: it is a symlink; remove it and run again'),
     );
     expect(readFileSync(outside, 'utf8')).toBe('theirs\n');
+  });
+
+  it('refuses before writing anything, so a refusal leaves the folder as it was', () => {
+    const root = tempDir();
+    const outside = tempDir();
+    symlinkSync(outside, join(root, 'prometheus'));
+    expect(() => writeStack(root, [{ path: 'a.yml', content: 'a\n' }, { path: 'prometheus/x.yml', content: 'x\n' }])).toThrow(UserError);
+    expect(readdirSync(root)).toEqual(['prometheus']);
+    // The manifest's folder too.
+    rmSync(join(root, 'prometheus'));
+    symlinkSync(outside, join(root, '.fibre-stack'));
+    expect(() => writeStack(root, [{ path: 'a.yml', content: 'a\n' }])).toThrow(
+      new UserError(`refusing to touch ${MANIFEST_PATH}: ${join(root, '.fibre-stack')} resolves to ${outside}, outside the stack folder (a symlink?); remove the link and run again`),
+    );
+    expect(readdirSync(root)).toEqual(['.fibre-stack']);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('takes no path from the manifest that leads out of the folder', () => {
+    const root = tempDir();
+    writeStack(root, [{ path: 'a.yml', content: 'a\n' }]);
+    writeFileSync(join(root, MANIFEST_PATH), JSON.stringify({ version: 1, files: { '../victim.txt': 'x' } }));
+    expect(() => planStack(root, [{ path: 'a.yml', content: 'a\n' }])).toThrow(new Error('refusing to write "../victim.txt": outside the stack folder'));
+  });
+});
+
+describe('folder modes', () => {
+  it('makes every folder it writes into readable by the services\' users, keeping what its owner had', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'strict'), { mode: 0o700 });
+    chmodSync(join(root, 'strict'), 0o700);
+    mkdirSync(join(root, 'open'));
+    chmodSync(join(root, 'open'), 0o777);
+    writeStack(root, [{ path: 'strict/a.yml', content: 'a\n' }, { path: 'open/b.yml', content: 'b\n' }, { path: 'new/deeper/c.yml', content: 'c\n' }]);
+    const mode = (path: string) => statSync(join(root, path)).mode & 0o777;
+    expect([mode('strict'), mode('open'), mode('new'), mode('new/deeper'), mode('.fibre-stack')]).toEqual([0o755, 0o777, 0o755, 0o755, 0o755]);
+  });
+
+  it('refuses a file where a folder must be', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'grafana'), 'a file');
+    expect(() => writeStack(root, [{ path: 'grafana/x.yml', content: 'x\n' }])).toThrow(
+      new UserError(`refusing to write into ${join(root, 'grafana')}: it is a symlink or not a folder; remove it and run again`),
+    );
+    expect(readFileSync(join(root, 'grafana'), 'utf8')).toBe('a file');
   });
 });

@@ -1,4 +1,4 @@
-// `fibre-stack create [dir]` (and `npx create-fibre-stack [dir]`): asks, renders, writes.
+// `fibre-stack create [dir]` (and `create-fibre-stack [dir]`): asks, renders, writes.
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
@@ -6,13 +6,16 @@ import { LOG_AGENTS, MODES, type ProfileId } from '../spec/types.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../spec/from-answers.js';
 import { renderStack } from '../render/index.js';
 import { stackUrls } from '../render/readme.js';
+import { stackNotices } from '../render/host-advice.js';
 import { loadPackageSources } from '../io/templates.js';
+import { readHostFacts } from '../io/host-facts.js';
 import { loadOrCreateSecrets } from '../io/spec-io.js';
 import { planStack, writeStack } from '../io/stack-writer.js';
 import { UserError } from '../../core/errors.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { Question } from '../../profiles/types.js';
 import { printWriteResults } from './stack-report.js';
+import { createWarnings } from './create-warnings.js';
 
 interface CreateArgs {
   dir: string;
@@ -95,13 +98,22 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
     }
     // Loaded only when asking: the prompt library is a noticeable part of start-up time.
     const { promptAnswers } = await import('./create-prompts.js');
-    final = await promptAnswers(answers, given, registry);
+    try {
+      final = await promptAnswers(answers, given, registry);
+    } catch (err) {
+      // Ctrl-C at a question: the user chose to stop, which needs no stack trace. 130 is 128 + SIGINT.
+      if ((err as Error).name === 'ExitPromptError') {
+        process.stderr.write('\nCancelled; nothing was written.\n');
+        process.exit(130);
+      }
+      throw err;
+    }
   }
   const spec = specFromAnswers(final, registry);
   if (isNonEmptyDir(dir) && !args.overwrite && !args.dryRun) {
     throw new UserError(`${dir} is not empty: choose an empty or new folder, or pass --overwrite to replace the files fibre-stack makes there (other files are left alone)`);
   }
-  const files = renderStack(spec, loadOrCreateSecrets(dir), { ...loadPackageSources(), profiles: registry });
+  const files = renderStack(spec, loadOrCreateSecrets(dir), { ...loadPackageSources(), profiles: registry }, readHostFacts(spec, registry));
   if (args.dryRun) {
     const plan = planStack(dir, files, { force: true });
     if (args.json) process.stdout.write(JSON.stringify({ dir, dryRun: true, files: plan }, null, 2) + '\n');
@@ -112,8 +124,11 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
     return;
   }
   const results = writeStack(dir, files, { force: args.overwrite });
+  // What the stack cannot do as specified, or a choice to reconsider, with the fix: said, not refused.
+  const warnings = [...stackNotices(spec, registry), ...createWarnings(spec, registry)];
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   if (args.json) {
-    process.stdout.write(JSON.stringify({ dir, files: results, urls: stackUrls(spec) }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ dir, files: results, urls: stackUrls(spec), warnings }, null, 2) + '\n');
     return;
   }
   process.stdout.write(`Created a ${spec.mode} stack for ${Object.keys(spec.profiles).join(', ')} in ${dir}:\n`);
@@ -146,7 +161,7 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
         .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be written; write nothing' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
         .example('$0 create my-stack --yes --profiles fibre,miner --miner-log /var/log/miner.log', 'Non-interactive')
-        .example('npx create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>;
+        .example('create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>;
     },
     handler: handler(registry),
   };

@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { commonDecls, commonExporterOptions, loadConfigFile, resolveOptions, yargsOptions, type OptionDecls, type Resolved } from '../../exporter/options.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { ExporterDef } from '../../profiles/types.js';
-import { collectorDecls, replayOptions, replaySources } from '../exporters.js';
+import { collectorDecls, recordingArg, replayOptions, replaySources } from '../exporters.js';
 
 const configOption = (alias?: string) => ({
   config: {
@@ -49,11 +49,13 @@ function replayCommand(registry: Registry): CommandModule {
     describe: `Replay recorded ${labels.join(' or ')} events through the same metrics, at real or faster pace (nothing live needed).`,
     builder: (y: Argv) =>
       y
+        // The recording's name stays the string it was, `1e3` included, after `--` too.
+        .parserConfiguration({ 'parse-positional-numbers': false })
         .positional('file', { describe: decls.file.describe, type: 'string' })
         .options({ ...yargsOptions(decls), ...configOption('c') })
         .epilog(ENV_NOTE),
     handler: async (argv) => {
-      const { values, common } = settings(decls, argv);
+      const { values, common } = settings(decls, { ...argv, file: recordingArg(argv, 2) });
       const { runReplayExporter } = await import('../../exporter/replay.js');
       await runReplayExporter({ ...common, file: values.file, speed: values.speed, loop: values.loop }, sources);
     },

@@ -9,8 +9,11 @@ type AnyCommand = CommandModule<any, any>;
 export const commandLoaders: Record<string, () => Promise<AnyCommand>> = {
   create: async () => (await import('./create.js')).createCommand,
   generate: async () => (await import('./generate.js')).generateCommand,
+  apply: async () => (await import('./apply.js')).applyCommand,
   up: async () => (await import('./up.js')).upCommand,
   down: async () => (await import('./down.js')).downCommand,
+  restart: async () => (await import('./restart.js')).restartCommand,
+  upgrade: async () => (await import('./upgrade.js')).upgradeCommand,
   status: async () => (await import('./status.js')).statusCommand,
   logs: async () => (await import('./logs.js')).logsCommand,
   validate: async () => (await import('./validate.js')).validateCommand,

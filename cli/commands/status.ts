@@ -13,6 +13,8 @@ interface StatusArgs {
 interface ServiceStatus {
   service: string;
   running: boolean;
+  /** up, stopped (or never started), crashed (died without being stopped), unavailable (its program could not be had). */
+  state: 'up' | 'stopped' | 'crashed' | 'unavailable';
   detail: string;
   url: string;
 }
@@ -32,6 +34,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       return {
         service: svc.name,
         running: state.running,
+        state: state.running ? 'up' : state.unavailable ? 'unavailable' : (state.down ?? 'stopped'),
         detail: state.unavailable ? `unavailable: ${state.unavailable.reason}` : state.detail,
         url: state.reachableFromHost ? svc.readyUrl.replace(/^(https?:\/\/[^/]+).*$/, '$1') : '(stack network only)',
       };
@@ -40,7 +43,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       process.stdout.write(JSON.stringify({ project: stack.spec.project, mode: runner.mode, services: rows }, null, 2) + '\n');
     } else {
       process.stdout.write(`${stack.spec.project} (${runner.mode} mode)\n`);
-      printTable(['SERVICE', 'STATE', 'URL', 'DETAIL'], rows.map((r) => [r.service, r.running ? 'up' : 'down', r.url, r.detail]));
+      printTable(['SERVICE', 'STATE', 'URL', 'DETAIL'], rows.map((r) => [r.service, r.state, r.url, r.detail]));
     }
     process.exitCode = rows.every((r) => r.running) ? 0 : 1;
   },

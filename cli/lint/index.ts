@@ -7,6 +7,7 @@ import type { Finding } from './findings.js';
 import { lintDashboardText } from './dashboard.js';
 import { lintRuleText } from './rules.js';
 import { promtoolCheckRules } from './promtool.js';
+import { SPEC_FILE } from '../render/spec-file.js';
 
 const DASHBOARD_EXT = new Set(['.json']);
 const RULE_EXT = new Set(['.yml', '.yaml', '.rules']);
@@ -27,6 +28,12 @@ export interface LintReport {
 /** Thrown for a path that does not exist: a usage problem, not a finding. */
 export class MissingPathError extends Error {}
 
+/** What a stack folder holds for the linter: its dashboards and its rule files. */
+const STACK_LINTED = ['grafana/dashboards', 'prometheus/rules'];
+const ignoreMissing = (err: unknown) => {
+  if (!(err instanceof MissingPathError)) throw err;
+};
+
 export async function collectFiles(paths: readonly string[]): Promise<{ dashboards: string[]; rules: string[] }> {
   const dashboards: string[] = [];
   const rules: string[] = [];
@@ -39,6 +46,11 @@ export async function collectFiles(paths: readonly string[]): Promise<{ dashboar
     }
     if (info.isDirectory()) {
       const entries = (await readdir(path)).filter((e) => !e.startsWith('.')).sort();
+      // A stack folder: only its dashboards and rules are for the linter (its other YAML and JSON are configs).
+      if (entries.includes(SPEC_FILE)) {
+        for (const part of STACK_LINTED) if (entries.includes(part.split('/')[0])) await visit(join(path, part), false).catch(ignoreMissing);
+        return;
+      }
       for (const e of entries) await visit(join(path, e), false);
       return;
     }

@@ -17,8 +17,11 @@ export function renderAlertmanager(spec: StackSpec): RenderedFile[] {
     // `none` keeps alerts visible in Alertmanager and Grafana without sending them anywhere.
     receivers: [webhook ? { name: receiver, webhook_configs: [{ url: spec.alerting.webhook_url, send_resolved: true }] } : { name: receiver }],
     inhibit_rules: [
-      // A critical alert silences the warning of the same name on the same target.
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'job', 'instance'] },
+      // A critical alert silences the warnings of the same target (and card, for a miner): no
+      // alert name fires at two severities, so the name is not among the labels that must match
+      // (MinerTemperatureCritical silences MinerTemperatureHigh, FibreNoBlockConnected
+      // FibreSlowBlockConnection). A label neither alert has counts as equal.
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['job', 'instance', 'card'] },
     ],
   };
   return [{ path: 'alertmanager/alertmanager.yml', content: dumpYaml(config, generatedFromSpec('#')) }];

@@ -12,10 +12,21 @@ import { DOCKER_HOST_ALIAS, hostPart, runPaths, stackPathFor } from './addressin
 import { SERVICE_RENDERERS } from './core-services.js';
 import { logSources } from './log-agent.js';
 import { exporterRuns } from './stack-profiles.js';
+import { withHost } from '../exporters.js';
 import type { Registry } from '../../profiles/registry.js';
 import { CORE_SERVICES, enabledServices, type CoreService, type ImageProbe } from '../services/table.js';
 
 type Service = Record<string, unknown>;
+
+/** What rendering needs to know about this host, read at the edge (cli/io/host-facts.ts). */
+export interface HostFacts {
+  /**
+   * By host path an exporter reads (a log), the groups its unprivileged container user must be in
+   * to read it and search its folder: the gids of those that are not readable by others. A miner log
+   * is often root:adm 0640, which the exporter's uid 10001 cannot read otherwise.
+   */
+  readGroups?: Readonly<Record<string, readonly number[]>>;
+}
 
 const INTERVALS = { interval: '10s', timeout: '5s', retries: 6 };
 
@@ -83,10 +94,10 @@ function startOrder(services: CoreService[]): CoreService[] {
   return ordered;
 }
 
-function exporterService(spec: StackSpec, run: ExporterRun): Service {
+function exporterService(spec: StackSpec, run: ExporterRun, host: HostFacts): Service {
   const service: Service = {
     ...base(spec, spec.images.exporter),
-    command: [...run.args, '--host', '0.0.0.0'],
+    command: withHost(run.args, '0.0.0.0'),
     read_only: true,
     tmpfs: ['/tmp'],
     // A binary is mounted as itself; a log by its folder, so that rotation and recreation
@@ -99,12 +110,17 @@ function exporterService(spec: StackSpec, run: ExporterRun): Service {
     },
   };
   if (run.ebpf) {
-    // eBPF needs the host's PID namespace, root with CAP_SYS_ADMIN, and a seccomp profile that
-    // allows bpf() and perf_event_open(); CAP_SYS_PTRACE lets root read /proc/PID/exe and maps of
-    // a bitcoind run by another user, to find it and attach to it. Never privileged.
-    Object.assign(service, { pid: 'host', user: '0', cap_drop: ['ALL'], cap_add: ['SYS_ADMIN', 'SYS_PTRACE'], security_opt: ['seccomp:unconfined'] });
+    // eBPF needs the host's PID namespace and root with CAP_SYS_ADMIN; CAP_SYS_PTRACE lets root
+    // read /proc/PID/exe and maps of a bitcoind run by another user, to find it and attach to it.
+    // Docker's default seccomp profile allows bpf() and perf_event_open() to a container granted
+    // CAP_SYS_ADMIN, so it stays on, as does no-new-privileges. No memlock limit is raised: from
+    // Linux 5.11 eBPF memory is charged to the cgroup, and a raised limit fails where dockerd
+    // itself may not raise it. Never privileged.
+    Object.assign(service, { pid: 'host', user: '0', cap_drop: ['ALL'], cap_add: ['SYS_ADMIN', 'SYS_PTRACE'] });
   } else {
-    Object.assign(service, { cap_drop: ['ALL'] });
+    // The image's unprivileged user, in the groups that let it read the logs (no capability).
+    const groups = [...new Set(run.hostPaths.flatMap((p) => host.readGroups?.[p] ?? []))].sort((a, b) => a - b);
+    Object.assign(service, { cap_drop: ['ALL'], ...(groups.length ? { group_add: groups.map(String) } : {}) });
   }
   return service;
 }
@@ -120,10 +136,10 @@ function escapeInterpolation<T>(value: T): T {
 }
 
 /** docker-compose.yml: how the docker runner runs the stack. */
-export function renderCompose(spec: StackSpec, profiles: Registry): RenderedFile {
+export function renderCompose(spec: StackSpec, profiles: Registry, host: HostFacts = {}): RenderedFile {
   const running = enabledServices(spec);
   const services: Record<string, Service> = Object.fromEntries(startOrder(running).map((s) => [s, coreService(spec, s, new Set(running), profiles)]));
-  for (const run of exporterRuns(spec, profiles)) services[run.service] = exporterService(spec, run);
+  for (const run of exporterRuns(spec, profiles)) services[run.service] = exporterService(spec, run, host);
   const volumes = Object.fromEntries(
     Object.values(services)
       .flatMap((s) => (s.volumes as unknown[]).filter((v): v is string => typeof v === 'string'))

@@ -84,7 +84,7 @@ function grafanaIni(spec: StackSpec): RenderedFile {
       security: { admin_user: 'admin', disable_gravatar: true, cookie_samesite: 'strict' },
       users: { allow_sign_up: false },
       'auth.anonymous': { enabled: false },
-      analytics: { reporting_enabled: false, check_for_updates: false },
+      analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
     }),
   };
 }

@@ -11,8 +11,19 @@ import { listenOn, runPaths, serviceAddress } from './addressing.js';
 import { enabledProfiles } from './stack-profiles.js';
 import { renderTemplate } from './handlebars.js';
 
+/**
+ * The files the agent tails, each once: fibre and bitcoin-core watching one bitcoind both name its
+ * debug.log, and two sources of one file would ship every line twice (two Alloy components), or,
+ * in Promtail, make two jobs share the file's one position entry (positions are keyed by path:
+ * grafana/loki@v3.6.11:clients/pkg/promtail/positions/positions.go), so that lines are skipped or
+ * sent again after a restart. The first profile's source (registry order) is kept.
+ */
 export function logSources(spec: StackSpec, profiles: Registry): LogSource[] {
-  return enabledProfiles(spec, profiles).flatMap(({ def, settings }) => def.logSources(settings));
+  const byPath = new Map<string, LogSource>();
+  for (const { def, settings } of enabledProfiles(spec, profiles)) {
+    for (const source of def.logSources(settings)) if (!byPath.has(source.path)) byPath.set(source.path, source);
+  }
+  return [...byPath.values()];
 }
 
 function lokiPushUrl(spec: StackSpec): string {
@@ -20,28 +31,39 @@ function lokiPushUrl(spec: StackSpec): string {
 }
 
 /**
- * config.alloy. The components and their arguments are those of grafana/alloy@v1.11.3:
- * internal/component/local/file_match/file.go, internal/component/loki/source/file/file.go,
+ * config.alloy. The components and their arguments are those of grafana/alloy at v1.11.3 and
+ * v1.18.1 (the same at both): internal/component/local/file_match/file.go,
+ * internal/component/loki/source/file/file.go (`tail_from_end`, optional: with no stored position
+ * the tailer starts at the end, v1.18.1 tailer.go 106-150, v1.11.3 tailer.go 206-207),
  * internal/component/loki/process/stages/{regex,labels,structured_metadata}.go (an empty value
- * takes the field of the same name), internal/component/loki/write/write.go.
+ * takes the field of the same name), timestamp.go (`source`, `format`; v1.11.3 47-51, v1.18.1
+ * 55-60; format name `RFC3339` in util.go 63 / 58), drop.go (`older_than`, a duration: v1.11.3
+ * 39, v1.18.1 37), internal/component/loki/write/write.go.
  */
 export function renderAlloy(spec: StackSpec, templates: TemplateSources, profiles: Registry): RenderedFile[] {
   const sources = logSources(spec, profiles).map((s) => ({
     id: s.id,
     path: s.path,
     labels: s.labels,
+    tailFromEnd: s.firstRead === 'end',
     regexes: s.parsing?.regexes ?? [],
     labelFields: s.parsing?.labels ?? [],
     structuredMetadata: s.parsing?.structuredMetadata ?? [],
+    timestamp: s.parsing?.timestamp,
+    maxAge: s.parsing?.maxAge,
   }));
   const body = renderTemplate(templates, 'alloy/config.alloy', { sources, lokiPushUrl: lokiPushUrl(spec) });
   return [{ path: 'alloy/config.alloy', content: `${generatedFromSpec('//')}\n${body}` }];
 }
 
 /**
- * promtail.yml. Keys as in grafana/loki@v3.6.0: positions.filename in
- * clients/pkg/promtail/positions/positions.go; the regex, labels and structured_metadata stages in
- * clients/pkg/logentry/stages/ (an empty value takes the field of the same name).
+ * promtail.yml. Keys as in grafana/loki at v3.6.0 and v3.6.11 (the same at both):
+ * positions.filename in clients/pkg/promtail/positions/positions.go; the regex, labels,
+ * structured_metadata, timestamp (`source`, `format`: stages/timestamp.go 42-46, `RFC3339` in
+ * stages/util.go 61) and drop (`older_than`, a duration: stages/drop.go 43, 68-71) stages in
+ * clients/pkg/logentry/stages/ (an empty value takes the field of the same name). A file target
+ * has no way to start at the end of a file (no such key in clients/pkg/promtail/targets/file/ at
+ * either tag): a first start reads the file from its start, and the drop stage bounds what it sends.
  */
 export function renderPromtail(spec: StackSpec, profiles: Registry): RenderedFile[] {
   const listen = listenOn(spec, 'promtail');
@@ -50,6 +72,10 @@ export function renderPromtail(spec: StackSpec, profiles: Registry): RenderedFil
       http_listen_address: listen.host,
       http_listen_port: listen.port,
       grpc_listen_port: 0,
+      // /ready answers 500 until a log file is tailed, so a host without the log yet would keep it
+      // unready for good; false makes /ready say whether Promtail itself runs
+      // (grafana/loki@v3.6.11:clients/pkg/promtail/server/server.go).
+      health_check_target: false,
     },
     positions: { filename: `${runPaths(spec, 'promtail').data}/positions.yaml` },
     clients: [{ url: lokiPushUrl(spec) }],
@@ -62,6 +88,8 @@ export function renderPromtail(spec: StackSpec, profiles: Registry): RenderedFil
         ...(s.parsing?.structuredMetadata.length
           ? [{ structured_metadata: Object.fromEntries(s.parsing.structuredMetadata.map((l) => [l, ''])) }]
           : []),
+        ...(s.parsing?.timestamp ? [{ timestamp: { source: s.parsing.timestamp.field, format: s.parsing.timestamp.format } }] : []),
+        ...(s.parsing?.maxAge ? [{ drop: { older_than: s.parsing.maxAge, drop_counter_reason: 'older_than_max_age' } }] : []),
       ],
     })),
   };

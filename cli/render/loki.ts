@@ -1,5 +1,5 @@
 // Loki as a single binary with filesystem storage and retention enforced by the compactor.
-// Every key below exists in grafana/loki@v3.7.2: server in vendor/github.com/grafana/dskit/server/server.go,
+// Every key below exists in grafana/loki@v3.7.6 (and v3.7.2): server in vendor/github.com/grafana/dskit/server/server.go,
 // common in pkg/loki/common/common.go, schema_config in pkg/storage/config/schema_config.go,
 // limits_config in pkg/validation/limits.go, compactor in pkg/compactor/config.go (retention needs
 // delete_request_store), analytics in pkg/analytics/reporter.go.

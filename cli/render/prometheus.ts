@@ -41,7 +41,11 @@ export function renderPrometheus(spec: StackSpec, profiles: Registry): RenderedF
   ];
 }
 
-/** Prometheus command-line flags; retention is a flag, not a config key, up to Prometheus 3.7. */
+/**
+ * Prometheus command-line flags. Retention is a flag: the config file's storage.tsdb.retention
+ * exists only from v3.8.0, where the flag is deprecated yet still applied when the file sets none
+ * (prometheus/prometheus@v3.14.0:cmd/prometheus/main.go), and a flag works with older images too.
+ */
 export function prometheusFlags(spec: StackSpec, paths: { config: string; data: string; listen: string }): string[] {
   return [
     `--config.file=${paths.config}`,

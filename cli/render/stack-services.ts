@@ -10,13 +10,15 @@ import type { Arg } from './types.js';
 import { hostAddress, reachableHost, runPaths } from './addressing.js';
 import { SERVICE_RENDERERS } from './core-services.js';
 import { exporterRuns } from './stack-profiles.js';
+import { withHost } from '../exporters.js';
 import { PROFILES } from '../../profiles/registry.js';
 import { CORE_SERVICES, enabledServices, type BinaryCandidate, type CoreService } from '../services/table.js';
 
 /** The program a service runs: a release binary known by one of several names, or fibre-stack
  * itself (the exporter), run with the same Node.js and package as the running CLI. */
 export type Program =
-  | { kind: 'binary'; candidates: readonly BinaryCandidate[] }
+  /** `image`: the image the spec pins, whose version native mode downloads when it has to. */
+  | { kind: 'binary'; candidates: readonly BinaryCandidate[]; image: string }
   | { kind: 'fibre-stack' };
 
 export interface StackService {
@@ -44,7 +46,7 @@ function coreService(spec: StackSpec, s: CoreService): StackService {
     name: s,
     core: s,
     readyUrl: `http://${hostAddress(spec, s)}${def.readyPath}`,
-    program: { kind: 'binary', candidates: def.binaries },
+    program: { kind: 'binary', candidates: def.binaries, image: spec.images[s] },
     argv: renderer.args(spec, at),
     env: renderer.hostEnv?.(at) ?? {},
     envFromDotenv: [...(def.fromDotenv ?? [])],
@@ -58,7 +60,7 @@ function exporterService(spec: StackSpec, run: ExporterRun): StackService {
     readyUrl: `http://${reachableHost(spec)}:${run.port}/health`,
     program: { kind: 'fibre-stack' },
     // The exporter listens on every interface by default (for containers); natively, on the bind address.
-    argv: [...run.args, '--host', spec.bind_address],
+    argv: withHost(run.args, spec.bind_address),
     env: {},
     envFromDotenv: [],
     dataDir: `data/${run.service}`,

@@ -8,7 +8,7 @@ import { packagePath } from '../../core/package-root.js';
 import type { StackService } from '../render/stack-services.js';
 
 import { installRelease, installedBinary, progressBar, type Progress } from './download.js';
-import { releaseArch, releaseFor } from './releases.js';
+import { releaseArch, releaseFor, versionOfImage } from './releases.js';
 import { CORE_SERVICES } from '../services/table.js';
 
 export interface Located {
@@ -77,7 +77,11 @@ export async function locate(service: StackService, opts: LocateOptions = {}): P
   const remedy = `install it (${CORE_SERVICES[core].howToGet}) so that ${names} is on PATH, or put the binary in ${join(cache, 'bin')}`;
   const arch = releaseArch();
   if (!arch) return { reason: `${names} not found and there is no release for ${process.arch}`, remedy };
-  const release = releaseFor(core, arch);
+  // The version the spec pins for this service, as docker mode runs it.
+  if (versionOfImage(program.image) === undefined) {
+    return { reason: `${names} not found, and images.${core} (${program.image}) names no version to download`, remedy: `${remedy}, or pin images.${core} with a tag (name:tag)` };
+  }
+  const release = releaseFor(core, arch, program.image);
   const withArgs = (executable: string, via: Located['via']): Located => {
     const candidate = program.candidates.find((c) => executable.endsWith(`/${c.name}`)) ?? program.candidates[0];
     return { executable, leadingArgs: candidate.leadingArgs, via };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 
 import type { StackService } from '../render/stack-services.js';
+import { downTargetAdvice } from '../render/host-advice.js';
 import type { StackDir } from './stack-dir.js';
 import { describeProbe, probe } from './probe.js';
 import { CORE_SERVICES, SERVICE_NAMES } from '../services/table.js';
@@ -36,7 +37,12 @@ export function targetsVerdict(body: TargetsBody, notRunning: ReadonlySet<string
   if (down.length === 0) return { ok: true, detail: `${targets.length} targets up${skipped}` };
   return {
     ok: false,
-    detail: down.map((t) => `${t.labels?.job ?? '?'} ${t.scrapeUrl ?? ''} ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`).join('; '),
+    detail: down
+      .map((t) => {
+        const advice = t.lastError && t.scrapeUrl ? downTargetAdvice(t.scrapeUrl, t.lastError) : undefined;
+        return `${t.labels?.job ?? '?'} ${t.scrapeUrl ?? ''} ${t.health}${t.lastError ? `: ${t.lastError}` : ''}${advice ? ` (${advice})` : ''}`;
+      })
+      .join('; '),
   };
 }
 

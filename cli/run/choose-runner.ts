@@ -40,7 +40,7 @@ export async function runnerToStart(stack: StackDir, opts: { native: boolean; sa
         if (docker.ok) return { stack, runner: dockerRunner };
         opts.say(`${docker.reason}: running natively instead.`);
       }
-      const twin = writeNativeVariant(stack);
+      const { twin } = writeNativeVariant(stack);
       opts.say(`This stack is made for docker; its native twin (same spec, loopback addresses) is in ${twin.dir}.`);
       return { stack: twin, runner: nativeRunner };
     }

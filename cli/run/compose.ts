@@ -4,6 +4,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { UserError } from '../../core/errors.js';
 import type { StackDir } from './stack-dir.js';
+import { explainCompose } from './compose-errors.js';
 
 const execFileP = promisify(execFile);
 
@@ -53,9 +54,9 @@ export async function compose(stack: StackDir, args: string[], opts: { inherit?:
   });
 }
 
-/** Like compose(), but a failure is an error naming the command and what it said. */
+/** Like compose(), but a failure is an error saying what is wrong and how to fix it (compose-errors.ts), else what compose said. */
 export async function composeOk(stack: StackDir, args: string[], opts: { inherit?: boolean } = {}): Promise<string> {
   const r = await compose(stack, args, opts);
-  if (r.code !== 0) throw new UserError(`compose ${args.join(' ')} failed (exit ${r.code})${r.output ? `:\n${r.output.trimEnd()}` : ''}`, 1);
+  if (r.code !== 0) throw explainCompose(args, r.code, r.output);
   return r.output;
 }

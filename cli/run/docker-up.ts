@@ -10,7 +10,8 @@ import { PROFILES } from '../../profiles/registry.js';
 
 import type { StackDir } from './stack-dir.js';
 import { compose, composeOk } from './compose.js';
-import { imageExists, waitHealthy } from './docker.js';
+import { imageExists, stackContainers, waitHealthy } from './docker.js';
+import { missingBindSources, takenPorts, type ComposeService } from './docker-preflight.js';
 import type { Say } from './runner.js';
 import { buildExporterImage } from './image-build.js';
 
@@ -30,30 +31,54 @@ export interface DockerUpResult {
   unhealthy: string[];
 }
 
-/** Service name → image, as the compose file says (the file, not the spec: the user may have edited it). */
-function composeImages(stack: StackDir): Map<string, string> {
-  let doc: { services?: Record<string, { image?: string }> };
+/** The services of the compose file (the file, not the spec: the user may have edited it). */
+function composeServices(stack: StackDir): Map<string, ComposeService> {
+  let doc: { services?: Record<string, ComposeService> };
   try {
     doc = load(readFileSync(join(stack.dir, 'docker-compose.yml'), 'utf8')) as typeof doc;
   } catch (err) {
     throw new UserError(`cannot read ${join(stack.dir, 'docker-compose.yml')}: ${(err as Error).message}; run \`fibre-stack generate\` to write it`);
   }
-  return new Map(Object.entries(doc.services ?? {}).map(([name, s]) => [name, s.image ?? '']));
+  return new Map(Object.entries(doc.services ?? {}));
+}
+
+/** Refuses, before anything starts, a bind-mounted path missing here or a port another program holds (compose would fail halfway). */
+async function preflight(stack: StackDir, docker: Docker, services: ReadonlyMap<string, ComposeService>): Promise<void> {
+  const running = await stackContainers(docker, stack.spec.project);
+  // A port our own running container publishes is ours.
+  const toStart = new Map([...services].filter(([name]) => running.get(name)?.state !== 'running'));
+  const problems = [...missingBindSources(stack, toStart), ...(await takenPorts(docker, toStart))];
+  if (problems.length) throw new UserError(`cannot start ${stack.spec.project}:\n  ${problems.join('\n  ')}\nNothing was started.`);
+}
+
+/** Builds the exporter image; a base image that cannot be pulled is an environment problem with its fix. */
+async function buildExporter(image: string, opts: DockerUpOptions): Promise<void> {
+  opts.say(`Building the exporter image ${image} ...`);
+  try {
+    const built = await buildExporterImage({ tag: image, baseImage: opts.baseImage, progress: (text) => process.stdout.write(text.replace(/^(?=.)/gm, '    ')) });
+    opts.say(`  built ${built.tag} in ${built.seconds} s`);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (!/pull|registry|manifest|resolve|dial tcp|no such host|not found|i\/o timeout/i.test(message)) throw err;
+    const base = opts.baseImage ? `the base image ${opts.baseImage}` : "the base image pinned in exporter/Dockerfile (BASE_IMAGE)";
+    throw new UserError(
+      `cannot build the exporter image: ${base} is not on this host and cannot be pulled (${message.split('\n')[0]}).\n` +
+        'Pass --base-image with a Node.js 20 Debian bookworm image this host has (see `docker images`), e.g. `fibre-stack up --build --base-image IMAGE`, or load the base image with `docker load`.',
+    );
+  }
 }
 
 export async function dockerUp(stack: StackDir, docker: Docker, opts: DockerUpOptions): Promise<DockerUpResult> {
   const { say } = opts;
-  const images = composeImages(stack);
+  const declared = composeServices(stack);
+  const images = new Map([...declared].map(([name, svc]) => [name, svc.image ?? '']));
+  await preflight(stack, docker, declared);
   const exporterServices = new Set(exporterRuns(stack.spec, PROFILES).map((r) => r.service));
   const unavailable: DockerUpResult['unavailable'] = [];
 
   if (exporterServices.size > 0) {
     const image = stack.spec.images.exporter;
-    if (opts.build || !(await imageExists(docker, image))) {
-      say(`Building the exporter image ${image} ...`);
-      const built = await buildExporterImage({ tag: image, baseImage: opts.baseImage, progress: (text) => process.stdout.write(text.replace(/^(?=.)/gm, '    ')) });
-      say(`  built ${built.tag} in ${built.seconds} s`);
-    }
+    if (opts.build || !(await imageExists(docker, image))) await buildExporter(image, opts);
   }
   for (const [service, image] of images) {
     if (exporterServices.has(service) || (await imageExists(docker, image))) continue;

@@ -39,6 +39,10 @@ export interface ContainerState {
   health: string;
   /** The last healthcheck output, to say why a container is unhealthy. */
   lastCheck?: string;
+  /** Its exit code once it has stopped: 0 after a stop, else it crashed or was killed. */
+  exitCode: number;
+  /** Host ports it publishes (on any address). */
+  publishedPorts: number[];
 }
 
 /** Compose v1 keeps only [a-z0-9_-] of a project name; v2 the same. Labels carry the normalised name. */
@@ -55,12 +59,15 @@ export async function stackContainers(docker: Docker, project: string): Promise<
     const info = await docker.getContainer(c.Id).inspect();
     const health = info.State.Health;
     const log = health?.Log ?? [];
+    const bindings = Object.values(info.NetworkSettings?.Ports ?? {}).flatMap((b) => b ?? []);
     out.set(service, {
       service,
       id: c.Id,
       state: info.State.Status,
       health: health?.Status ?? 'none',
       lastCheck: log.length ? log[log.length - 1].Output.trim().slice(0, 200) : undefined,
+      exitCode: info.State.ExitCode,
+      publishedPorts: [...new Set(bindings.map((b) => Number(b.HostPort)).filter((p) => p > 0))],
     });
   }
   return out;
@@ -79,9 +86,15 @@ export function containerHealthy(c: ContainerState | undefined): boolean {
   return c !== undefined && c.state === 'running' && (c.health === 'healthy' || c.health === 'none');
 }
 
+/** A container that is not running crashed when it died on its own (non-zero exit, restarting, dead); else it was stopped. */
+export function containerCrashed(c: ContainerState | undefined): boolean {
+  return c !== undefined && (c.state === 'restarting' || c.state === 'dead' || (c.state === 'exited' && c.exitCode !== 0));
+}
+
 /** Why a container is not healthy, in words. */
 export function containerProblem(c: ContainerState | undefined): string {
   if (!c) return 'no container (not started)';
+  if (containerCrashed(c)) return `crashed: container ${c.state}${c.state === 'exited' ? ` with code ${c.exitCode}` : ''} (fibre-stack logs ${c.service})`;
   if (c.state !== 'running') return `container ${c.state}`;
   return `health ${c.health}${c.lastCheck ? `: ${c.lastCheck}` : ''}`;
 }

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderStack } from '../render/index.js';
-import { writeStack } from '../io/stack-writer.js';
+import { writeStack, type WriteResult } from '../io/stack-writer.js';
 import { loadPackageSources } from '../io/templates.js';
 import { loadOrCreateSecrets } from '../io/spec-io.js';
 import { loadStack, type StackDir } from './stack-dir.js';
@@ -13,11 +13,11 @@ import { runDir } from './pidfile.js';
 
 export const NATIVE_VARIANT_DIR = '.fibre-stack/native';
 
-/** Renders the stack's native twin and returns it; its data, logs and pid files live inside it. */
-export function writeNativeVariant(stack: StackDir): StackDir {
+/** Renders the stack's native twin and returns it, with what changed in it; its data, logs and pid files live inside it. */
+export function writeNativeVariant(stack: StackDir): { twin: StackDir; results: WriteResult[] } {
   const dir = join(stack.dir, NATIVE_VARIANT_DIR);
-  writeStack(dir, renderStack({ ...stack.spec, mode: 'native' }, loadOrCreateSecrets(stack.dir), loadPackageSources()), { force: true });
-  return loadStack(dir);
+  const results = writeStack(dir, renderStack({ ...stack.spec, mode: 'native' }, loadOrCreateSecrets(stack.dir), loadPackageSources()), { force: true });
+  return { twin: loadStack(dir), results };
 }
 
 /** The stack's native twin when `up` started it there (the twin has a run/ folder). */

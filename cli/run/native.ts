@@ -3,15 +3,21 @@
 // inside it. Each gets its own process group, so Ctrl-C in the terminal reaches only the
 // supervisor, which then stops them in order instead of every process racing to die at once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readFileSync, realpathSync, rmdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { stackServices, resolveArg, type StackService } from '../render/stack-services.js';
 import type { Say } from './runner.js';
+import { UserError } from '../../core/errors.js';
 import type { StackDir } from './stack-dir.js';
 import { isLocated, locate, type LocateOptions, type Located } from './binaries.js';
+import { folderInStack } from './stack-dir.js';
+import { describeListeners, listenersOn } from './listeners.js';
+import { missingHostPaths } from './docker-preflight.js';
+import { portOf } from './changes.js';
 import {
   clearUnavailable,
-  isSameProcess,
+  notOurs,
+  ownerEnv,
   pidRecords,
   readPidRecord,
   removePidRecord,
@@ -21,7 +27,7 @@ import {
   writeUnavailable,
   type PidRecord,
 } from './pidfile.js';
-import { describeProbe, probe, sleep } from './probe.js';
+import { describeProbe, probe, sleep, type Probe } from './probe.js';
 
 export const logFile = (stackDir: string, service: string) => join(stackDir, 'logs', `${service}.log`);
 
@@ -37,16 +43,30 @@ export function commandLine(stack: StackDir, svc: StackService, where: Located):
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(svc.env)) env[k] = resolveArg(v, stack.dir);
   for (const k of svc.envFromDotenv) if (stack.env[k] !== undefined) env[k] = stack.env[k];
-  if (svc.core === 'grafana') env.GF_PATHS_HOME = grafanaHome(where.executable);
-  return { argv: [where.executable, ...where.leadingArgs, ...svc.argv.map((a) => resolveArg(a, stack.dir))], env };
+  // Grafana reads its home only from --homepath, else from its working directory (the stack
+  // folder here), and exits with "Could not find config defaults" without conf/defaults.ini there;
+  // GF_PATHS_HOME is a variable of its Docker image's run.sh, never read by the server
+  // (grafana/grafana@7895d8a692:pkg/setting/setting.go setHomePath; the flag in
+  // grafana/grafana@035ee3ae62:pkg/cmd/grafana-server/commands/flags.go).
+  const home = svc.core === 'grafana' ? ['--homepath', grafanaHome(where.executable)] : [];
+  // Marks the process as this stack's (pidfile.ts notOurs): only a process we started carries it.
+  Object.assign(env, ownerEnv(stack.dir, svc.name));
+  return { argv: [where.executable, ...where.leadingArgs, ...home, ...svc.argv.map((a) => resolveArg(a, stack.dir))], env };
 }
 
 /**
- * Grafana needs its install folder (public/, conf/defaults.ini) as its home: the folder above bin/
- * in a release tarball, /usr/share/grafana for distribution packages.
+ * Grafana's home is its install folder (public/, conf/defaults.ini): the folder above bin/ in an
+ * extracted release archive (the cache's grafana-<version>/grafana-v<version>/), or
+ * /usr/share/grafana for distribution packages, whose grafana on PATH is a link or a wrapper.
  */
-function grafanaHome(executable: string): string {
-  const above = join(executable, '..', '..');
+export function grafanaHome(executable: string): string {
+  let real = executable;
+  try {
+    real = realpathSync(executable);
+  } catch {
+    // not there (yet): judge by the path as given
+  }
+  const above = join(real, '..', '..');
   for (const home of [above, '/usr/share/grafana']) {
     try {
       readFileSync(join(home, 'conf', 'defaults.ini'));
@@ -70,12 +90,34 @@ function failureLines(path: string, n: number): string {
   return (errors.length ? errors : lines).slice(-n).join('\n');
 }
 
+/** Who listens on a service's port when it is not the recorded process of ours (undefined: nobody else). */
+export function foreignListener(svc: StackService, bindAddress: string, ourPid?: number): string | undefined {
+  const listeners = listenersOn(portOf(svc), bindAddress).filter((l) => ourPid === undefined || !l.pids.includes(ourPid));
+  return listeners.length ? describeListeners(listeners) : undefined;
+}
+
+/**
+ * Makes a service's data and log folders, refusing (before anything starts) any that leads outside
+ * the stack folder, and a log that is not a plain file (a symlink planted there is not written through).
+ */
+function prepareFolders(stack: StackDir, svc: StackService): void {
+  folderInStack(stack.dir, svc.dataDir);
+  folderInStack(stack.dir, 'logs');
+  const log = logFile(stack.dir, svc.name);
+  let kind: Stats | undefined;
+  try {
+    kind = lstatSync(log);
+  } catch {
+    return; // not there yet
+  }
+  if (!kind.isFile()) throw new UserError(`${log} is not a plain file (a symlink?); fibre-stack appends only to its own logs: remove it, then run up again`);
+}
+
 /** Spawns one service with its output appended to logs/<service>.log and records its pid. */
 function spawnService(stack: StackDir, svc: StackService, where: Located): ChildProcess {
-  mkdirSync(join(stack.dir, svc.dataDir), { recursive: true });
-  mkdirSync(join(stack.dir, 'logs'), { recursive: true });
   const { argv, env } = commandLine(stack, svc, where);
-  const out = openSync(logFile(stack.dir, svc.name), 'a');
+  // Appended to, never through a symlink planted in its place since prepareFolders looked.
+  const out = openSync(logFile(stack.dir, svc.name), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
   const child = spawn(argv[0], argv.slice(1), {
     cwd: stack.dir,
     env: { ...process.env, ...env },
@@ -95,23 +137,47 @@ function spawnService(stack: StackDir, svc: StackService, where: Located): Child
   return child;
 }
 
-/** Polls a service's readiness URL until it answers 200, the process exits, or time runs out. */
-async function waitReady(svc: StackService, child: ChildProcess, timeoutMs: number, signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
+type Readiness = { ok: true; detail: string } | { ok: false; detail: string } | { waiting: string };
+
+/** One look at a starting service: exited, ready (its own process answers on the port), or what it waits for. */
+function readiness(svc: StackService, bindAddress: string, child: ChildProcess, p: Probe): Readiness {
+  if (p.status !== 200) return { waiting: `${svc.readyUrl}: ${describeProbe(p)}` };
+  // An answer counts only from our process: another program on the port answers just as well.
+  const other = foreignListener(svc, bindAddress, child.pid);
+  if (other) return { ok: false, detail: `port ${portOf(svc)} is answered by ${other}, not by the process started (pid ${child.pid})` };
+  const ours = listenersOn(portOf(svc), bindAddress).some((l) => l.pids.includes(child.pid!));
+  return ours ? { ok: true, detail: 'ready' } : { waiting: `${svc.readyUrl} answers, but not from pid ${child.pid}` };
+}
+
+/**
+ * Polls a service's readiness URL until its own process answers 200, the process exits, time
+ * runs out or `signal` aborts (Ctrl-C, or another service failed). `waiting` is told what it
+ * waits for each time that changes.
+ */
+async function waitReady(
+  stack: StackDir,
+  svc: StackService,
+  child: ChildProcess,
+  opts: { timeoutMs: number; signal: AbortSignal; waiting: (what: string) => void },
+): Promise<{ ok: boolean; detail: string }> {
   const started = Date.now();
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = signal ? `killed by ${signal}` : `exited with code ${code}`));
   // The program could not be run at all (not executable, wrong architecture).
   child.once('error', (err) => (exited = `could not run: ${err.message}`));
   let last = '';
-  while (Date.now() - started < timeoutMs) {
+  while (Date.now() - started < opts.timeoutMs) {
     if (exited) return { ok: false, detail: exited };
-    if (signal?.aborted) return { ok: false, detail: 'interrupted' };
-    const p = await probe(svc.readyUrl, { timeoutMs: 1000 });
-    if (p.status === 200) return { ok: true, detail: `ready in ${((Date.now() - started) / 1000).toFixed(1)} s` };
-    last = describeProbe(p);
+    if (opts.signal.aborted) return { ok: false, detail: 'stopped waiting' };
+    const r = readiness(svc, stack.spec.bind_address, child, await probe(svc.readyUrl, { timeoutMs: 1000 }));
+    // Exited meanwhile: its port may be someone else's answer, which says nothing of ours.
+    if (exited) return { ok: false, detail: exited };
+    if ('ok' in r) return r.ok ? { ok: true, detail: `ready in ${((Date.now() - started) / 1000).toFixed(1)} s` } : r;
+    if (r.waiting !== last) opts.waiting(r.waiting);
+    last = r.waiting;
     await sleep(100);
   }
-  return { ok: false, detail: `not ready after ${timeoutMs / 1000} s (${svc.readyUrl}: ${last})` };
+  return { ok: false, detail: `not ready after ${opts.timeoutMs / 1000} s (${last})` };
 }
 
 export interface NativeUpOptions extends LocateOptions {
@@ -119,6 +185,10 @@ export interface NativeUpOptions extends LocateOptions {
   readyTimeoutMs?: number;
   /** Stops waiting for readiness (Ctrl-C while starting). */
   signal?: AbortSignal;
+  /** Stop waiting for the others as soon as one service fails (a foreground run then stops what it started). */
+  failFast?: boolean;
+  /** Only these services (restart, apply); every service of the stack when absent. */
+  only?: readonly string[];
 }
 
 export interface NativeUp {
@@ -128,25 +198,47 @@ export interface NativeUp {
 }
 
 /**
+ * The services whose port another program already holds, with who holds it: `up` refuses to start
+ * any of the stack while one is, rather than start half of it.
+ */
+export function portsTaken(stack: StackDir, services: readonly StackService[]): string[] {
+  return services.flatMap((svc) => {
+    const other = foreignListener(svc, stack.spec.bind_address);
+    return other ? [`${svc.name}: port ${portOf(svc)} on ${stack.spec.bind_address} is taken by ${other}`] : [];
+  });
+}
+
+/**
  * Starts every service of the stack that is not already running. Services whose program cannot
  * be had are recorded (run/<service>.unavailable) with how to get it; the rest start regardless.
+ * A port held by another program is refused before anything starts.
  */
 export async function nativeUp(stack: StackDir, opts: NativeUpOptions): Promise<NativeUp> {
   const { say } = opts;
-  const plan = stackServices(stack.spec);
+  const plan = stackServices(stack.spec).filter((s) => !opts.only || opts.only.includes(s.name));
   const outcomes: StartOutcome[] = [];
   const children = new Map<string, ChildProcess>();
   const width = Math.max(...plan.map((s) => s.name.length));
   const line = (name: string, text: string) => say(`  ${name.padEnd(width)}  ${text}`);
   // Find every program first (downloads print their own progress), then start them together.
   const found: { svc: StackService; where: Located }[] = [];
+  const toStart: StackService[] = [];
   for (const svc of plan) {
     const running = readPidRecord(stack.dir, svc.name);
-    if (running && isSameProcess(running)) {
+    if (running && notOurs(stack.dir, running) === undefined) {
       line(svc.name, `already running (pid ${running.pid})`);
       outcomes.push({ service: svc.name, state: 'already running', detail: `pid ${running.pid}`, pid: running.pid });
       continue;
     }
+    toStart.push(svc);
+  }
+  const taken = portsTaken(stack, toStart);
+  if (taken.length) {
+    throw new UserError(
+      `cannot start: ${taken.join('; ')}.\nStop that program, or give this stack other ports (ports: in fibre-stack.yml, then \`fibre-stack apply\`). Nothing was started.`,
+    );
+  }
+  for (const svc of toStart) {
     const where = await locate(svc, opts);
     if (!isLocated(where)) {
       writeUnavailable(stack.dir, { service: svc.name, reason: where.reason, remedy: where.remedy });
@@ -157,21 +249,31 @@ export async function nativeUp(stack: StackDir, opts: NativeUpOptions): Promise<
     clearUnavailable(stack.dir, svc.name);
     found.push({ svc, where });
   }
+  for (const { svc } of found) prepareFolders(stack, svc);
   const started = found.map(({ svc, where }) => {
     const child = spawnService(stack, svc, where);
     children.set(svc.name, child);
     line(svc.name, `starting ${where.executable} (${where.via}), pid ${child.pid}`);
     return { svc, child };
   });
+  // Aborted by the caller (Ctrl-C) or, with failFast, by the first service that fails.
+  const stopWaiting = new AbortController();
+  opts.signal?.addEventListener('abort', () => stopWaiting.abort(), { once: true });
   await Promise.all(
     started.map(async ({ svc, child }) => {
-      const r = await waitReady(svc, child, opts.readyTimeoutMs ?? 90_000, opts.signal);
+      const r = await waitReady(stack, svc, child, {
+        timeoutMs: opts.readyTimeoutMs ?? 90_000,
+        signal: stopWaiting.signal,
+        waiting: (what) => line(svc.name, `waiting: ${what}`),
+      });
       if (r.ok) {
         line(svc.name, r.detail);
         outcomes.push({ service: svc.name, state: 'ready', detail: r.detail, pid: child.pid });
       } else {
+        if (opts.failFast && !stopWaiting.signal.aborted) stopWaiting.abort();
         const tail = failureLines(logFile(stack.dir, svc.name), 5);
-        line(svc.name, `FAILED: ${r.detail}${tail ? `\n${tail.replace(/^/gm, '      | ')}` : ''}`);
+        const hints = (missingHostPaths(stack.spec).get(svc.name) ?? []).map((h) => `\n      to fix: ${h}`).join('');
+        line(svc.name, `FAILED: ${r.detail}${tail ? `\n${tail.replace(/^/gm, '      | ')}` : ''}${hints}`);
         outcomes.push({ service: svc.name, state: 'failed', detail: `${r.detail}; see logs/${svc.name}.log`, pid: child.pid });
       }
     }),
@@ -189,39 +291,45 @@ const alive = (pid: number) => {
 };
 
 /**
- * Stops one recorded process: SIGTERM, then SIGKILL after the grace period. A pid that no longer
- * names the process we started (it exited and the pid was reused) is left alone.
+ * Stops one recorded process: SIGTERM, then SIGKILL after the grace period. Only a process proved
+ * to be the one `up` started for this stack is signalled (pidfile.ts notOurs); for anything else
+ * the pid file is only removed.
  */
 export async function stopRecorded(stackDir: string, rec: PidRecord, graceMs = 10_000): Promise<'stopped' | 'killed' | 'was not running'> {
-  if (!isSameProcess(rec)) {
+  if (notOurs(stackDir, rec) !== undefined) {
     removePidRecord(stackDir, rec.service);
     return 'was not running';
   }
   process.kill(rec.pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isSameProcess(rec) || !alive(rec.pid)) {
+    // Once it is no longer ours (exited, or reaped and the pid reused), it has stopped.
+    if (notOurs(stackDir, rec) !== undefined || !alive(rec.pid)) {
       removePidRecord(stackDir, rec.service);
       return 'stopped';
     }
     await sleep(50);
   }
-  process.kill(rec.pid, 'SIGKILL');
+  if (notOurs(stackDir, rec) === undefined) process.kill(rec.pid, 'SIGKILL');
   removePidRecord(stackDir, rec.service);
   return 'killed';
 }
 
-/** Stops every native service of the stack folder, all at once: none of them depends on another to shut down. */
-export async function nativeDown(stack: StackDir, say: Say): Promise<void> {
-  const recs = pidRecords(stack.dir);
+/** Stops the named native services of the stack folder (every one when absent), all at once: none of them depends on another to shut down. */
+export async function nativeDown(stack: StackDir, say: Say, only?: readonly string[]): Promise<void> {
+  const services = new Set(stackServices(stack.spec).map((s) => s.name));
+  // A pid file named after no service of this stack is not acted on (it may be from an older spec: it is removed).
+  const recs = pidRecords(stack.dir).filter((r) => !only || only.includes(r.service));
   if (recs.length === 0) say('  no native services are running');
   await Promise.all(
     recs.map(async (rec) => {
       const how = await stopRecorded(stack.dir, rec);
-      say(`  ${rec.service}: ${how}${how === 'was not running' ? ' (stale pid file removed)' : ` (pid ${rec.pid})`}`);
+      const stale = how === 'was not running' ? ` (pid file removed: ${notOurs(stack.dir, rec)})` : ` (pid ${rec.pid})`;
+      say(`  ${rec.service}: ${how}${stale}${services.has(rec.service) ? '' : ', no longer a service of this stack'}`);
     }),
   );
-  for (const svc of stackServices(stack.spec)) clearUnavailable(stack.dir, svc.name);
+  if (only) return;
+  for (const svc of services) clearUnavailable(stack.dir, svc);
   // An empty run/ says nothing runs here any more (a docker stack's native twin is found by it).
   try {
     rmdirSync(runDir(stack.dir));

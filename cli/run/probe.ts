@@ -7,9 +7,9 @@ export interface Probe {
   error?: string;
 }
 
-export async function probe(url: string, opts: { timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<Probe> {
+export async function probe(url: string, opts: { timeoutMs?: number; headers?: Record<string, string>; method?: 'GET' | 'POST' } = {}): Promise<Probe> {
   try {
-    const res = await fetch(url, { headers: opts.headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 3000), redirect: 'manual' });
+    const res = await fetch(url, { method: opts.method ?? 'GET', headers: opts.headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 3000), redirect: 'manual' });
     return { status: res.status, body: await res.text() };
   } catch (err) {
     const cause = (err as Error).cause as NodeJS.ErrnoException | undefined;
@@ -24,3 +24,9 @@ export function describeProbe(p: Probe): string {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Asks a service to re-read its configuration (POST /-/reload: Prometheus, Alertmanager); says why when it refused. */
+export async function reloadOverHttp(baseUrl: string): Promise<{ ok: boolean; detail: string }> {
+  const p = await probe(`${baseUrl}/-/reload`, { method: 'POST', timeoutMs: 30_000 });
+  return p.status === 200 ? { ok: true, detail: 'reloaded' } : { ok: false, detail: `reload refused: ${describeProbe(p)}` };
+}

@@ -1,7 +1,7 @@
 // The release archives native mode downloads when a binary is neither on PATH nor in the cache
 // (ABI.md section 6). Where each comes from is in the table (cli/services/table.ts); versions are
-// those of the pinned images, so docker and native mode run the same versions and there is one
-// place to bump them.
+// those of the images the stack's spec pins (the table's by default), so docker and native mode
+// run the same versions and there is one place to bump them.
 import { CORE_SERVICES, DEFAULT_IMAGES, type CoreService } from '../services/table.js';
 
 /** Where an archive and its expected SHA-256 come from. */
@@ -25,17 +25,20 @@ export function releaseArch(nodeArch: string = process.arch): ReleaseArch | unde
   return nodeArch === 'x64' ? 'amd64' : nodeArch === 'arm64' ? 'arm64' : undefined;
 }
 
-/** `prom/prometheus:v3.7.3` → `3.7.3`. */
-export function versionOfImage(image: string): string {
-  const tag = image.slice(image.lastIndexOf(':') + 1);
-  return tag.replace(/^v/, '');
+/** `prom/prometheus:v3.14.0` → `3.14.0` (a digest after the tag is ignored); undefined for an image pinned by digest alone. */
+export function versionOfImage(image: string): string | undefined {
+  const name = image.split('@')[0];
+  const afterSlash = name.slice(name.lastIndexOf('/') + 1);
+  const colon = afterSlash.lastIndexOf(':');
+  return colon === -1 ? undefined : afterSlash.slice(colon + 1).replace(/^v/, '');
 }
 
 const GITHUB = 'https://github.com';
 
-/** The pinned release of a core service for this platform. */
-export function releaseFor(service: CoreService, arch: ReleaseArch): Release {
-  const version = versionOfImage(DEFAULT_IMAGES[service]);
+/** The release of a core service for this platform, at the version of `image` (the stack's pinned image). */
+export function releaseFor(service: CoreService, arch: ReleaseArch, image: string = DEFAULT_IMAGES[service]): Release {
+  const version = versionOfImage(image);
+  if (version === undefined) throw new Error(`${image} names no version; releaseFor needs a tagged image`);
   const release = CORE_SERVICES[service].release;
   switch (release.kind) {
     case 'prometheus-tarball': {

@@ -21,6 +21,13 @@ export interface ServiceState {
   unavailable?: { reason: string; remedy: string };
   /** False when only the stack's own network reaches it (an exporter container publishes no port). */
   reachableFromHost: boolean;
+  /** When not running: stopped (or never started) on purpose, or crashed (died without being stopped). */
+  down?: 'stopped' | 'crashed';
+  /**
+   * When running and reachable: whether what answers on its port is this service (the pid that
+   * owns the socket, or the container publishing it), so that another program's answer never counts.
+   */
+  identity?: { ours: boolean; detail: string };
 }
 
 export interface UpOptions {
@@ -43,6 +50,23 @@ export interface LogsOptions {
   tail: number;
 }
 
+export interface ApplyOptions {
+  say: Say;
+  timeoutMs: number;
+  /** Stack files `generate` just rewrote, relative to the stack folder. */
+  changedFiles: readonly string[];
+  /** Rebuild the exporter image first (docker). */
+  build: boolean;
+  baseImage?: string;
+}
+
+export interface RestartOptions {
+  say: Say;
+  timeoutMs: number;
+  /** The service to restart; every running service when absent. */
+  service?: string;
+}
+
 export interface StackRunner {
   /** The run mode, as `status` names it. */
   readonly mode: Mode;
@@ -52,6 +76,13 @@ export interface StackRunner {
   down(stack: StackDir, opts: { volumes: boolean; say: Say }): Promise<void>;
   /** Every service of the stack, by name. */
   serviceStates(stack: StackDir): Promise<Map<string, ServiceState>>;
+  /**
+   * Makes what runs take the stack's current files: Prometheus and Alertmanager reload, the
+   * other programs restart, changed containers are recreated. Returns the exit code.
+   */
+  apply(stack: StackDir, opts: ApplyOptions): Promise<number>;
+  /** Restarts one service, or every one, keeping its data; returns the exit code. */
+  restart(stack: StackDir, opts: RestartOptions): Promise<number>;
   /** Shows logs on this terminal; returns the exit code. */
   logs(stack: StackDir, opts: LogsOptions): Promise<number>;
 }

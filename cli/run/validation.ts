@@ -21,7 +21,12 @@ async function serviceReport(stack: StackDir, svc: StackService, state: ServiceS
   }
   const checks: CheckResult[] = [{ check: state.check, ok: state.running, detail: state.detail }];
   // What this host cannot reach is judged by its runner alone (an exporter container's healthcheck is GET /health inside).
-  if (!state.reachableFromHost) return { service: svc.name, status: state.running ? 'healthy' : 'unhealthy', checks };
+  // A service that does not run is not asked at all: whatever answers on its port is another program.
+  if (!state.reachableFromHost || !state.running) return { service: svc.name, status: state.running ? 'healthy' : 'unhealthy', checks };
+  if (state.identity) {
+    checks.push({ check: 'listener', ok: state.identity.ours, detail: state.identity.detail });
+    if (!state.identity.ours) return { service: svc.name, status: 'unhealthy', checks };
+  }
   const ready = await readinessCheck(svc);
   checks.push(ready);
   if (ready.ok) {

@@ -53,10 +53,14 @@ export function stackDashboard(): Dashboard {
             )),
           timeseriesPanel('Log lines received', units.OpsPerSecond, 'Log lines Loki receives per second.')
             .targets(queries(rangeQuery('sum(rate(loki_distributor_lines_received_total[$__rate_interval]))', 'lines'))),
-          timeseriesPanel('Log lines discarded or dropped', units.OpsPerSecond, 'Lines Loki discarded (by reason) and entries the log agent dropped, per second.')
+          // A stack runs one log agent: Alloy counts its drops in loki_write_dropped_entries_total
+          // (grafana/alloy@v1.18.1:internal/component/common/loki/client/metrics.go), Promtail in
+          // promtail_dropped_entries_total (grafana/loki@v3.6.11:clients/pkg/promtail/client/client.go).
+          timeseriesPanel('Log lines discarded or dropped', units.OpsPerSecond, 'Lines Loki discarded (by reason) and entries the log agent (Alloy or Promtail) dropped, per second.')
             .targets(queries(
               rangeQuery('sum by (reason) (rate(loki_discarded_samples_total[$__rate_interval]))', 'discarded {{reason}}'),
-              rangeQuery('sum by (reason) (rate(loki_write_dropped_entries_total[$__rate_interval]))', 'dropped {{reason}}'),
+              rangeQuery('sum by (reason) (rate(loki_write_dropped_entries_total[$__rate_interval]))', 'dropped by alloy {{reason}}'),
+              rangeQuery('sum by (reason) (rate(promtail_dropped_entries_total[$__rate_interval]))', 'dropped by promtail {{reason}}'),
             )),
         ],
       },

@@ -91,7 +91,7 @@ const TABLE = {
   prometheus: {
     role: 'metrics',
     port: 9090,
-    image: 'prom/prometheus:v3.7.3',
+    image: 'prom/prometheus:v3.14.0',
     config: 'prometheus/prometheus.yml',
     mounts: [{ stack: 'prometheus', container: '/etc/prometheus' }],
     containerData: '/prometheus',
@@ -105,15 +105,18 @@ const TABLE = {
     uiPath: '/',
     datasource: { def: DATASOURCES.prometheus, settings: { isDefault: true, editable: false, jsonData: { timeInterval: '15s', httpMethod: 'POST' } }, proxyReadyPath: 'api/v1/status/buildinfo' },
     sources: {
-      flags: 'prometheus/prometheus@v3.7.3:cmd/prometheus/main.go',
-      readyPath: 'prometheus/prometheus@v3.7.3:web/web.go',
-      'image: busybox wget': 'prometheus/prometheus@v3.7.3:Dockerfile',
+      // --storage.tsdb.retention.time is deprecated from v3.8.0 in favour of the config file's
+      // storage.tsdb.retention, and still applied when the file has none (main.go L508, L732-741).
+      flags: 'prometheus/prometheus@v3.14.0:cmd/prometheus/main.go',
+      readyPath: 'prometheus/prometheus@v3.14.0:web/web.go',
+      // The plain tag stays busybox (wget); only the `-distroless` tags have no shell or wget.
+      'image: busybox wget, USER nobody': 'prometheus/prometheus@v3.14.0:Dockerfile',
     },
   },
   alertmanager: {
     role: 'alerting',
     port: 9093,
-    image: 'prom/alertmanager:v0.29.0',
+    image: 'prom/alertmanager:v0.34.0',
     config: 'alertmanager/alertmanager.yml',
     mounts: [{ stack: 'alertmanager', container: '/etc/alertmanager' }],
     containerData: '/alertmanager',
@@ -127,15 +130,19 @@ const TABLE = {
     uiPath: '/',
     datasource: { def: DATASOURCES.alertmanager, settings: { editable: false, jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false } }, proxyReadyPath: 'api/v2/status' },
     sources: {
-      flags: 'prometheus/alertmanager@v0.29.0:cmd/alertmanager/main.go',
-      readyPath: 'prometheus/alertmanager@v0.29.0:ui/web.go',
-      'image: busybox wget': 'prometheus/alertmanager@v0.29.0:Dockerfile',
+      flags: 'prometheus/alertmanager@v0.34.0:cmd/alertmanager/main.go',
+      readyPath: 'prometheus/alertmanager@v0.34.0:httpserver/httpserver.go',
+      'image: busybox wget, USER nobody': 'prometheus/alertmanager@v0.34.0:Dockerfile',
+      'inhibit_rules: source_matchers, target_matchers, equal': 'prometheus/alertmanager@v0.34.0:config/common/inhibitrule.go',
     },
   },
   grafana: {
     role: 'dashboards',
     port: 3000,
-    image: 'grafana/grafana:12.3.0',
+    // 13.0.2: the newest 13.0 patch release seen published by grafana/grafana itself (npm
+    // @grafana/schema 13.0.2, released in lockstep with Grafana); no tag could be read, the
+    // repository is too large to fetch here.
+    image: 'grafana/grafana:13.0.2',
     // Natively Grafana takes its settings from this file; in its container from the environment.
     config: 'grafana/grafana.ini',
     mounts: [
@@ -147,12 +154,13 @@ const TABLE = {
     readyPath: '/api/health',
     healthcheck: { probe: { tool: 'curl-or-wget' }, startPeriod: '30s' },
     startsAfter: ['prometheus', 'loki'],
+    // The admin user and password come from .env (fromDotenv): a value here would win over it.
     containerEnv: {
-      GF_SECURITY_ADMIN_USER: 'admin',
       GF_USERS_ALLOW_SIGN_UP: 'false',
       GF_AUTH_ANONYMOUS_ENABLED: 'false',
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
       GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
     },
     fromDotenv: ['GF_SECURITY_ADMIN_USER', 'GF_SECURITY_ADMIN_PASSWORD'],
     // Grafana 10+ ships `grafana server`; older installs and distro packages `grafana-server`.
@@ -162,11 +170,13 @@ const TABLE = {
     uiPath: '/',
     sources: {
       'binaries: grafana server': 'grafana/grafana@0145562020:pkg/cmd/grafana-server/commands/cli.go',
-      'args: --config': 'grafana/grafana@035ee3ae62:pkg/cmd/grafana-server/commands/flags.go',
+      'args: --homepath, --config': 'grafana/grafana@035ee3ae62:pkg/cmd/grafana-server/commands/flags.go',
+      'natively: home only from --homepath (else the working directory), never GF_PATHS_HOME': 'grafana/grafana@7895d8a692:pkg/setting/setting.go',
       readyPath: 'grafana/grafana@3b764a1c4f:pkg/api/health.go',
       'image: curl and busybox wget; imageConfig, containerData, provisioning folder': 'grafana/grafana@78515af65f:Dockerfile',
       'image: starts grafana server --config=$GF_PATHS_CONFIG': 'grafana/grafana@07754534fb:packaging/docker/run.sh',
-      'containerEnv: GF_<SECTION>_<KEY> for [security], [users], [auth.anonymous], [analytics]': 'grafana/grafana@d6b8507785:conf/defaults.ini',
+      'containerEnv: GF_<SECTION>_<KEY> for [security], [users], [auth.anonymous], [analytics] (check_for_plugin_updates too)': 'grafana/grafana@d6b8507785:conf/defaults.ini',
+      'image: USER 472': 'grafana/grafana@78515af65f:Dockerfile',
     },
   },
   loki: {
@@ -174,7 +184,7 @@ const TABLE = {
     port: 3100,
     // Images are distroless from 3.6.0 (no shell, wget or curl); the binary checks itself
     // (`loki -health`) from 3.6.5 and 3.7.0.
-    image: 'grafana/loki:3.7.2',
+    image: 'grafana/loki:3.7.6',
     config: 'loki/loki.yml',
     mounts: [{ stack: 'loki', container: '/etc/loki' }],
     containerData: '/loki',
@@ -188,18 +198,18 @@ const TABLE = {
     uiPath: '/ready',
     datasource: { def: DATASOURCES.loki, settings: { editable: false }, proxyReadyPath: 'ready' },
     sources: {
-      'healthcheck: loki -health': 'grafana/loki@v3.7.2:cmd/loki/health.go',
-      'startPeriod: /ready waits min_ready_duration (15 s) after the ingester is ready': 'grafana/loki@v3.7.2:vendor/github.com/grafana/dskit/ring/lifecycler.go',
-      'args: -config.file': 'grafana/loki@v3.7.2:pkg/util/cfg/dynamic.go',
-      readyPath: 'grafana/loki@v3.7.2:pkg/loki/loki.go',
-      'image: distroless, /usr/bin/loki, containerData': 'grafana/loki@v3.7.2:cmd/loki/Dockerfile',
-      'release: loki-linux-<arch>.zip and SHA256SUMS': 'grafana/loki@v3.7.2:Makefile',
+      'healthcheck: loki -health': 'grafana/loki@v3.7.6:cmd/loki/health.go',
+      'startPeriod: /ready waits min_ready_duration (15 s) after the ingester is ready': 'grafana/loki@v3.7.6:vendor/github.com/grafana/dskit/ring/lifecycler.go',
+      'args: -config.file': 'grafana/loki@v3.7.6:pkg/util/cfg/dynamic.go',
+      readyPath: 'grafana/loki@v3.7.6:pkg/loki/loki.go',
+      'image: distroless, /usr/bin/loki, USER 10001, containerData': 'grafana/loki@v3.7.6:cmd/loki/Dockerfile',
+      'release: loki-linux-<arch>.zip and SHA256SUMS': 'grafana/loki@v3.7.6:Makefile',
     },
   },
   alloy: {
     role: 'log-agent',
     port: 12345,
-    image: 'grafana/alloy:v1.11.3',
+    image: 'grafana/alloy:v1.18.1',
     config: 'alloy/config.alloy',
     mounts: [{ stack: 'alloy', container: '/etc/alloy' }],
     containerData: '/var/lib/alloy/data',
@@ -211,17 +221,20 @@ const TABLE = {
     release: { kind: 'grafana-labs-zip', repo: 'grafana/alloy', name: 'alloy' },
     howToGet: 'https://github.com/grafana/alloy/releases',
     sources: {
-      'args: run, --server.http.listen-addr (127.0.0.1 by default), --storage.path, --disable-reporting': 'grafana/alloy@v1.11.3:internal/alloycli/cmd_run.go',
-      readyPath: 'grafana/alloy@v1.11.3:internal/service/http/http.go',
-      'image: Ubuntu with bash, no curl or wget; containerData': 'grafana/alloy@v1.11.3:Dockerfile',
-      'release: alloy-linux-<arch>.zip and SHA256SUMS': 'grafana/alloy@v1.11.3:tools/release',
+      'args: run, --server.http.listen-addr (127.0.0.1 by default), --storage.path, --disable-reporting': 'grafana/alloy@v1.18.1:internal/alloycli/cmd_run.go',
+      readyPath: 'grafana/alloy@v1.18.1:internal/service/http/http.go',
+      'image: Ubuntu with bash, no curl or wget, runs as root; containerData': 'grafana/alloy@v1.18.1:Dockerfile',
+      'release: alloy-linux-<arch>.zip and SHA256SUMS': 'grafana/alloy@v1.18.1:scripts/publish-release-artifacts.sh',
+      'dashboard: loki_write_dropped_entries_total': 'grafana/alloy@v1.18.1:internal/component/common/loki/client/metrics.go',
     },
   },
   promtail: {
     role: 'log-agent',
     port: 9080,
-    // Promtail reached end of life on 2026-03-02; 3.6.x is its last line.
-    image: 'grafana/promtail:3.6.0',
+    // Promtail reached end of life on 2026-03-02 and is gone from Loki 3.7. 3.6.11 is the last
+    // release that publishes it: from 3.6.12 the release pipeline builds neither the
+    // grafana/promtail image nor promtail-linux-*.zip (grafana/loki commit 30cd1491f2).
+    image: 'grafana/promtail:3.6.11',
     config: 'promtail/promtail.yml',
     mounts: [{ stack: 'promtail', container: '/etc/promtail' }],
     containerData: '/var/lib/promtail',
@@ -233,10 +246,11 @@ const TABLE = {
     release: { kind: 'grafana-labs-zip', repo: 'grafana/loki', name: 'promtail' },
     howToGet: 'https://github.com/grafana/loki/releases (promtail-linux-*.zip)',
     sources: {
-      'args: -config.file': 'grafana/loki@v3.6.0:clients/cmd/promtail/main.go',
-      'readyPath (500 until a log file is tailed)': 'grafana/loki@v3.6.0:clients/pkg/promtail/server/server.go',
-      'image: Ubuntu with bash, no curl or wget': 'grafana/loki@v3.6.0:clients/cmd/promtail/Dockerfile',
-      'release: promtail-linux-<arch>.zip and SHA256SUMS': 'grafana/loki@v3.6.0:Makefile',
+      'args: -config.file': 'grafana/loki@v3.6.11:clients/cmd/promtail/main.go',
+      'readyPath (500 until a log file is tailed, unless server.health_check_target is false)': 'grafana/loki@v3.6.11:clients/pkg/promtail/server/server.go',
+      'image: Ubuntu with bash, no curl or wget, runs as root': 'grafana/loki@v3.6.11:clients/cmd/promtail/Dockerfile',
+      'release: promtail-linux-<arch>.zip and SHA256SUMS (the last release with them)': 'grafana/loki@v3.6.11:.github/release-workflows.jsonnet',
+      'dashboard: promtail_dropped_entries_total': 'grafana/loki@v3.6.11:clients/pkg/promtail/client/client.go',
       'end of life 2026-03-02': 'grafana/loki@v3.7.6:docs/sources/send-data/promtail/_index.md',
     },
   },

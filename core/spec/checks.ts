@@ -25,3 +25,24 @@ export function checkHostPort(s: string): string | undefined {
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return `got "${s}"; allowed: host:port, such as 10.0.0.5:9100`;
   return undefined;
 }
+
+/**
+ * A node name is a label value on every series the node's exporter serves, a Loki label, and an
+ * argument in a systemd unit and a compose command. Prometheus would take any string, but the same
+ * word has to survive all of those and a person's shell; hostnames, `relay-1`, `bp@eu:2` all fit:
+ * letters, digits and `.`, `_`, `-`, `:`, `@`, 1 to 64 of them, starting with a letter or digit, so
+ * it can never read as an option.
+ */
+export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
+
+export const checkNodeName = (s: string) =>
+  NODE_NAME.test(s) ? undefined : `got ${JSON.stringify(s)}; allowed: 1 to 64 letters, digits, ".", "_", "-", ":" or "@", starting with a letter or digit (such as relay-1)`;
+
+/**
+ * A card name labels a miner card's series and its log lines: a short name such as `left` or
+ * `card0` (letters, digits, `.`, `_`, `-`, 1 to 32 of them, starting with a letter or digit).
+ */
+export const CARD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+export const checkCardName = (s: string) =>
+  CARD_NAME.test(s) ? undefined : `got ${JSON.stringify(s)}; allowed: a short name of 1 to 32 letters, digits, ".", "_" or "-", starting with a letter or digit (such as left or card0)`;

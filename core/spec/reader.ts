@@ -52,7 +52,8 @@ export class Reader {
       this.problem(join(key, field), `expected a string, got ${describe(v)}`);
       return fallback;
     }
-    const wrong = check?.(v);
+    // Checked before the field's own check, whose message would echo the raw value.
+    const wrong = controlCharacter(v) ?? check?.(v);
     if (wrong) this.problem(join(key, field), wrong);
     return v;
   }
@@ -97,6 +98,23 @@ export class Reader {
     return v;
   }
 }
+
+/**
+ * No setting of a stack has a use for control characters, and they do harm later: a NUL ends a
+ * path at the system call (Node refuses it, far from the spec), a newline splits a unit line, a log
+ * line or an argument, and a trailing newline or tab copied from a terminal is invisible in the
+ * file. So every string value is refused with any of them, naming the first and where it is.
+ */
+export function controlCharacter(s: string): string | undefined {
+  const at = s.search(/[\u0000-\u001f\u007f]/);
+  if (at < 0) return undefined;
+  const code = s.charCodeAt(at);
+  const name = CONTROL_NAMES[code] ?? `control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const where = at === s.length - 1 ? 'at its end' : `at character ${at + 1}`;
+  return `${JSON.stringify(s)} holds a ${name} ${where}; remove it (no setting may hold control characters)`;
+}
+
+const CONTROL_NAMES: Record<number, string> = { 0: 'NUL byte', 9: 'tab', 10: 'newline', 13: 'carriage return', 127: 'DEL character' };
 
 /** The key of a child as the user would write it: `profiles.miner.logs[0]`. */
 export function join(parent: string, child: string | number): string {

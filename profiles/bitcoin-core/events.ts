@@ -91,6 +91,16 @@ const MAPS: Record<string, { metric: string; event: string; labels: (key: string
 
 export const BITCOIN_CORE_MAP_NAMES: readonly string[] = Object.keys(MAPS);
 
+/**
+ * The mempool:rejected reasons that hold spaces: the reject reasons of a transaction's
+ * TxValidationState in bitcoin/bitcoin@v30.0:src/validation.cpp (709, 713/955, 1450/1550, 1493;
+ * read at bitcoinfibre@d0f6d9953a, the v30.0 release merge). bpftrace 0.24+ removes the spaces
+ * from map keys (exporter/bpftrace-version.ts mapKeyRestorer); these are put back, so a reason
+ * is one label value whichever bpftrace counted it. Removal reasons have none
+ * (RemovalReasonToString: expiry, sizelimit, reorg, block, conflict, replaced).
+ */
+export const REASONS_WITH_SPACES = ['mempool min fee not met', 'min relay fee not met', 'max feerate exceeded', 'mempool full'] as const;
+
 // bpftrace prints a two-part key as "inbound,ping"; a message type has no comma.
 function directionAndType(key: string): Record<string, string> {
   const comma = key.indexOf(',');
@@ -101,7 +111,7 @@ function directionAndType(key: string): Record<string, string> {
  * One map bpftrace printed: `{"@name": N}` for a map without keys, `{"@name": {"key": N, ...}}`
  * otherwise. Adds what each entry grew by since the last print of this bpftrace run.
  */
-export function applyBitcoinCoreMap(m: MetricSet, node: string, deltas: MapDeltas, name: string, value: unknown): void {
+export function applyBitcoinCoreMap(m: MetricSet, node: string, deltas: MapDeltas, name: string, value: unknown, restoreKey: (key: string) => string = (k) => k): void {
   const map = MAPS[name];
   if (!map) throw new Error(`unknown map ${name}`);
   const entries: [string, unknown][] = typeof value === 'object' && value !== null ? Object.entries(value) : [['', value]];
@@ -110,7 +120,7 @@ export function applyBitcoinCoreMap(m: MetricSet, node: string, deltas: MapDelta
     if (typeof total !== 'number' || !Number.isFinite(total)) throw new Error(`${name}[${key}] is not a number: ${JSON.stringify(total)}`);
     const grew = deltas.delta(name, key, total);
     if (grew === 0) continue;
-    m.counter(map.metric).inc({ node, ...map.labels(key) }, grew);
+    m.counter(map.metric).inc({ node, ...map.labels(restoreKey(key)) }, grew);
     if (map.event) events.inc({ event_type: map.event }, grew);
   }
 }

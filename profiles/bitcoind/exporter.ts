@@ -7,7 +7,12 @@ import type { BitcoindProfileSpec } from './spec.js';
 
 const bitcoindOptions = {
   bitcoind: { kind: 'string', alias: 'b', required: true, describe: 'Path of the bitcoind binary whose tracepoints are read.' },
-  pid: { kind: 'int', alias: 'p', min: 1, describe: 'PID of the running bitcoind (found from /proc/*/exe when absent).' },
+  pid: { kind: 'int', alias: 'p', min: 1, describe: 'PID of the running bitcoind (found from /proc/*/exe when absent); once it exits, its node (data folder) is followed.' },
+  datadir: {
+    kind: 'string',
+    describe: 'Data folder of the node to watch, where its bitcoind.pid and debug.log are (the chain subfolder, e.g. ~/.bitcoin/signet): told apart from other bitcoind processes of the same binary by it, and followed across restarts.',
+  },
+  bpftrace: { kind: 'string', describe: 'The bpftrace executable (or a wrapper taking the same arguments); the one on PATH when absent.' },
 } as const satisfies OptionDecls;
 
 export interface BitcoindExporterParts {
@@ -27,7 +32,7 @@ export function bitcoindExporter(id: string, parts: BitcoindExporterParts): Expo
     describe: parts.describe,
     configAlias: 'c',
     options: bitcoindOptions,
-    run: (common, values) => parts.collect({ ...common, bitcoind: values.bitcoind, pid: values.pid }),
+    run: (common, values) => parts.collect({ ...common, bitcoind: values.bitcoind, pid: values.pid, datadir: values.datadir, bpftrace: values.bpftrace }),
     invocation: (p) => {
       const common = { nodeName: p.node_name, port: p.exporter_port };
       if (p.source === 'replay') {
@@ -36,7 +41,10 @@ export function bitcoindExporter(id: string, parts: BitcoindExporterParts): Expo
         const file = p.replay_file || id;
         return { command: 'replay', values: { file, loop: true, ...common }, hostPaths: p.replay_file ? [p.replay_file] : [] };
       }
-      return { command: 'collector', values: { bitcoind: p.bitcoind, ...common }, hostPaths: [p.bitcoind] };
+      // The data folder names the node among the bitcoind processes of one binary. It is not
+      // mounted into a container (it holds the wallet): there the node is told by the command
+      // line of its process, on the host also by its bitcoind.pid.
+      return { command: 'collector', values: { bitcoind: p.bitcoind, datadir: p.bitcoin_datadir, ...common }, hostPaths: [p.bitcoind] };
     },
   };
 }

@@ -61,12 +61,16 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
     },
     metrics: parts.metrics,
     scrapeJobs: (p, at) => [{ job_name: parts.config.job, targets: [{ targets: [at.exporter(exporter.service, p.exporter_port)], labels: {} }] }],
+    // The node's log, not the profile's: fibre and bitcoin-core watching one datadir tail it once
+    // (cli/render/log-agent.ts keeps one source per path), so its stream has no profile label.
     logSources: (p) => [
       {
         id: `${id.replace('-', '_')}_debug_log`,
         path: `${p.bitcoin_datadir.replace(/\/+$/, '')}/debug.log`,
-        labels: { job: BITCOIND_LOG_JOB, profile: id, node: p.node_name },
+        labels: { job: BITCOIND_LOG_JOB, node: p.node_name },
         parsing: BITCOIND_DEBUG_LOG_PARSING,
+        // A node's debug.log holds years of history: a first start ships none of it.
+        firstRead: 'end',
       },
     ],
     ports: (p) => ({ exporter_port: p.exporter_port }),

@@ -1,6 +1,6 @@
 // The `profiles.fibre` and `profiles.bitcoin-core` sections of fibre-stack.yml: one shape, as both
 // watch a bitcoind.
-import { checkAbsolutePath, checkNotEmpty } from '../../core/spec/checks.js';
+import { checkAbsolutePath, checkNodeName } from '../../core/spec/checks.js';
 import { join, type Reader } from '../../core/spec/reader.js';
 
 export const EXPORTER_SOURCES = ['ebpf', 'replay'] as const;
@@ -34,7 +34,7 @@ export function readBitcoind(r: Reader, value: unknown, key: string, base: Bitco
   const o = r.object(value, key) ?? {};
   r.noUnknownKeys(o, key, Object.keys(base));
   const spec: BitcoindProfileSpec = {
-    node_name: r.string(o, key, 'node_name', base.node_name, checkNotEmpty),
+    node_name: r.string(o, key, 'node_name', base.node_name, checkNodeName),
     bitcoind: r.string(o, key, 'bitcoind', base.bitcoind, checkAbsolutePath),
     bitcoin_datadir: r.string(o, key, 'bitcoin_datadir', base.bitcoin_datadir, checkAbsolutePath),
     exporter_port: r.port(o, key, 'exporter_port', base.exporter_port),

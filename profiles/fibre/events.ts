@@ -43,11 +43,24 @@ export interface BlockRaceTimeEvent {
   cmpctPeer: string;
 }
 
-export type FibreEvent = BlockReconstructedEvent | BlockSendStartEvent | BlockRaceWinnerEvent | BlockRaceTimeEvent | BlockConnectedEvent;
+export interface BlockReconstructionDetailEvent {
+  type: 'block_reconstruction_detail';
+  hash: string;
+  height: number;
+  missingTxs: number;
+  missingTxBytes: number;
+  mempoolTxs: number;
+  totalTxs: number;
+  /** 1 when every non-prefilled transaction came from the mempool, 0 when not, -1 unknown (bpftrace before 0.24 cannot read it). */
+  allFromMempool: number;
+}
+
+export type FibreEvent = BlockReconstructedEvent | BlockReconstructionDetailEvent | BlockSendStartEvent | BlockRaceWinnerEvent | BlockRaceTimeEvent | BlockConnectedEvent;
 
 /** Each event's fields, in the order bpf/fibre.bt prints them. */
 export const FIBRE_EVENT_FIELDS: Record<FibreEvent['type'], EventFields> = {
   block_reconstructed: { hash: 'string', peer: 'string', chunksUsed: 'int', chunksReceived: 'int', peers: 'int', micros: 'int' },
+  block_reconstruction_detail: { hash: 'string', height: 'int', missingTxs: 'int', missingTxBytes: 'int', mempoolTxs: 'int', totalTxs: 'int', allFromMempool: 'int' },
   block_send_start: { hash: 'string', startMicros: 'int' },
   block_race_winner: { hash: 'hash', height: 'int', winner: 'string', peer: 'string' },
   block_race_time: { hash: 'hash', height: 'int', udpNanos: 'int', udpPeer: 'string', cmpctNanos: 'int', cmpctPeer: 'string' },
@@ -75,6 +88,14 @@ export function applyFibreEvent(m: MetricSet, node: string, e: FibreEvent): void
       m.counter('fibre_chunks_used_total').inc({ node }, e.chunksUsed);
       m.histogram('fibre_block_reconstruction_duration_seconds').observe({ node }, e.micros / 1e6);
       m.histogram('fibre_block_chunks_used').observe({ node }, e.chunksUsed);
+      return;
+    case 'block_reconstruction_detail':
+      // As bitcoinfibre/fibre-monitoring@ddb32c3b (v1.2.0):fibre_exporter.py handles it; the
+      // total is not exported there either.
+      m.histogram('fibre_block_missing_tx_count').observe({ node }, e.missingTxs);
+      m.histogram('fibre_block_missing_tx_bytes').observe({ node }, e.missingTxBytes);
+      m.histogram('fibre_block_mempool_tx_count').observe({ node }, e.mempoolTxs);
+      if (e.allFromMempool > 0) m.counter('fibre_block_all_tx_from_mempool_total').inc({ node });
       return;
     case 'block_send_start':
       m.counter('fibre_blocks_sent_total').inc({ node });

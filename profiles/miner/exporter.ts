@@ -1,6 +1,7 @@
 // The miner exporter: its options (beside the common ones), and how a stack runs it. Light on
 // purpose: the collector itself is loaded only when it runs.
 import { UserError } from '../../core/errors.js';
+import { checkCardName } from '../../core/spec/checks.js';
 import type { OptionDecls } from '../../exporter/index.js';
 import type { ExporterDef } from '../types.js';
 import { BITSTREAMS, defaultCard, STALE_AFTER_SECONDS, type Bitstream, type MinerProfileSpec } from './spec.js';
@@ -29,6 +30,10 @@ export const minerExporter: ExporterDef<MinerProfileSpec, typeof minerOptions> =
       throw new UserError(`${values.log.length} --log file(s) but ${cards.length} --card name(s): give one card name per log, in the same order.`);
     }
     if (new Set(cards).size !== cards.length) throw new UserError(`card names must differ: ${cards.join(', ')}.`);
+    for (const card of cards) {
+      const wrong = checkCardName(card);
+      if (wrong) throw new UserError(`--card: ${wrong}.`);
+    }
     const { runMinerExporter } = await import('./collector.js');
     await runMinerExporter({
       ...common,

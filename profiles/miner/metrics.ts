@@ -13,6 +13,6 @@ export const minerMetrics = [
   metric({ name: 'fpga_miner_solutions_total', type: 'counter', help: 'Solutions found, by result.', labels: [...cardLabels, 'result'], unit: 'none', servedBy: x }),
   metric({ name: 'fpga_miner_shares_total', type: 'counter', help: 'Shares submitted, by result.', labels: [...cardLabels, 'result'], unit: 'none', servedBy: x }),
   metric({ name: 'fpga_miner_last_update_timestamp_seconds', type: 'gauge', help: 'Unix time of the last stats line read.', labels: cardLabels, unit: 'timestamp_seconds', servedBy: x }),
-  metric({ name: 'fpga_miner_log_stale', type: 'gauge', help: '1 while the log file exists but has not grown for the configured time.', labels: cardLabels, unit: 'none', servedBy: x }),
+  metric({ name: 'fpga_miner_log_stale', type: 'gauge', help: '1 while the log file has not grown, or has been missing, for the configured time.', labels: cardLabels, unit: 'none', servedBy: x }),
   ...exporterSelfMetrics,
 ];

@@ -3,7 +3,7 @@
 // token count alone; so a line with the right count whose fields do not read as numbers is a
 // malformed stats line (counted by the collector), while a line with another count is some other
 // message of the miner and is ignored.
-import type { Bitstream } from './spec.js';
+import { BITSTREAMS, type Bitstream } from './spec.js';
 
 /** Cumulative counts as the miner prints them (`good/total`). */
 export interface GoodTotal {
@@ -52,6 +52,19 @@ export function parseMinerLine(bitstream: Bitstream, line: string): MinerLine {
   }
 }
 
+/**
+ * The other bitstream whose stats line this is, if any: a card set to the wrong bitstream reads
+ * none of its stats lines and would otherwise serve nothing, silently.
+ */
+export function otherBitstreamOf(bitstream: Bitstream, line: string): Bitstream | undefined {
+  return BITSTREAMS.find((b) => b !== bitstream && parseMinerLine(b, line).kind === 'stats');
+}
+
+/** A token as a reason quotes it: a log line may hold a megabyte in one token. */
+function quote(token: string): string {
+  return JSON.stringify(token.length > 40 ? `${token.slice(0, 40)}...` : token);
+}
+
 // `t0 t1 <hashrate>GH/s (<clock>MHz) t4 <errors>% <temp>C <volts>V t8 t9`
 // RB4 adds `<sol_good>/<sol_total> t10 <share_good>/<share_total>` at 9 and 11.
 function tokenminerStats(t: string[], rb4: boolean): MinerStats {
@@ -89,18 +102,23 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 function number(token: string, prefix: string, suffix: string): number {
   const upper = token.toUpperCase();
   if (!upper.startsWith(prefix.toUpperCase()) || !upper.endsWith(suffix.toUpperCase()) || token.length < prefix.length + suffix.length) {
-    throw new FieldError(`expected ${prefix}<number>${suffix}, got ${JSON.stringify(token)}`);
+    throw new FieldError(`expected ${prefix}<number>${suffix}, got ${quote(token)}`);
   }
   const text = token.slice(prefix.length, token.length - suffix.length);
-  if (!NUMBER.test(text)) throw new FieldError(`expected ${prefix}<number>${suffix}, got ${JSON.stringify(token)}`);
-  return Number(text);
+  if (!NUMBER.test(text)) throw new FieldError(`expected ${prefix}<number>${suffix}, got ${quote(token)}`);
+  const value = Number(text);
+  // Hundreds of digits read as Infinity, which no gauge or counter can take.
+  if (!Number.isFinite(value)) throw new FieldError(`number out of range in ${quote(token)}`);
+  return value;
 }
 
 function goodTotal(token: string): GoodTotal {
   const m = /^(\d+)\/(\d+)$/.exec(token);
-  if (!m) throw new FieldError(`expected <good>/<total>, got ${JSON.stringify(token)}`);
+  if (!m) throw new FieldError(`expected <good>/<total>, got ${quote(token)}`);
   const good = Number(m[1]);
   const total = Number(m[2]);
-  if (good > total) throw new FieldError(`more good than total in ${JSON.stringify(token)}`);
+  // Counts beyond 2^53 lose their last digits, and their differences are no longer counts.
+  if (!Number.isSafeInteger(total)) throw new FieldError(`count out of range in ${quote(token)}`);
+  if (good > total) throw new FieldError(`more good than total in ${quote(token)}`);
   return { good, total };
 }

@@ -62,7 +62,7 @@ export const minerRules: RuleFileSpec = {
           for: '2m',
           severity: 'critical',
           summary: 'Miner log of card {{ $labels.card }} stopped growing',
-          description: 'The log of card {{ $labels.card }} exists but has not grown for longer than the configured stale time: the miner has likely hung or stopped writing.',
+          description: 'The log of card {{ $labels.card }} has not grown, or has been missing, for longer than the configured stale time: the miner has likely hung, stopped writing or not started.',
         },
       ],
     },

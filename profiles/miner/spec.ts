@@ -1,5 +1,5 @@
 // The `profiles.miner` section of fibre-stack.yml: the bitstream and one log per card.
-import { checkAbsolutePath, checkNotEmpty } from '../../core/spec/checks.js';
+import { checkAbsolutePath, checkCardName } from '../../core/spec/checks.js';
 import { join, type Reader } from '../../core/spec/reader.js';
 
 export const BITSTREAMS = ['tokenminer', 'rb4', 'nimiq'] as const;
@@ -44,7 +44,7 @@ export function readMiner(r: Reader, value: unknown, key: string, base: MinerPro
         r.noUnknownKeys(lo, k, ['path', 'card']);
         return {
           path: r.string(lo, k, 'path', '', checkAbsolutePath),
-          card: r.string(lo, k, 'card', defaultCard(i), checkNotEmpty),
+          card: r.string(lo, k, 'card', defaultCard(i), checkCardName),
         };
       })
     : base.logs;

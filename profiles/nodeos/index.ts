@@ -1,7 +1,7 @@
 import { nodeNameQuestion } from '../kit/questions.js';
 import type { ProfileDef, TextQuestion } from '../types.js';
 import { nodeosConfig } from './config.js';
-import { nodeosMetrics } from './metrics.js';
+import { leap4Metrics, nodeosMetrics } from './metrics.js';
 import { nodeosRules } from './rules.js';
 import { nodeosDefaults, readNodeos, type NodeosProfileSpec } from './spec.js';
 
@@ -12,9 +12,22 @@ const urlQuestion: TextQuestion<'nodeosUrl'> = {
   key: 'nodeosUrl',
   flag: 'nodeos-url',
   kind: 'text',
-  describe: 'nodeos http_plugin URL (default http://127.0.0.1:8888)',
+  describe:
+    'nodeos http_plugin URL, as its http-server-address (default http://127.0.0.1:8888). In docker mode Prometheus scrapes it as host.docker.internal: ' +
+    'set http-server-address = 0.0.0.0:8888 and http-alias = host.docker.internal:8888 in nodeos\' config.ini',
   message: 'nodeos http_plugin URL',
 };
+
+/**
+ * nodeos refuses a request whose Host header is not its configured address, the IP the request
+ * came in on, or an http-alias name (http-validate-host, on by default: AntelopeIO/spring@v1.2.2
+ * plugins/http_plugin/include/eosio/http_plugin/beast_http_session.hpp 517-521, common.hpp
+ * 189-205), and `localhost` is none of these by default (tests/http_plugin_test.py 36-56). A
+ * default nodeos listens on 127.0.0.1, so `localhost` is scraped as 127.0.0.1, which it accepts.
+ */
+function scrapeHost(hostname: string): string {
+  return hostname === 'localhost' ? '127.0.0.1' : hostname;
+}
 
 const questions = [nodeNameQuestion, urlQuestion] as const;
 
@@ -27,7 +40,7 @@ export const nodeosProfile: ProfileDef<'nodeos', NodeosProfileSpec, typeof quest
     defaults: (p) => ({ nodeName: p.node_name, nodeosUrl: p.url }),
     settings: (a) => ({ node_name: a.nodeName, url: a.nodeosUrl }),
   },
-  metrics: nodeosMetrics,
+  metrics: [...nodeosMetrics, ...leap4Metrics],
   scrapeJobs: (p, at) => {
     const url = new URL(p.url);
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
@@ -37,7 +50,7 @@ export const nodeosProfile: ProfileDef<'nodeos', NodeosProfileSpec, typeof quest
         job_name: nodeosConfig.job,
         metrics_path: `${basePath}${NODEOS_METRICS_PATH}`,
         scheme: url.protocol === 'https:' ? 'https' : 'http',
-        targets: [{ targets: [at.host(`${url.hostname}:${port}`)], labels: { node: p.node_name } }],
+        targets: [{ targets: [at.host(`${scrapeHost(url.hostname)}:${port}`)], labels: { node: p.node_name } }],
       },
     ];
   },

@@ -1,5 +1,5 @@
 // The `profiles.nodeos` section of fibre-stack.yml: where nodeos serves its metrics.
-import { checkHttpUrl, checkNotEmpty } from '../../core/spec/checks.js';
+import { checkHttpUrl, checkNodeName } from '../../core/spec/checks.js';
 import type { Reader } from '../../core/spec/reader.js';
 
 export interface NodeosProfileSpec {
@@ -17,7 +17,7 @@ export function readNodeos(r: Reader, value: unknown, key: string): NodeosProfil
   const o = r.object(value, key) ?? {};
   r.noUnknownKeys(o, key, Object.keys(base));
   return {
-    node_name: r.string(o, key, 'node_name', base.node_name, checkNotEmpty),
+    node_name: r.string(o, key, 'node_name', base.node_name, checkNodeName),
     url: r.string(o, key, 'url', base.url, checkHttpUrl),
   };
 }

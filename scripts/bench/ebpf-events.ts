@@ -1,13 +1,16 @@
-// Events per second through fake bitcoind -> bpftrace -> `fibre-stack exporter fibre`, checking
-// that none is lost (events fired against the exporter's counter), side by side with bpftrace
-// alone running the same program into a file on tmpfs (as cheap a reader as /dev/null, but one
-// that can be counted); and the exporter's CPU per 1,000 events/s, from /proc/PID/stat.
-// Needs root, bpftrace and gcc.
-import { spawn, execFileSync } from 'node:child_process';
+// Events per second through the stand-in bitcoind (scripts/lib/fake-bitcoind.c) -> bpftrace ->
+// `fibre-stack exporter fibre`, checking that none is lost (events fired against the exporter's
+// counter), side by side with bpftrace alone running the same program into a file on tmpfs (as
+// cheap a reader as /dev/null, but one that can be counted); and the exporter's CPU per 1,000
+// events/s, from /proc/PID/stat. Once per bpftrace build: the host's (0.17 on Debian 12) and
+// Debian trixie's 0.23 (scripts/lib/bpftrace-trixie.sh, built once and cached).
+// Needs root, bpftrace and gcc (and debootstrap for the trixie build).
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../exporter/bpf-program.js';
+import { bpftraceEnv, bpftraceVersion, readsUsdtArg6, versionText } from '../../exporter/bpftrace-version.js';
 import { stopChild } from '../../exporter/child-stop.js';
 import { binaryProbes } from '../../exporter/ebpf-target.js';
 import { packagePath } from '../../core/package-root.js';
@@ -87,8 +90,9 @@ async function measure(fake: FakeBitcoind, count: () => Promise<number> | number
   return results;
 }
 
-async function withExporter(binary: string, fake: FakeBitcoind): Promise<Map<number, Run[]>> {
-  const child = spawn(process.execPath, [packagePath('dist', 'cli', 'main.js'), 'exporter', 'fibre', '--bitcoind', binary, '--port', '0', '--health-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function withExporter(binary: string, fake: FakeBitcoind, bpftrace: string): Promise<Map<number, Run[]>> {
+  const args = ['exporter', 'fibre', '--bitcoind', binary, '--bpftrace', bpftrace, '--port', '0', '--health-port', '0'];
+  const child = spawn(process.execPath, [packagePath('dist', 'cli', 'main.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   try {
@@ -111,11 +115,12 @@ async function withExporter(binary: string, fake: FakeBitcoind): Promise<Map<num
   }
 }
 
-async function bpftraceAlone(binary: string, fake: FakeBitcoind, dir: string): Promise<Map<number, Run[]>> {
-  const program = buildProgram(readFileSync(packagePath('bpf', 'fibre.bt'), 'utf8'), binary, binaryProbes(binary));
+async function bpftraceAlone(binary: string, fake: FakeBitcoind, dir: string, bpftrace: string): Promise<Map<number, Run[]>> {
+  const version = bpftraceVersion(bpftrace);
+  const program = buildProgram(readFileSync(packagePath('bpf', 'fibre.bt'), 'utf8'), binary, binaryProbes(binary), { usdtArg6: readsUsdtArg6(version) });
   const file = join(dir, 'bpftrace.out');
   const fd = openSync(file, 'w');
-  const child = spawn('bpftrace', ['-f', 'json', '-p', String(fake.pid), '-e', program.text], { stdio: ['ignore', fd, 'ignore'], env: { ...process.env, BPFTRACE_STRLEN: '80' } });
+  const child = spawn(bpftrace, ['-f', 'json', '-p', String(fake.pid), '-e', program.text], { stdio: ['ignore', fd, 'ignore'], env: { ...process.env, ...bpftraceEnv(version) } });
   closeSync(fd);
   try {
     const printed = () => readFileSync(file, 'utf8').split('"type": "printf"').length - 1;
@@ -146,11 +151,30 @@ async function main(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'bench-ebpf-'));
   const binary = compileFake(dir);
+  try {
+    for (const bpftrace of builds()) await bench(binary, dir, bpftrace);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The host's bpftrace, and trixie's when it can be built here (said when not). */
+function builds(): string[] {
+  const host = execFileSync('sh', ['-c', 'command -v bpftrace'], { encoding: 'utf8' }).trim();
+  const trixie = spawnSync('bash', [packagePath('scripts', 'lib', 'bpftrace-trixie.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (trixie.status !== 0) {
+    console.log('(bpftrace 0.23 from trixie: not built here, see above; benchmarking the host\'s bpftrace only)');
+    return [host];
+  }
+  return [host, trixie.stdout.trim().split('\n').pop()!];
+}
+
+async function bench(binary: string, dir: string, bpftrace: string): Promise<void> {
   const fake = FakeBitcoind.start(binary);
   try {
-    const exporter = await withExporter(binary, fake);
-    const alone = await bpftraceAlone(binary, fake, dir);
-    console.log(`fibre udp:block_reconstructed events, ${RUNS} runs per rate (${SECONDS} s bursts; medians, max lost in brackets):`);
+    const exporter = await withExporter(binary, fake, bpftrace);
+    const alone = await bpftraceAlone(binary, fake, dir, bpftrace);
+    console.log(`bpftrace ${versionText(bpftraceVersion(bpftrace))} (${bpftrace}): fibre udp:block_reconstructed events, ${RUNS} runs per rate (${SECONDS} s bursts; medians, max lost in brackets):`);
     let bestExporter = 0;
     let bestAlone = 0;
     for (const rate of RATES) {
@@ -173,7 +197,6 @@ async function main(): Promise<void> {
     console.log(`highest rate with no event lost in any run: exporter ${fmt(bestExporter)} ev/s; bpftrace alone ${fmt(bestAlone)} ev/s`);
   } finally {
     await fake.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,6 @@
-// Driving scripts/lib/fake-bitcoind.c (a stand-in bitcoind with the real probe layout): compile it, run it, and make it fire probes. Used by the
-// eBPF exporter tests and the events/s benchmark.
+// Driving scripts/lib/fake-bitcoind.c (a stand-in for bitcoind with the real probe layout, not
+// bitcoind): compile it, run it, and make it fire probes. Used by the eBPF exporter tests and the
+// events/s benchmark.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,7 +9,7 @@ import { packagePath } from '../../core/package-root.js';
 // Through the package root, so the compiled benchmark (dist/) finds the source too.
 export const FAKE_SOURCE = packagePath('scripts', 'lib', 'fake-bitcoind.c');
 
-/** Compiles the fake into dir/name; noRaceTime leaves out udp:block_race_time like older FIBRE builds. */
+/** Compiles the fake into dir/name; noRaceTime leaves out udp:block_race_time and udp:block_reconstruction_detail like older FIBRE builds. */
 export function compileFake(dir: string, name = 'bitcoind', opts: { noRaceTime?: boolean } = {}): string {
   const out = join(dir, name);
   const r = spawnSync('gcc', ['-O2', '-Wall', ...(opts.noRaceTime ? ['-DNO_RACE_TIME'] : []), '-o', out, FAKE_SOURCE], { encoding: 'utf8' });
@@ -32,8 +33,9 @@ export class FakeBitcoind {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  static start(binary: string): FakeBitcoind {
-    return new FakeBitcoind(spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  /** Starts it with bitcoind's arguments, e.g. `-datadir=/srv/a`, `-signet` (it writes bitcoind.pid there). */
+  static start(binary: string, args: string[] = []): FakeBitcoind {
+    return new FakeBitcoind(spawn(binary, args, { stdio: ['pipe', 'pipe', 'inherit'] }));
   }
 
   get pid(): number {

@@ -17,7 +17,10 @@ export class ExporterProcess {
 
   /** Starts the exporter and waits until it serves /metrics. */
   static async start(args: string[], timeoutMs = 30_000): Promise<ExporterProcess> {
-    const p = new ExporterProcess(spawn(process.execPath, [CLI, 'exporter', ...args, '--port', '0', '--health-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    // Before a `--`: after it, everything is the recording's name.
+    const end = args.includes('--') ? args.indexOf('--') : args.length;
+    const argv = [...args.slice(0, end), '--port', '0', '--health-port', '0', ...args.slice(end)];
+    const p = new ExporterProcess(spawn(process.execPath, [CLI, 'exporter', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }));
     const deadline = Date.now() + timeoutMs;
     while (!/serving (\S+\/metrics)/.test(p.out)) {
       if (p.child.exitCode !== null) throw new Error(`exporter exited with ${p.child.exitCode}:\n${p.out}`);
