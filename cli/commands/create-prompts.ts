@@ -5,6 +5,7 @@ import type { ProfileId } from '../spec/types.js';
 import type { CreateAnswers } from '../spec/from-answers.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { Question } from '../../profiles/types.js';
+import { LOG_AGENT_CHOICES, MODE_CHOICES } from './choices.js';
 
 const list = (s: string) => s.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -36,14 +37,14 @@ export async function promptAnswers(a: CreateAnswers, given: ReadonlySet<string>
     });
   }
   if (unasked('mode')) {
-    answers.mode = await select({ message: 'Run the stack in', choices: [{ value: 'docker' as const, name: 'docker (docker compose)' }, { value: 'native' as const, name: 'native (processes on this host)' }], default: a.mode });
+    answers.mode = await select({ message: 'Run the stack in', choices: MODE_CHOICES, default: a.mode });
   }
   const chosen = registry.profiles.filter((p) => answers.profiles.includes(p.id as ProfileId));
   for (const q of registry.questions) {
     if (unasked(q.key) && chosen.some((p) => p.questions.asks.includes(q))) out[q.key] = await ask(q, out[q.key]);
   }
   if (unasked('logAgent')) {
-    answers.logAgent = await select({ message: 'Log agent', choices: [{ value: 'alloy' as const, name: 'alloy (recommended)' }, { value: 'promtail' as const, name: 'promtail (end of life since 2026-03-02)' }], default: a.logAgent });
+    answers.logAgent = await select({ message: 'Log agent', choices: LOG_AGENT_CHOICES, default: a.logAgent });
   }
   if (unasked('alertWebhook')) {
     answers.alertWebhook = (await input({ message: 'Alertmanager webhook URL (empty: keep alerts in Alertmanager, send nowhere)', default: a.alertWebhook })).trim();

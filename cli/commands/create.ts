@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
 import { LOG_AGENTS, MODES, type ProfileId } from '../spec/types.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../spec/from-answers.js';
+import { defaultSpec } from '../spec/defaults.js';
 import { renderStack } from '../render/index.js';
 import { stackUrls } from '../render/readme.js';
 import { stackNotices } from '../render/host-advice.js';
@@ -15,6 +16,7 @@ import { UserError } from '../../core/errors.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { Question } from '../../profiles/types.js';
 import { printWriteResults } from './stack-report.js';
+import { describeChoices, LOG_AGENT_CHOICES, MODE_CHOICES } from './choices.js';
 import { createWarnings } from './create-warnings.js';
 
 interface CreateArgs {
@@ -149,8 +151,8 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
       let parser = y
         .positional('dir', { type: 'string', default: 'fibre-stack', describe: 'Folder to create the stack in' })
         .option('profiles', { type: 'array', string: true, describe: `What to monitor, comma-separated: ${registry.ids.join(',')}` })
-        .option('mode', { choices: MODES, describe: 'docker (compose) or native (processes on this host)' })
-        .option('log-agent', { choices: LOG_AGENTS, describe: 'alloy (default) or promtail (end of life 2026-03-02)' });
+        .option('mode', { choices: MODES, describe: describeChoices(MODE_CHOICES) })
+        .option('log-agent', { choices: LOG_AGENTS, describe: `${describeChoices(LOG_AGENT_CHOICES)}; default ${defaultSpec().log_agent}` });
       for (const q of registry.questions) parser = parser.option(q.flag, questionOption(q));
       return parser
         .option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })

@@ -41,6 +41,8 @@ export interface BinaryCandidate {
 
 export interface ServiceDef<Name extends string = string> {
   role: ServiceRole;
+  /** For a service the user chooses among others (a log agent): how `create` describes it, its prompt and --help. */
+  choiceNote?: string;
   /** The default port (spec.ports), which is also the port inside its container. */
   port: number;
   /** The pinned image. Native mode downloads the release of the same version. */
@@ -208,6 +210,7 @@ const TABLE = {
   },
   alloy: {
     role: 'log-agent',
+    choiceNote: 'recommended',
     port: 12345,
     image: 'grafana/alloy:v1.18.1',
     config: 'alloy/config.alloy',
@@ -230,6 +233,7 @@ const TABLE = {
   },
   promtail: {
     role: 'log-agent',
+    choiceNote: 'end of life since 2026-03-02',
     port: 9080,
     // Promtail reached end of life on 2026-03-02 and is gone from Loki 3.7. 3.6.11 is the last
     // release that publishes it: from 3.6.12 the release pipeline builds neither the

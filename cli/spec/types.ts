@@ -9,6 +9,12 @@ import type { SPEC_VERSION } from './versions.js';
 export const MODES = ['docker', 'native'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** How `create` describes each run mode where the user chooses one (its prompt and --help). */
+export const MODE_NOTES: Record<Mode, string> = {
+  docker: 'docker compose',
+  native: 'processes on this host',
+};
+
 // The log agents are the core services whose role is log-agent in the table.
 export { LOG_AGENTS, type LogAgent } from '../services/table.js';
 
