@@ -6,7 +6,8 @@ import { stackServices, type StackService } from '../render/stack-services.js';
 import type { StackDir } from './stack-dir.js';
 import type { ApplyOptions, RestartOptions, ServiceState, StackRunner, UpOptions } from './runner.js';
 import { compose, composeCli, composeOk, NO_COMPOSE } from './compose.js';
-import { connectDocker, containerCrashed, containerHealthy, containerProblem, stackContainers, waitHealthy, type ContainerState, type DockerCheck } from './docker.js';
+import { connectDocker, containerCrashed, containerHealthy, containerLogTail, containerProblem, stackContainers, waitHealthy, type ContainerState, type DockerCheck } from './docker.js';
+import { adviceFromLog } from './failure-advice.js';
 import { baseUrlOf, changesFor, portOf } from './changes.js';
 import { reloadOverHttp } from './probe.js';
 
@@ -103,7 +104,17 @@ export const dockerRunner: StackRunner = {
     await composeOk(stack, ['down', '--remove-orphans', ...(volumes ? ['--volumes'] : [])], { inherit: true });
   },
   async serviceStates(stack) {
-    return containerStates(stackServices(stack.spec), await stackContainers(await daemon(), stack.spec.project));
+    const docker = await daemon();
+    const containers = await stackContainers(docker, stack.spec.project);
+    const states = containerStates(stackServices(stack.spec), containers);
+    // A container that stopped or keeps restarting may say why in its log: add the fix when we know it.
+    for (const [name, state] of states) {
+      const c = containers.get(name);
+      if (state.running || !c) continue;
+      const advice = adviceFromLog(await containerLogTail(docker, c.id));
+      if (advice) states.set(name, { ...state, detail: `${state.detail}; to fix: ${advice}` });
+    }
+    return states;
   },
   apply,
   restart,

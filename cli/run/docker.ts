@@ -130,3 +130,14 @@ export async function waitHealthy(docker: Docker, project: string, services: str
     await sleep(1000);
   }
 }
+
+/** The last lines a container wrote (stdout and stderr); empty when docker has none. */
+export async function containerLogTail(docker: Docker, id: string, lines = 60): Promise<string> {
+  try {
+    const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+    // Without a TTY each chunk carries an 8-byte stream header; the text of one log line stays whole within its chunk.
+    return buf.toString('utf8');
+  } catch {
+    return '';
+  }
+}

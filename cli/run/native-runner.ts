@@ -7,7 +7,8 @@ import { UserError } from '../../core/errors.js';
 import { stackServices, type StackService } from '../render/stack-services.js';
 import { pathInStack, type StackDir } from './stack-dir.js';
 import type { ApplyOptions, RestartOptions, Say, ServiceState, StackRunner, UpOptions } from './runner.js';
-import { commandLine, foreignListener, logFile, nativeDown, nativeUp, stopRecorded, type StartOutcome } from './native.js';
+import { commandLine, foreignListener, logFile, logTail, nativeDown, nativeUp, stopRecorded, type StartOutcome } from './native.js';
+import { adviceFromLog } from './failure-advice.js';
 import { notOurs, pidRecords, readPidRecord, readUnavailable, type PidRecord } from './pidfile.js';
 import { isLocated, locate } from './binaries.js';
 import { baseUrlOf, changesFor, portOf } from './changes.js';
@@ -81,7 +82,10 @@ function processState(stack: StackDir, svc: StackService): ServiceState {
   // `down` and a foreground run remove the pid files of what they stop: one left behind is of a process that died.
   if (!rec) return { ...state, running: false, down: 'stopped', detail: 'stopped (fibre-stack up starts it)' };
   const notOurProcess = notOurs(stack.dir, rec);
-  if (notOurProcess) return { ...state, running: false, down: 'crashed', detail: `crashed: ${notOurProcess}; see logs/${svc.name}.log` };
+  if (notOurProcess) {
+    const advice = adviceFromLog(logTail(stack.dir, svc.name).join('\n'));
+    return { ...state, running: false, down: 'crashed', detail: `crashed: ${notOurProcess}; ${advice ? `to fix: ${advice}` : `see logs/${svc.name}.log`}` };
+  }
   const other = foreignListener(svc, stack.spec.bind_address, rec.pid);
   const identity = other
     ? { ours: false, detail: `port ${portOf(svc)} is answered by ${other}, not by pid ${rec.pid}` }

@@ -28,6 +28,7 @@ import {
   type PidRecord,
 } from './pidfile.js';
 import { describeProbe, probe, sleep, type Probe } from './probe.js';
+import { adviceFromLog } from './failure-advice.js';
 
 export const logFile = (stackDir: string, service: string) => join(stackDir, 'logs', `${service}.log`);
 
@@ -79,13 +80,16 @@ export function grafanaHome(executable: string): string {
 }
 
 /** The lines of a log that say why a program stopped: its errors when it logged any, else its last lines. */
-function failureLines(path: string, n: number): string {
-  let lines: string[];
+/** The last lines of a service's log (empty when it has none). */
+export function logTail(stackDir: string, service: string, n = 60): string[] {
   try {
-    lines = readFileSync(path, 'utf8').trimEnd().split('\n').slice(-60);
+    return readFileSync(logFile(stackDir, service), 'utf8').trimEnd().split('\n').slice(-n);
   } catch {
-    return '';
+    return [];
   }
+}
+
+function failureLines(lines: string[], n: number): string {
   const errors = lines.filter((l) => /level=(error|fatal)|\b(error|fatal|panic)\b/i.test(l));
   return (errors.length ? errors : lines).slice(-n).join('\n');
 }
@@ -271,8 +275,10 @@ export async function nativeUp(stack: StackDir, opts: NativeUpOptions): Promise<
         outcomes.push({ service: svc.name, state: 'ready', detail: r.detail, pid: child.pid });
       } else {
         if (opts.failFast && !stopWaiting.signal.aborted) stopWaiting.abort();
-        const tail = failureLines(logFile(stack.dir, svc.name), 5);
-        const hints = (missingHostPaths(stack.spec).get(svc.name) ?? []).map((h) => `\n      to fix: ${h}`).join('');
+        const lines = logTail(stack.dir, svc.name);
+        const tail = failureLines(lines, 5);
+        const advice = adviceFromLog(lines.join('\n'));
+        const hints = [...(missingHostPaths(stack.spec).get(svc.name) ?? []), ...(advice ? [advice] : [])].map((h) => `\n      to fix: ${h}`).join('');
         line(svc.name, `FAILED: ${r.detail}${tail ? `\n${tail.replace(/^/gm, '      | ')}` : ''}${hints}`);
         outcomes.push({ service: svc.name, state: 'failed', detail: `${r.detail}; see logs/${svc.name}.log`, pid: child.pid });
       }
