@@ -193,6 +193,12 @@ export interface ProfileDef<Id extends string = string, S = any, Qs extends read
   questions: ProfileQuestions<S, Qs>;
   metrics: readonly MetricDef[];
   scrapeJobs(settings: S, at: Addressing): ScrapeJob[];
+  /**
+   * What the operator must set on the monitored program for the stack to reach it from where
+   * Prometheus runs (`at`), one sentence each, in plain text: listed in the stack's README and
+   * given by `validate` beside a down target of the profile's jobs. None when nothing needs setting.
+   */
+  setupNotes?(settings: S, at: Addressing): string[];
   logSources(settings: S): LogSource[];
   /** Ports it listens on, by settings field (`exporter_port`): no two services of a stack may share one. */
   ports?(settings: S): Record<string, number>;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readHostFacts } from '../cli/io/host-facts.js';
-import { downTargetAdvice, loopbackTargets, stackNotices } from '../cli/render/host-advice.js';
+import { downTargetAdvice, loopbackTargets, setupNotesByJob, stackNotices } from '../cli/render/host-advice.js';
 import { targetsVerdict } from '../cli/run/checks.js';
 import { CORE_SERVICES } from '../cli/services/table.js';
 import { PROFILES } from '../profiles/registry.js';
@@ -97,6 +97,41 @@ describe('targets on the host\'s loopback in a docker stack', () => {
     expect(v.detail).toMatch(/nodeos .* down: .*connection refused \(the target was given on this host's loopback, .*to fix: .*docker bridge address/);
     expect(v.detail).toMatch(/HTTP status 400 Bad Request \(the program refused the request, perhaps the Host header 10\.0\.0\.9:9100: nodeos needs http-alias/);
     expect(downTargetAdvice('http://10.0.0.9:9100/metrics', 'context deadline exceeded')).toBeUndefined();
+  });
+});
+
+describe('what nodeos needs set, in docker mode (issue 11)', () => {
+  const docker = specFor({ profiles: ['nodeos', 'scrape'], nodeosUrl: 'http://127.0.0.1:8888', scrapeTargets: ['10.0.0.9:9100'] });
+  const aliasNote = /nodeos: Prometheus runs in a container and reaches nodeos at host\.docker\.internal:8888.*http-server-address = 0\.0\.0\.0:8888.*http-alias = host\.docker\.internal:8888/;
+
+  it('the stack README says it: listening address and http-alias; natively at an IP nothing is needed', () => {
+    expect(fileOf(render(docker), 'README.md')).toMatch(new RegExp(`## Before you start it\n.*\n- ${aliasNote.source}`));
+    expect(fileOf(render({ ...docker, mode: 'native' }), 'README.md')).not.toContain('Before you start it');
+    expect(fileOf(render(specFor({ profiles: ['scrape'], scrapeTargets: ['localhost:9100'] })), 'README.md')).not.toContain('Before you start it');
+  });
+
+  it('natively by a name, the README says that name needs an http-alias', () => {
+    const byName = fileOf(render(specFor({ profiles: ['nodeos'], mode: 'native', nodeosUrl: 'http://bp.example:8888' })), 'README.md');
+    expect(byName).toMatch(/- nodeos: Prometheus asks for bp\.example:8888 by name.*add http-alias = bp\.example:8888/);
+  });
+
+  it('validate says it beside a nodeos target refused (connection refused or HTTP 400), and only beside nodeos', () => {
+    const url = 'http://host.docker.internal:8888/v1/prometheus/metrics';
+    const body = {
+      data: {
+        activeTargets: [
+          // Prometheus's own words for both failures (scrape.go: "server returned HTTP status %s").
+          { labels: { job: 'nodeos' }, scrapeUrl: url, health: 'down', lastError: `Get "${url}": dial tcp 172.17.0.1:8888: connect: connection refused` },
+          { labels: { job: 'scrape' }, scrapeUrl: 'http://10.0.0.9:9100/metrics', health: 'down', lastError: 'server returned HTTP status 400 Bad Request' },
+        ],
+      },
+    };
+    const v = targetsVerdict(body, new Set(), setupNotesByJob(docker, PROFILES));
+    expect(v.detail).toMatch(new RegExp(`nodeos .* connection refused \\(the target was given on this host's loopback, which containers cannot reach; to fix: ${aliasNote.source}`));
+    expect(v.detail).not.toMatch(/scrape .*host\.docker\.internal:8888/);
+    const refused400 = { data: { activeTargets: [{ ...body.data.activeTargets[0], lastError: 'server returned HTTP status 400 Bad Request' }] } };
+    expect(targetsVerdict(refused400, new Set(), setupNotesByJob(docker, PROFILES)).detail).toMatch(new RegExp(`HTTP 400\\), its Host header check refusing host\\.docker\\.internal:8888; to fix: ${aliasNote.source}`));
+    expect(setupNotesByJob({ ...docker, mode: 'native' }, PROFILES).size).toBe(0);
   });
 });
 

@@ -61,22 +61,40 @@ export function stackNotices(spec: StackSpec, registry: Registry): string[] {
 }
 
 /**
- * Why a scrape target is down, with the fix, when the symptom is one we know; undefined otherwise.
- * `lastError` is Prometheus's text for the failed scrape.
+ * What each scrape job's profile says the operator must set (ProfileDef.setupNotes), by job name:
+ * `validate` gives it beside a down target of that job.
  */
-export function downTargetAdvice(scrapeUrl: string, lastError: string): string | undefined {
-  let host: string;
+export function setupNotesByJob(spec: StackSpec, registry: Registry): Map<string, string[]> {
+  const at = addressing(spec);
+  const byJob = new Map<string, string[]>();
+  for (const { def, settings } of enabledProfiles(spec, registry)) {
+    const notes = def.setupNotes?.(settings, at) ?? [];
+    if (notes.length) for (const job of def.scrapeJobs(settings, at)) byJob.set(job.job_name, notes);
+  }
+  return byJob;
+}
+
+/**
+ * Why a scrape target is down, with the fix, when the symptom is one we know; undefined otherwise.
+ * `lastError` is Prometheus's text for the failed scrape; `setupNotes` what the target's profile
+ * says must be set on the program (setupNotesByJob), which is the fix for both symptoms.
+ */
+export function downTargetAdvice(scrapeUrl: string, lastError: string, setupNotes: readonly string[] = []): string | undefined {
+  let url: URL;
   try {
-    host = new URL(scrapeUrl).hostname;
+    url = new URL(scrapeUrl);
   } catch {
     return undefined;
   }
-  if (host === DOCKER_HOST_ALIAS && /connection refused|no route to host|i\/o timeout|deadline exceeded/i.test(lastError)) {
-    return `the target was given on this host's loopback, which containers cannot reach; to fix: ${LOOPBACK_FIX}`;
+  const notes = setupNotes.join(' ');
+  if (url.hostname === DOCKER_HOST_ALIAS && /connection refused|no route to host|i\/o timeout|deadline exceeded/i.test(lastError)) {
+    return `the target was given on this host's loopback, which containers cannot reach; to fix: ${notes || LOOPBACK_FIX}`;
   }
   // nodeos (http-validate-host, on by default) answers 400 to a Host header it does not know.
   if (/HTTP status 400/.test(lastError)) {
-    return `the program refused the request, perhaps the Host header ${new URL(scrapeUrl).host}: nodeos needs http-alias = ${new URL(scrapeUrl).host} (or http-validate-host = false) in its config.ini`;
+    return notes
+      ? `the program refused the request (HTTP 400), its Host header check refusing ${url.host}; to fix: ${notes}`
+      : `the program refused the request, perhaps the Host header ${url.host}: nodeos needs http-alias = ${url.host} (or http-validate-host = false) in its config.ini`;
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import type { StackSpec } from '../spec/types.js';
 
 import { GENERATED_MARK } from '../../core/generated.js';
 import type { RenderedFile, TemplateSources } from './types.js';
-import { byPlacement, hostPart, isWildcard, placementOf } from './addressing.js';
+import { addressing, byPlacement, hostPart, isWildcard, placementOf } from './addressing.js';
 import { renderTemplate } from './handlebars.js';
 import { exporterUnitName } from './systemd.js';
 import { enabledProfiles, exporterRuns } from './stack-profiles.js';
@@ -29,6 +29,7 @@ export function renderReadme(spec: StackSpec, templates: TemplateSources, regist
     profiles: profiles.map(({ def }) => def.id).join(', '),
     urls: stackUrls(spec),
     units: exporterRuns(spec, registry).map(exporterUnitName),
+    setupNotes: profiles.flatMap(({ def, settings }) => def.setupNotes?.(settings, addressing(spec)) ?? []),
   };
   return [{ path: 'README.md', content: renderTemplate(templates, 'stack/README.md', data) }];
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 
 import type { StackService } from '../render/stack-services.js';
-import { downTargetAdvice } from '../render/host-advice.js';
+import { downTargetAdvice, setupNotesByJob } from '../render/host-advice.js';
+import { PROFILES } from '../../profiles/registry.js';
 import type { StackDir } from './stack-dir.js';
 import { describeProbe, probe } from './probe.js';
 import { CORE_SERVICES, SERVICE_NAMES } from '../services/table.js';
@@ -29,7 +30,7 @@ interface TargetsBody {
  * Every active scrape target up. No targets at all is a failure: the stack scrapes at least itself.
  * Jobs of services that could not start are reported against those services, not here.
  */
-export function targetsVerdict(body: TargetsBody, notRunning: ReadonlySet<string> = new Set()): Verdict {
+export function targetsVerdict(body: TargetsBody, notRunning: ReadonlySet<string> = new Set(), notesByJob: ReadonlyMap<string, string[]> = new Map()): Verdict {
   const targets = (body.data?.activeTargets ?? []).filter((t) => !notRunning.has(t.labels?.job ?? ''));
   if (targets.length === 0) return { ok: false, detail: 'no active scrape targets (are the file_sd target files there?)' };
   const down = targets.filter((t) => t.health !== 'up');
@@ -39,7 +40,7 @@ export function targetsVerdict(body: TargetsBody, notRunning: ReadonlySet<string
     ok: false,
     detail: down
       .map((t) => {
-        const advice = t.lastError && t.scrapeUrl ? downTargetAdvice(t.scrapeUrl, t.lastError) : undefined;
+        const advice = t.lastError && t.scrapeUrl ? downTargetAdvice(t.scrapeUrl, t.lastError, notesByJob.get(t.labels?.job ?? '')) : undefined;
         return `${t.labels?.job ?? '?'} ${t.scrapeUrl ?? ''} ${t.health}${t.lastError ? `: ${t.lastError}` : ''}${advice ? ` (${advice})` : ''}`;
       })
       .join('; '),
@@ -193,7 +194,7 @@ export async function grafanaChecks(stack: StackDir, base: string): Promise<Chec
  * start) is asked directly instead: answering its scrape URL from here is what "up" means, and
  * waiting a whole interval would make every fresh stack look broken for seconds.
  */
-async function targetsCheck(base: string, notRunning: ReadonlySet<string>): Promise<CheckResult> {
+async function targetsCheck(stack: StackDir, base: string, notRunning: ReadonlySet<string>): Promise<CheckResult> {
   const url = `${base}/api/v1/targets?state=active`;
   const p = await probe(url, { timeoutMs: 5000 });
   const body = json<TargetsBody>(p.body);
@@ -204,7 +205,7 @@ async function targetsCheck(base: string, notRunning: ReadonlySet<string>): Prom
       if (direct.status === 200) t.health = 'up';
     }
   }
-  return { check: 'scrape targets', ...targetsVerdict(body, notRunning) };
+  return { check: 'scrape targets', ...targetsVerdict(body, notRunning, setupNotesByJob(stack.spec, PROFILES)) };
 }
 
 /** A service's readiness endpoint, asked from this host: a core service's ready path, an exporter's /health. */
@@ -217,7 +218,7 @@ export async function readinessCheck(svc: StackService): Promise<CheckResult> {
 /** Prometheus's scrape targets (but for jobs of services not running) and its rules. */
 export async function prometheusChecks(stack: StackDir, base: string, notRunning: ReadonlySet<string>): Promise<CheckResult[]> {
   return [
-    await targetsCheck(base, notRunning),
+    await targetsCheck(stack, base, notRunning),
     await apiCheck('rules', `${base}/api/v1/rules`, (_s, b) => rulesVerdict(b as RulesBody, expectedRuleGroups(stack.dir))),
   ];
 }

@@ -1,5 +1,6 @@
+import { isIP } from 'node:net';
 import { nodeNameQuestion } from '../kit/questions.js';
-import type { ProfileDef, TextQuestion } from '../types.js';
+import type { Addressing, ProfileDef, TextQuestion } from '../types.js';
 import { nodeosConfig } from './config.js';
 import { leap4Metrics, nodeosMetrics } from './metrics.js';
 import { nodeosRules } from './rules.js';
@@ -29,6 +30,38 @@ function scrapeHost(hostname: string): string {
   return hostname === 'localhost' ? '127.0.0.1' : hostname;
 }
 
+/** nodeos's http_plugin address as the spec gives it (host:port, the port made explicit). */
+function givenAddress(p: NodeosProfileSpec): { hostPort: string; port: string; ip: boolean } {
+  const url = new URL(p.url);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const host = scrapeHost(url.hostname);
+  return { hostPort: `${host}:${port}`, port, ip: isIP(host.replace(/^\[|\]$/g, '')) !== 0 };
+}
+
+/**
+ * What nodeos needs for Prometheus's requests to pass its Host check (see scrapeHost): from a
+ * container it is reached through the host's alias, so it must listen beyond loopback and know the
+ * alias; asked by a name, it must know that name; asked by an IP it accepts it as is.
+ */
+function setupNotes(p: NodeosProfileSpec, at: Addressing): string[] {
+  const given = givenAddress(p);
+  const scraped = at.host(given.hostPort);
+  if (scraped !== given.hostPort) {
+    return [
+      `nodeos: Prometheus runs in a container and reaches nodeos at ${scraped}, not on this host's loopback. In nodeos' config.ini set ` +
+        `http-server-address = 0.0.0.0:${given.port} (or the docker bridge address, ip -4 addr show docker0; keep the port off other networks with a firewall) ` +
+        `and http-alias = ${scraped}, then restart nodeos; otherwise the scrape is refused (connection refused) or answered with HTTP 400 (Host header).`,
+    ];
+  }
+  if (!given.ip) {
+    return [
+      `nodeos: Prometheus asks for ${scraped} by name, and nodeos answers HTTP 400 to a Host header it does not know (http-validate-host): ` +
+        `unless http-server-address is ${scraped}, add http-alias = ${scraped} to nodeos' config.ini and restart nodeos.`,
+    ];
+  }
+  return [];
+}
+
 const questions = [nodeNameQuestion, urlQuestion] as const;
 
 export const nodeosProfile: ProfileDef<'nodeos', NodeosProfileSpec, typeof questions> = {
@@ -43,17 +76,17 @@ export const nodeosProfile: ProfileDef<'nodeos', NodeosProfileSpec, typeof quest
   metrics: [...nodeosMetrics, ...leap4Metrics],
   scrapeJobs: (p, at) => {
     const url = new URL(p.url);
-    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
     const basePath = url.pathname.replace(/\/+$/, '');
     return [
       {
         job_name: nodeosConfig.job,
         metrics_path: `${basePath}${NODEOS_METRICS_PATH}`,
         scheme: url.protocol === 'https:' ? 'https' : 'http',
-        targets: [{ targets: [at.host(`${scrapeHost(url.hostname)}:${port}`)], labels: { node: p.node_name } }],
+        targets: [{ targets: [at.host(givenAddress(p).hostPort)], labels: { node: p.node_name } }],
       },
     ];
   },
+  setupNotes,
   logSources: () => [],
   rules: nodeosRules,
   runbook: [{ file: 'profiles/nodeos/runbook.md' }],
