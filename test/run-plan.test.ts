@@ -73,7 +73,7 @@ describe('native commands', () => {
     expect(grafana.program).toEqual({ kind: 'binary', candidates: [{ name: 'grafana', leadingArgs: ['server'] }, { name: 'grafana-server', leadingArgs: [] }], image: alloy.spec.images.grafana });
     expect(JSON.stringify(grafana)).not.toContain('test-password-123');
     // An extracted release archive, laid out as grafana.com's tarball is (grafana-v<version>/bin, conf).
-    const home = join(alloy.dir, 'cache', 'grafana-13.0.2', 'grafana-v13.0.2');
+    const home = join(alloy.dir, 'cache', 'grafana-13.2.3', 'grafana-v13.2.3');
     mkdirSync(join(home, 'bin'), { recursive: true });
     mkdirSync(join(home, 'conf'));
     writeFileSync(join(home, 'conf', 'defaults.ini'), '[paths]\n');

@@ -141,10 +141,11 @@ const TABLE = {
   grafana: {
     role: 'dashboards',
     port: 3000,
-    // 13.0.2: the newest 13.0 patch release seen published by grafana/grafana itself (npm
-    // @grafana/schema 13.0.2, released in lockstep with Grafana); no tag could be read, the
-    // repository is too large to fetch here.
-    image: 'grafana/grafana:13.0.2',
+    // 13.2.3: the newest release seen published by Grafana itself (npm @grafana/schema 13.2.3,
+    // 2026-09-29, released in lockstep with Grafana; 13.2.0 and 13.2.1 carry CVE fixes, release
+    // notes at grafana/grafana releases/tag/v13.2.1), and pinned by digest in public stacks. No
+    // tag could be read here: the repository is too large to fetch.
+    image: 'grafana/grafana:13.2.3',
     // Natively Grafana takes its settings from this file; in its container from the environment.
     config: 'grafana/grafana.ini',
     mounts: [
