@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npx create-fibre-stack [dir] [flags]` is `fibre-stack create [dir] [flags]`.
+// `create-fibre-stack [dir] [flags]`, the package's second bin (what `npx create-fibre-stack`
+// runs once the package is published), is `fibre-stack create [dir] [flags]`.
 import { hideBin } from 'yargs/helpers';
 import { run } from './program.js';
 import { reportFatal } from './errors.js';

@@ -137,7 +137,7 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
   printWriteResults(results);
   const cd = dir === process.cwd() ? '' : `cd ${JSON.stringify(args.dir)} && `;
   process.stdout.write(
-    `\nNext steps:\n  ${cd}fibre-stack up${spec.mode === 'native' ? ' --native' : ''}\n  fibre-stack validate\n` +
+    `\nNext steps:\n  ${cd}fibre-stack up${spec.mode === 'native' ? ' --native' : ''}\n  fibre-stack validate --wait 60\n` +
       `Then open Grafana at ${stackUrls(spec).find((u) => u.name === 'grafana')?.url ?? '(grafana disabled)'} as admin; the password is in ${dir}/.env.\n`,
   );
 };
