@@ -3,11 +3,13 @@
 # system packages the tests use (installed when run as root), a running docker engine, node
 # modules, the TypeScript build and the local test images. Each step is skipped quickly when done.
 #
-# Under CI=true a prerequisite that cannot be provided fails the run (exit 1) with the reason;
-# otherwise it is a warning and the test suites that need it skip themselves.
+# In CI (CI set to anything but "false" or "0", see scripts/lib/ci.sh) a prerequisite that cannot
+# be provided fails the run (exit 1) with the reason; otherwise it is a warning and the test
+# suites that need it skip themselves.
 # Used by scripts/test.sh and scripts/bench.sh; run it alone to warm a machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/ci.sh
 
 # What the suites call: promtool/amtool, docker + compose, bpftrace and a C toolchain with USDT
 # headers (test binaries with probes), debootstrap (test images), systemd-analyze (unit checks),
@@ -21,7 +23,7 @@ DOCKERD_WAIT_SECONDS=60
 step() { echo "==> $*"; }
 # A prerequisite we could not provide: fatal in CI, a warning elsewhere.
 unavailable() {
-  if [ "${CI:-}" = true ]; then echo "prepare: $* (CI=true: failing)" >&2; exit 1; fi
+  if in_ci; then echo "prepare: $* (CI=$CI: failing)" >&2; exit 1; fi
   echo "prepare: warning: $*; suites that need it will be skipped" >&2
 }
 is_root() { [ "$(id -u)" = 0 ]; }

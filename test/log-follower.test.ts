@@ -1,7 +1,7 @@
 // The log follower on real files. One test places a rewrite of the log at the moment a poll is
 // about to read past what it knows, which is where a miner restart racing a poll lands; the file
 // and its reads are real, only the moment is chosen.
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -93,8 +93,8 @@ describe('log follower', () => {
     const { lines, statuses } = follow(log);
     await eventually(() => expect(lines).toEqual(['one']));
     appendFileSync(log, 'o\r');
-    appendFileSync(log, '\nthree\n\n');
-    await eventually(() => expect(lines).toEqual(['one', 'two', 'three', '']));
+    appendFileSync(log, '\nthr\ree\n\n');
+    await eventually(() => expect(lines).toEqual(['one', 'two', 'thr\ree', '']));
     // A file there at the start that fits the backlog is read from its first byte.
     expect(statuses).toEqual([JSON.stringify({ type: 'opened', fromByte: 0 })]);
   });
@@ -119,6 +119,17 @@ describe('log follower', () => {
     writeFileSync(log, 'new 1\n');
     await eventually(() => expect(lines).toEqual(['old 1', 'old 2', 'old 3 unterminated', 'new 1']));
     expect(statuses).toEqual([JSON.stringify({ type: 'opened', fromByte: 0 }), JSON.stringify({ type: 'rotated' }), JSON.stringify({ type: 'opened', fromByte: 0 })]);
+    // Rotated again: a last line ended by CR LF, or with its CR only, loses the CR.
+    appendFileSync(log, 'new 2\r\nnew\r3\r');
+    renameSync(log, `${log}.2`);
+    writeFileSync(log, '');
+    await eventually(() => expect(lines).toEqual(['old 1', 'old 2', 'old 3 unterminated', 'new 1', 'new 2', 'new\r3']));
+    // And once more, from a file whose last line ended: nothing more.
+    appendFileSync(log, 'newest\n');
+    await eventually(() => expect(lines.at(-1)).toBe('newest'));
+    renameSync(log, `${log}.3`);
+    writeFileSync(log, 'after\n');
+    await eventually(() => expect(lines.slice(-2)).toEqual(['newest', 'after']));
   });
 
   it('waits for a missing log, said once, and reads all of it once it appears', async () => {
@@ -183,5 +194,20 @@ describe('log follower', () => {
     // Long enough for many polls, had it gone on polling.
     await new Promise((r) => setTimeout(r, 200));
     expect(lines).toEqual(['a']);
+  });
+
+  it('reports an error reading the path once, and says when it reads again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fibre-stack-follow-'));
+    const log = join(dir, 'miner.log');
+    // A symlink to itself: looking at the path fails with ELOOP, poll after poll.
+    symlinkSync(log, log);
+    const { lines, statuses } = follow(log);
+    await eventually(() => expect(statuses).toEqual([JSON.stringify({ type: 'error', message: `ELOOP: too many symbolic links encountered, stat '${log}'` })]));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(statuses.length).toBe(1);
+    rmSync(log);
+    writeFileSync(log, 'readable\n');
+    await eventually(() => expect(lines).toEqual(['readable']));
+    expect(statuses.slice(1)).toEqual([JSON.stringify({ type: 'opened', fromByte: 0 }), JSON.stringify({ type: 'recovered' })]);
   });
 });

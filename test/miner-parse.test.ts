@@ -2,7 +2,7 @@
 // token count; with that count but a field that does not read as its template says, it is a
 // broken stats line (unparseable, with the reason); with another count, some other message.
 import { describe, expect, it } from 'vitest';
-import { parseMinerLine } from '../profiles/miner/parse.js';
+import { otherBitstreamOf, parseMinerLine } from '../profiles/miner/parse.js';
 import { nimiq, rb4, tokenminer } from './support/miner-lines.js';
 
 describe('stats lines in base units', () => {
@@ -94,5 +94,31 @@ describe('other lines and broken stats lines', () => {
     ['nimiq', '12:00:00 nimiq 2.5 GH/s at clk 450 MHz 70C 0.9VX err 1.5% sol 9/7 end', 'more good than total in "9/7"'],
   ] as const)('%s: %j is a broken stats line: %s', (bitstream, text, reason) => {
     expect(parseMinerLine(bitstream, text)).toEqual({ kind: 'unparseable', reason });
+  });
+
+  it('quotes at most 40 characters of a token, a log line may hold a megabyte in one', () => {
+    const forty = 'x'.repeat(36) + 'GH/s';
+    expect(parseMinerLine('tokenminer', `a b ${forty} (500MHz) hw 1% 65C 0.8V x y`)).toEqual({ kind: 'unparseable', reason: `expected <number>GH/s, got "${forty}"` });
+    expect(parseMinerLine('tokenminer', `a b y${forty} (500MHz) hw 1% 65C 0.8V x y`)).toEqual({ kind: 'unparseable', reason: `expected <number>GH/s, got "y${forty.slice(0, 39)}..."` });
+  });
+
+  it('refuses numbers no gauge can take and counts beyond exact integers', () => {
+    const huge = '1' + '0'.repeat(400);
+    expect(parseMinerLine('tokenminer', `a b ${huge}GH/s (500MHz) hw 1% 65C 0.8V x y`)).toEqual({ kind: 'unparseable', reason: `number out of range in "${huge.slice(0, 40)}..."` });
+    expect(parseMinerLine('rb4', rb4(2, '1/9007199254740993', '1/1'))).toEqual({ kind: 'unparseable', reason: 'count out of range in "1/9007199254740993"' });
+    expect(parseMinerLine('rb4', rb4(2, '1/9007199254740991', '1/1'))).toMatchObject({ kind: 'stats', stats: { solutions: { good: 1, total: 9007199254740991 } } });
+  });
+});
+
+describe('a card set to the wrong bitstream', () => {
+  it.each([
+    ['rb4', tokenminer(1, 500, 0, 60, 0.8), 'tokenminer'],
+    ['nimiq', rb4(2, '1/1', '1/1'), 'rb4'],
+    ['tokenminer', nimiq(2.5, 450, 70, 0.9, 1.5, '7/9'), 'nimiq'],
+    ['tokenminer', tokenminer(1, 500, 0, 60, 0.8), undefined],
+    ['rb4', 'starting miner v1.2', undefined],
+    ['rb4', 'a b fastGH/s (500MHz) hw 1% 65C 0.8V x y', undefined],
+  ] as const)('%s reading %j: the stats line of %s', (bitstream, text, other) => {
+    expect(otherBitstreamOf(bitstream, text)).toBe(other);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateSpec } from '../cli/spec/validate.js';
 import { checkHostPort, isIpAddress } from '../core/spec/checks.js';
-import { SpecError, type SpecProblem } from '../core/spec/reader.js';
+import { SpecError, controlCharacter, type SpecProblem } from '../core/spec/reader.js';
 import { defaultSpec } from '../cli/spec/defaults.js';
 
 /** The problems validateSpec reports for a parsed document, or [] when it accepts it. */
@@ -166,6 +166,33 @@ describe('mistakes, each named with its key and what is allowed', () => {
     expect((error as SpecError).message).toBe(
       '/srv/stack/fibre-stack.yml is not valid:\n  - mode: got string "k8s"; allowed: docker, native\n  - profiles: needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape',
     );
+  });
+});
+
+describe('edges of what is allowed', () => {
+  it('takes the first and last port, and a stale time of one second', () => {
+    const spec = validateSpec({ version: 1, ports: { prometheus: 1, grafana: 65535 }, profiles: { miner: { stale_after_seconds: 1 } } });
+    expect([spec.ports.prometheus, spec.ports.grafana, spec.profiles.miner!.stale_after_seconds]).toEqual([1, 65535, 1]);
+  });
+
+  it('names a null where a mapping or a string belongs', () => {
+    expect(problemsOf(minimal({ project: null, alerting: null }))).toEqual([{ key: 'project', problem: 'expected a string, got null' }]);
+  });
+
+  it.each([
+    ['relay\u0000', '"relay\\u0000" holds a NUL byte at its end; remove it (no setting may hold control characters)'],
+    ['re\tlay', '"re\\tlay" holds a tab at character 3; remove it (no setting may hold control characters)'],
+    ['\nrelay', '"\\nrelay" holds a newline at character 1; remove it (no setting may hold control characters)'],
+    ['relay\r', '"relay\\r" holds a carriage return at its end; remove it (no setting may hold control characters)'],
+    ['a\u007fb', '"a\u007fb" holds a DEL character at character 2; remove it (no setting may hold control characters)'],
+    ['a\u001bb\u0001', '"a\\u001bb\\u0001" holds a control character U+001B at character 2; remove it (no setting may hold control characters)'],
+  ])('refuses a control character in any string: %j', (value, problem) => {
+    expect(controlCharacter(value)).toBe(problem);
+    expect(problemsOf(minimal({ project: value }))).toEqual([{ key: 'project', problem }]);
+  });
+
+  it('takes a string without control characters, unicode included', () => {
+    expect(controlCharacter('relay-1 ünï ✓ \u0080')).toBeUndefined();
   });
 });
 

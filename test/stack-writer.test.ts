@@ -118,6 +118,10 @@ describe('nothing is written outside the stack folder', () => {
     for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'a/../../../x', '..']) {
       expect(() => safeJoin(root, bad), bad).toThrow(new Error(`refusing to write ${JSON.stringify(bad)}: outside the stack folder`));
     }
+    // Refused for what they are, not for where they land: with the stack at /, they land inside it.
+    for (const bad of ['/etc/passwd', '../etc/passwd']) {
+      expect(() => safeJoin('/', bad), bad).toThrow(new Error(`refusing to write ${JSON.stringify(bad)}: outside the stack folder`));
+    }
     expect(safeJoin(root, 'a/./b.yml')).toBe(join(root, 'a/b.yml'));
     expect(safeJoin(root, 'a/../b')).toBe(join(root, 'b'));
   });
@@ -185,6 +189,13 @@ describe('folder modes', () => {
     writeStack(root, [{ path: 'strict/a.yml', content: 'a\n' }, { path: 'open/b.yml', content: 'b\n' }, { path: 'new/deeper/c.yml', content: 'c\n' }]);
     const mode = (path: string) => statSync(join(root, path)).mode & 0o777;
     expect([mode('strict'), mode('open'), mode('new'), mode('new/deeper'), mode('.fibre-stack')]).toEqual([0o755, 0o777, 0o755, 0o755, 0o755]);
+  });
+
+  it('leaves the stack folder itself as its owner made it', () => {
+    const root = tempDir();
+    chmodSync(root, 0o700);
+    writeStack(root, [{ path: 'a.yml', content: 'a\n' }]);
+    expect(statSync(root).mode & 0o777).toBe(0o700);
   });
 
   it('refuses a file where a folder must be', () => {
