@@ -7,7 +7,7 @@ import { writeNativeVariant } from '../run/native-variant.js';
 import { loadStack } from '../run/stack-dir.js';
 import type { Say } from '../run/runner.js';
 import { changedPaths, generateStack, printGenerated } from './generate.js';
-import { stackDirOption } from './dir-option.js';
+import { baseImageOption, buildOption, stackDirOption } from './dir-option.js';
 
 interface ApplyArgs {
   dir: string;
@@ -43,8 +43,8 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
     y
       .option('dir', stackDirOption)
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite files you edited instead of writing <file>.new beside them' })
-      .option('build', { type: 'boolean', default: false, describe: 'Rebuild the exporter image first (docker mode)' })
-      .option('base-image', { type: 'string', describe: 'Base image for that build' })
+      .option('build', buildOption)
+      .option('base-image', baseImageOption)
       .option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for restarted services to become healthy' })
       .epilog(
         'Prometheus and Alertmanager reload their files over HTTP (POST /-/reload); Loki, the log agent, Grafana and the exporters restart; ' +

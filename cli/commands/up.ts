@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadStack } from '../run/stack-dir.js';
 import { runnerToStart } from '../run/choose-runner.js';
 import type { Say } from '../run/runner.js';
-import { stackDirOption } from './dir-option.js';
+import { baseImageOption, buildOption, stackDirOption } from './dir-option.js';
 
 interface UpArgs {
   dir: string;
@@ -23,8 +23,8 @@ export const upCommand: CommandModule<object, UpArgs> = {
   builder: (y) =>
     y
       .option('dir', stackDirOption)
-      .option('build', { type: 'boolean', default: false, describe: 'Rebuild the exporter image first (docker mode)' })
-      .option('base-image', { type: 'string', describe: 'Base image for the exporter build (a local node:20 bookworm image where no registry is reachable)' })
+      .option('build', buildOption)
+      .option('base-image', baseImageOption)
       .option('native', { type: 'boolean', default: false, describe: 'Run the services as processes on this host, not in containers' })
       .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'Return once healthy and leave the services running (docker mode always does)' })
       .option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for the services to become healthy' })
