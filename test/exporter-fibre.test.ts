@@ -78,11 +78,15 @@ describe.each(builds)('exporter fibre on bpftrace $name', ({ path: bpftrace }) =
       ];
       expect(fired.every((f) => f === 1)).toBe(true);
 
+      // bpftrace reads one ring buffer per CPU, so events may arrive out of order: wait for all of them.
+      const processed = (s: Map<string, number>) =>
+        [...s].filter(([k]) => k.startsWith('fibre_exporter_events_processed_total{')).reduce((sum, [, v]) => sum + v, 0);
       const s = await eventually(async () => {
         const s = await exporter.scrape();
-        expect(s.get(series('fibre_exporter_events_processed_total', { event_type: 'block_connected' }))).toBe(2);
+        expect(processed(s)).toBe(fired.length);
         return s;
       });
+      expect(s.get(series('fibre_exporter_events_processed_total', { event_type: 'block_connected' }))).toBe(2);
       expect(s.get(series('fibre_blocks_reconstructed_total', n))).toBe(3);
       expect(s.get(series('fibre_chunks_used_total', n))).toBe(390);
       expect(s.get(series('fibre_chunks_received_total', n))).toBe(420);
