@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { prerequisites } from './support/prereq.js';
 import { CLI, cli, testSpec, writeTestStack } from './support/run-stack.js';
 import { tempDir } from './support/stack.js';
@@ -19,6 +20,20 @@ const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.te
 const noDownloads = { FIBRE_STACK_CACHE: '/nonexistent/fibre-stack-cache' };
 const pidOf = (dir: string, service: string): number => JSON.parse(readFileSync(join(dir, 'run', `${service}.pid`), 'utf8')).pid;
 const withoutGrafanaLoki = (s: { disabled_services: string[] }) => (s.disabled_services = ['grafana', 'loki']);
+
+/** Resolves once `port` on loopback can be bound again. */
+async function untilPortFree(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer().once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return;
+    if (Date.now() > deadline) throw new Error(`port ${port} is still taken 10 s after its process died`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** Another Prometheus (not the stack's), listening on `port` until stopped. */
 async function otherPrometheus(port: number): Promise<{ child: ChildProcess; dir: string }> {
@@ -99,6 +114,8 @@ describe.skipIf(!ready)('a service of ours replaced by another program on its po
     const pid = pidOf(dir, 'prometheus');
     process.kill(pid, 'SIGKILL');
     while (alive(pid)) await new Promise((r) => setTimeout(r, 20));
+    // A killed multi-threaded process shows as a zombie before its last thread lets go of its socket.
+    await untilPortFree(29620);
     other = await otherPrometheus(29620);
     const v = await cli(['validate', '--json', '--dir', dir]);
     expect(v.code).toBe(1);
