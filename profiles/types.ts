@@ -182,6 +182,24 @@ export interface RunbookPart {
   prefix?: string;
 }
 
+/** How the status page (`fibre-stack report`) shows a headline number. */
+export type StatusUnit = 'number' | 'seconds' | 'ratio' | 'per_hour' | 'hashes_per_second' | 'celsius' | 'block_height';
+
+/**
+ * A headline number of the profile on the status page: an instant PromQL query, each series of
+ * which is one row (named by the labels in `by`), with a sparkline of the same query over the
+ * last hour. Queries use only metrics of the profile's catalog (`metrics`).
+ */
+export interface StatusHeadline {
+  title: string;
+  query: string;
+  unit: StatusUnit;
+  /** The labels that name a row: `node`, or `node` and `card`. */
+  by: readonly string[];
+  /** Said under the title, when the number needs it (what it is compared with, what it leaves out). */
+  note?: string;
+}
+
 // Settings are read by the profile's methods only, and the registry holds profiles of every
 // settings type side by side: with `any` there, a list of them is one type (method parameters
 // are checked bivariantly, so nothing is lost inside a profile, where S is exact).
@@ -207,6 +225,8 @@ export interface ProfileDef<Id extends string = string, S = any, Qs extends read
   replay?: ProfileReplay;
   rules: RuleFileSpec;
   runbook: readonly RunbookPart[];
+  /** Its headline numbers on the status page, most important first; none for a profile with no metrics of its own. */
+  status?: readonly StatusHeadline[];
   /**
    * Its Grafana dashboard, built with Grafana's foundation SDK. Loads the SDK only when called (by
    * `fibre-stack dashboards`, which ships the JSON under dashboards/ for `create` to copy).

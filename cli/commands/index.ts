@@ -18,6 +18,7 @@ export const commandLoaders: Record<string, () => Promise<AnyCommand>> = {
   logs: async () => (await import('./logs.js')).logsCommand,
   validate: async () => (await import('./validate.js')).validateCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
+  report: async () => (await import('./report.js')).reportCommand,
   dashboards: async () => (await import('./dashboards.js')).dashboardsCommand,
   lint: async () => (await import('./lint.js')).lintCommand,
   exporter: async () => (await import('./exporter.js')).exporterCommand,

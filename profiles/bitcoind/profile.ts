@@ -43,6 +43,7 @@ export interface BitcoindProfileParts extends BitcoindExporterParts {
   runbook: string;
   replay: ProfileReplay;
   dashboard: NonNullable<ProfileDef['dashboard']>;
+  status: NonNullable<ProfileDef['status']>;
 }
 
 export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfileParts): ProfileDef<Id, BitcoindProfileSpec, typeof questions> {
@@ -83,5 +84,6 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
       { file: parts.runbook },
     ],
     dashboard: parts.dashboard,
+    status: parts.status,
   };
 }

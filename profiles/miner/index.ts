@@ -4,6 +4,7 @@ import { minerConfig } from './config.js';
 import { minerExporter } from './exporter.js';
 import { minerMetrics } from './metrics.js';
 import { minerRules } from './rules.js';
+import { minerStatus } from './status.js';
 import { BITSTREAMS, defaultCard, minerDefaults, readMiner, type Bitstream, type MinerProfileSpec } from './spec.js';
 
 const logsQuestion: ListQuestion<'minerLogs'> = {
@@ -60,4 +61,5 @@ export const minerProfile: ProfileDef<'miner', MinerProfileSpec, typeof question
   rules: minerRules,
   runbook: [{ file: EXPORTER_RUNBOOK, prefix: minerConfig.alertPrefix }, { file: 'profiles/miner/runbook.md' }],
   dashboard: async () => (await import('./dashboard.js')).minerDashboard(),
+  status: minerStatus,
 };

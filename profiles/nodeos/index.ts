@@ -4,6 +4,7 @@ import type { Addressing, ProfileDef, TextQuestion } from '../types.js';
 import { nodeosConfig } from './config.js';
 import { leap4Metrics, nodeosMetrics } from './metrics.js';
 import { nodeosRules } from './rules.js';
+import { nodeosStatus } from './status.js';
 import { nodeosDefaults, readNodeos, type NodeosProfileSpec } from './spec.js';
 
 // nodeos serves its own metrics (prometheus_plugin) on the http_plugin address.
@@ -91,4 +92,5 @@ export const nodeosProfile: ProfileDef<'nodeos', NodeosProfileSpec, typeof quest
   rules: nodeosRules,
   runbook: [{ file: 'profiles/nodeos/runbook.md' }],
   dashboard: async () => (await import('./dashboard.js')).nodeosDashboard(),
+  status: nodeosStatus,
 };

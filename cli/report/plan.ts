@@ -1,0 +1,55 @@
+// What the status page asks Prometheus about a stack: its profiles (scrape jobs, alert names,
+// headline queries) and its own services. Pure: from the spec alone.
+import type { StackSpec } from '../spec/types.js';
+import type { Registry } from '../../profiles/registry.js';
+import type { StatusHeadline } from '../../profiles/types.js';
+import type { RuleFileSpec } from '../../profiles/kit/rule-kit.js';
+import { addressing } from '../render/addressing.js';
+import { enabledProfiles } from '../render/stack-profiles.js';
+import { enabledServices } from '../services/table.js';
+import { stackRules } from '../services/rules.js';
+
+export interface PlannedSection {
+  /** A profile id, or `stack` for the stack's own services. */
+  id: string;
+  title: string;
+  /** Its scrape jobs: each target of these is a node of the section. */
+  jobs: string[];
+  /** Names of its alerts: a firing one colours the section. */
+  alerts: string[];
+  headlines: readonly StatusHeadline[];
+}
+
+export interface StatusPlan {
+  sections: PlannedSection[];
+  /**
+   * Made without the stack's spec (every profile at its defaults): a section Prometheus has no
+   * target of is left out rather than reported missing.
+   */
+  guessed: boolean;
+}
+
+const alertNames = (rules: RuleFileSpec) => rules.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])));
+
+export const STACK_SECTION = 'stack';
+
+/**
+ * The stack's own services first (when Prometheus is down nothing else can be known), then each
+ * enabled profile that has a scrape job (an extra-targets profile with none has nothing to show).
+ */
+export function statusPlan(spec: StackSpec, registry: Registry, guessed = false): StatusPlan {
+  const at = addressing(spec);
+  return {
+    guessed,
+    sections: [
+      { id: STACK_SECTION, title: 'Monitoring stack', jobs: enabledServices(spec), alerts: alertNames(stackRules), headlines: [] },
+      ...enabledProfiles(spec, registry).map(({ def, settings }) => ({
+        id: def.id,
+        title: def.title,
+        jobs: def.scrapeJobs(settings, at).map((j) => j.job_name),
+        alerts: alertNames(def.rules),
+        headlines: def.status ?? [],
+      })),
+    ].filter((s) => s.jobs.length > 0),
+  };
+}
