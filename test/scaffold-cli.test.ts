@@ -76,7 +76,10 @@ describe('create', () => {
     [['--profiles', 'fibre', '--bitcoind', 'relative/bitcoind'], /profiles\.fibre\.bitcoind.*absolute path/],
     [['--profiles', 'nodeos', '--nodeos-url', 'ftp://x'], /profiles\.nodeos\.url.*http/],
     [['--profiles', 'dogecoin'], /unknown profile dogecoin/],
-    [['--alert-webhook', 'not a url'], /alerting\.webhook_url/],
+    [['--alert-webhook', 'not a url'], /--alert-webhook: got "not a url"; allowed: an http:\/\/ or https:\/\/ URL/],
+    [['--alert-telegram', '12'], /--alert-telegram-token-file is needed/],
+    [['--alert-telegram', 'chat', '--alert-telegram-token-file', '/etc/hostname'], /alerting\.receivers\[0\]\.chat_id: got string "chat"/],
+    [['--alert-telegram-token-file', '/nonexistent/token', '--alert-telegram', '1'], /cannot read \/nonexistent\/token \(ENOENT\)/],
   ])('bad input %j: exit 2, names the key, writes nothing', (flags, message) => {
     const dir = join(tempDir(), 'bad');
     const r = runCli(['create', dir, '--yes', ...flags]);

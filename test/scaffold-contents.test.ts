@@ -52,7 +52,7 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Prometheus, Alertmanager, Grafana, Loki', () => {
-  const spec = specFor({ profiles: ['fibre', 'nodeos', 'scrape'], nodeosUrl: 'http://127.0.0.1:8888', scrapeTargets: ['localhost:9100', '10.0.0.9:9100'], alertWebhook: 'https://hooks.example/a' });
+  const spec = specFor({ profiles: ['fibre', 'nodeos', 'scrape'], nodeosUrl: 'http://127.0.0.1:8888', scrapeTargets: ['localhost:9100', '10.0.0.9:9100'], receivers: [{ receiver: { name: 'webhook', type: 'webhook', url: 'https://hooks.example/a' } }] });
   const files = render(spec);
 
   it('a job per profile and stack service, targets in file_sd files', () => {
@@ -69,10 +69,15 @@ describe('Prometheus, Alertmanager, Grafana, Loki', () => {
     expect(prom.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093']);
   });
 
-  it('Alertmanager sends to the webhook', () => {
+  it('Alertmanager sends alerts of every severity to the webhook, with its repeat interval', () => {
     const am = load(fileOf(files, 'alertmanager/alertmanager.yml')) as any;
-    expect(am.route.receiver).toBe('webhook');
-    expect(am.receivers).toEqual([{ name: 'webhook', webhook_configs: [{ url: 'https://hooks.example/a', send_resolved: true }] }]);
+    expect(am.route.receiver).toBe('none');
+    expect(am.receivers).toEqual([{ name: 'none' }, { name: 'webhook', webhook_configs: [{ send_resolved: true, url: 'https://hooks.example/a' }] }]);
+    expect(am.route.routes.slice(1).map((r: any) => [r.matchers, r.repeat_interval, r.routes])).toEqual([
+      [['severity="critical"'], '1h', [{ receiver: 'webhook', continue: true }]],
+      [['severity="warning"'], '4h', [{ receiver: 'webhook', continue: true }]],
+      [['severity="info"'], '24h', [{ receiver: 'webhook', continue: true }]],
+    ]);
   });
 
   it('Grafana datasources have fixed uids and the dashboards provider reads the mounted folder', () => {

@@ -49,13 +49,15 @@ describe.runIf(canRun)('create asks on a terminal', () => {
     await answer('Bitstream', [DOWN, ENTER]); // rb4
     const code = await exited;
     expect(screen).not.toContain('Log agent');
-    expect(screen).not.toContain('webhook URL');
+    expect(screen).not.toContain('Send alerts to');
     expect(code).toBe(0);
 
     const spec = load(readFileSync(join(dir, 'fibre-stack.yml'), 'utf8')) as Record<string, any>;
     expect(spec.mode).toBe('native');
     expect(spec.log_agent).toBe('promtail');
-    expect(spec.alerting).toEqual({ receiver: 'webhook', webhook_url: 'https://hooks.example/x' });
+    expect(spec.alerting).toEqual({ receivers: [{ name: 'webhook', type: 'webhook', severities: ['critical', 'warning', 'info'], url: '' }], grafana_url: '' });
+    // The URL is the receiver's secret: in a file only Alertmanager's user reads, not in the spec.
+    expect(readFileSync(join(dir, 'alertmanager/secrets/webhook'), 'utf8')).toBe('https://hooks.example/x\n');
     expect(Object.keys(spec.profiles)).toEqual(['fibre', 'miner']);
     expect(spec.profiles.fibre.node_name).toBe('relay-7');
     expect(spec.profiles.miner.bitstream).toBe('rb4');

@@ -34,7 +34,7 @@ describe('a valid spec', () => {
       retention: { metrics: '30d', logs: '720h' },
       ports: { prometheus: 19090, alertmanager: 19093, grafana: 13000, loki: 13100, alloy: 12346, promtail: 19080 },
       images: { prometheus: 'registry.example/prom/prometheus:v3.7.3', exporter: 'fibre-stack-exporter@sha256:' + 'a'.repeat(64) },
-      alerting: { receiver: 'webhook', webhook_url: 'https://hooks.example/x' },
+      alerting: { receivers: [{ name: 'ops', type: 'telegram', severities: ['critical'], chat_id: -100123, api_url: '' }], grafana_url: 'https://grafana.example/' },
       disabled_services: ['grafana', 'grafana'],
       profiles: {
         fibre: { node_name: 'relay-1', bitcoind: '/opt/b/bitcoind', bitcoin_datadir: '/data', exporter_port: 9500, source: 'replay', replay_file: '/r.jsonl' },
@@ -108,7 +108,7 @@ describe('mistakes, each named with its key and what is allowed', () => {
     ['a webhook URL that is not http', minimal({ alerting: { receiver: 'webhook', webhook_url: 'ftp://x' } }), [{ key: 'alerting.webhook_url', problem: 'got "ftp://x"; allowed: an http:// or https:// URL' }]],
     ['a webhook URL that is no URL', minimal({ alerting: { webhook_url: 'not a url' } }), [{ key: 'alerting.webhook_url', problem: 'got "not a url"; allowed: an http:// or https:// URL' }]],
     ['an unknown receiver', minimal({ alerting: { receiver: 'email', to: 'x' } }), [
-      { key: 'alerting.to', problem: 'unknown key; allowed here: receiver, webhook_url' },
+      { key: 'alerting.to', problem: 'unknown key; allowed here: receivers, grafana_url, receiver, webhook_url' },
       { key: 'alerting.receiver', problem: 'got string "email"; allowed: none, webhook' },
     ]],
     ['an unknown disabled service', minimal({ disabled_services: ['grafana', 'jaeger', 3] }), [

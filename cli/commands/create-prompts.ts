@@ -6,6 +6,7 @@ import type { CreateAnswers } from '../spec/from-answers.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { Question } from '../../profiles/types.js';
 import { LOG_AGENT_CHOICES, MODE_CHOICES } from './choices.js';
+import { promptReceivers } from './receiver-prompts.js';
 
 const list = (s: string) => s.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -46,8 +47,6 @@ export async function promptAnswers(a: CreateAnswers, given: ReadonlySet<string>
   if (unasked('logAgent')) {
     answers.logAgent = await select({ message: 'Log agent', choices: LOG_AGENT_CHOICES, default: a.logAgent });
   }
-  if (unasked('alertWebhook')) {
-    answers.alertWebhook = (await input({ message: 'Alertmanager webhook URL (empty: keep alerts in Alertmanager, send nowhere)', default: a.alertWebhook })).trim();
-  }
+  if (unasked('receivers')) answers.receivers = await promptReceivers();
   return answers;
 }

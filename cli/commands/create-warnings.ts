@@ -1,25 +1,40 @@
 // What `create` warns of, though the stack is valid: a host path it was given that does not exist
-// here (a typo, or a stack made on another machine), and a docker-mode webhook on the loopback
+// here (a typo, or a stack made on another machine), and a docker-mode receiver URL on the loopback
 // address, which inside the Alertmanager container is the container itself.
 import type { StackSpec } from '../spec/types.js';
+import type { ReceiverAnswer } from '../spec/from-answers.js';
 import { missingHostPaths } from '../run/docker-preflight.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
 
-export function createWarnings(spec: StackSpec, registry: Registry = PROFILES): string[] {
+/** The URLs Alertmanager will call that the spec or the command line gave (a secret file's own is not read here). */
+function receiverUrls(spec: StackSpec, answers: readonly ReceiverAnswer[]): string[] {
+  const inSpec = spec.alerting.receivers.flatMap((r) => {
+    switch (r.type) {
+      case 'telegram': return [r.api_url];
+      case 'pagerduty': case 'webhook': return [r.url];
+      default: return [];
+    }
+  });
+  const given = answers.flatMap((a) => (a.secret && 'value' in a.secret ? [a.secret.value] : []));
+  return [...inSpec, ...given].filter(Boolean);
+}
+
+export function createWarnings(spec: StackSpec, registry: Registry = PROFILES, receivers: readonly ReceiverAnswer[] = []): string[] {
   // A path several exporters read is said once.
   const warnings: string[] = [...new Set([...missingHostPaths(spec, registry).values()].flat())];
-  if (spec.mode === 'docker' && spec.alerting.webhook_url) {
+  if (spec.mode !== 'docker') return warnings;
+  for (const url of receiverUrls(spec, receivers)) {
     let host = '';
     try {
-      host = new URL(spec.alerting.webhook_url).hostname;
+      host = new URL(url).hostname;
     } catch {
       // the spec reader has judged the URL already
     }
     if (LOOPBACK.test(host)) {
       warnings.push(
-        `the alert webhook ${spec.alerting.webhook_url} points at ${host}, which inside the Alertmanager container is the container itself: ` +
+        `the alert receiver URL ${url} points at ${host}, which inside the Alertmanager container is the container itself: ` +
           "use an address of this host that containers reach (its LAN address, or the docker bridge's, often 172.17.0.1), then `fibre-stack apply`",
       );
     }

@@ -18,14 +18,15 @@ import type { Question } from '../../profiles/types.js';
 import { printWriteResults } from './stack-report.js';
 import { describeChoices, LOG_AGENT_CHOICES, MODE_CHOICES } from './choices.js';
 import { createWarnings } from './create-warnings.js';
+import { alertOptions, receiversFromFlags, type AlertFlags } from './alert-flags.js';
+import { receiverSecretFiles, writeReceiverSecrets } from '../io/receiver-secrets.js';
 
-interface CreateArgs {
+interface CreateArgs extends AlertFlags {
   dir: string;
   profiles?: string[];
   mode?: CreateAnswers['mode'];
   logAgent?: CreateAnswers['logAgent'];
   bind?: string;
-  alertWebhook?: string;
   project?: string;
   yes: boolean;
   overwrite: boolean;
@@ -81,7 +82,8 @@ export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry
   set('logAgent', args.logAgent);
   for (const q of registry.questions) if (args[q.flag] !== undefined) set(q.key, answerFromFlag(q, args[q.flag]));
   set('bind', args.bind);
-  set('alertWebhook', args.alertWebhook);
+  set('receivers', receiversFromFlags(args));
+  set('grafanaUrl', args.grafanaUrl);
   set('project', args.project);
   return { answers: a as unknown as CreateAnswers, given };
 }
@@ -116,8 +118,9 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
     throw new UserError(`${dir} is not empty: choose an empty or new folder, or pass --overwrite to replace the files fibre-stack makes there (other files are left alone)`);
   }
   const files = renderStack(spec, loadOrCreateSecrets(dir), { ...loadPackageSources(), profiles: registry }, readHostFacts(spec, registry));
+  const secretFiles = receiverSecretFiles(spec, final.receivers);
   if (args.dryRun) {
-    const plan = planStack(dir, files, { force: true });
+    const plan = [...planStack(dir, files, { force: true }), ...planStack(dir, secretFiles, { force: true, untracked: true })];
     if (args.json) process.stdout.write(JSON.stringify({ dir, dryRun: true, files: plan }, null, 2) + '\n');
     else {
       process.stdout.write(`Dry run: nothing written. In ${dir}:\n`);
@@ -126,15 +129,16 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
     return;
   }
   const results = writeStack(dir, files, { force: args.overwrite });
+  const secrets = writeReceiverSecrets(dir, spec, secretFiles);
   // What the stack cannot do as specified, or a choice to reconsider, with the fix: said, not refused.
-  const warnings = [...stackNotices(spec, registry), ...createWarnings(spec, registry)];
+  const warnings = [...stackNotices(spec, registry), ...createWarnings(spec, registry, final.receivers), ...secrets.flatMap((s) => s.warning ?? [])];
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   if (args.json) {
-    process.stdout.write(JSON.stringify({ dir, files: results, urls: stackUrls(spec), warnings }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ dir, files: results, secrets: secrets.map((s) => s.path), urls: stackUrls(spec), warnings }, null, 2) + '\n');
     return;
   }
   process.stdout.write(`Created a ${spec.mode} stack for ${Object.keys(spec.profiles).join(', ')} in ${dir}:\n`);
-  printWriteResults(results);
+  printWriteResults([...results, ...secrets.map((s) => ({ path: s.path, action: 'created' as const }))]);
   const cd = dir === process.cwd() ? '' : `cd ${JSON.stringify(args.dir)} && `;
   process.stdout.write(
     `\nNext steps:\n  ${cd}fibre-stack up${spec.mode === 'native' ? ' --native' : ''}\n  fibre-stack validate --wait 60\n` +
@@ -154,15 +158,14 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
         .option('mode', { choices: MODES, describe: describeChoices(MODE_CHOICES) })
         .option('log-agent', { choices: LOG_AGENTS, describe: `${describeChoices(LOG_AGENT_CHOICES)}; default ${defaultSpec().log_agent}` });
       for (const q of registry.questions) parser = parser.option(q.flag, questionOption(q));
-      return parser
-        .option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })
-        .option('alert-webhook', { type: 'string', describe: 'Alertmanager webhook URL (default: no receiver)' })
+      return alertOptions(parser.option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' }))
         .option('project', { type: 'string', describe: 'Project name (default: the folder name)' })
         .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Take defaults for everything not given; never prompt' })
         .option('overwrite', { type: 'boolean', default: false, describe: 'Write into a non-empty folder, replacing files fibre-stack makes' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be written; write nothing' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
         .example('$0 create my-stack --yes --profiles fibre,miner --miner-log /var/log/miner.log', 'Non-interactive')
+        .example('$0 create my-stack --yes --alert-telegram -1001234567890 --alert-telegram-token-file ~/telegram.token', 'Alerts to a Telegram chat')
         .example('create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>;
     },
     handler: handler(registry),

@@ -17,6 +17,7 @@ export const commandLoaders: Record<string, () => Promise<AnyCommand>> = {
   status: async () => (await import('./status.js')).statusCommand,
   logs: async () => (await import('./logs.js')).logsCommand,
   validate: async () => (await import('./validate.js')).validateCommand,
+  alerts: async () => (await import('./alerts.js')).alertsCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
   report: async () => (await import('./report.js')).reportCommand,
   dashboards: async () => (await import('./dashboards.js')).dashboardsCommand,

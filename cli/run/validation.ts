@@ -5,6 +5,7 @@ import type { ServiceState, StackRunner } from './runner.js';
 import { stackServices, type StackService } from '../render/stack-services.js';
 import { grafanaChecks, prometheusChecks, readinessCheck, type CheckResult } from './checks.js';
 import { sleep } from './probe.js';
+import { receiversCheck } from './alert-delivery.js';
 import { printTable } from './text-table.js';
 
 export interface ServiceReport {
@@ -33,6 +34,7 @@ async function serviceReport(stack: StackDir, svc: StackService, state: ServiceS
     const base = svc.readyUrl.replace(/^(https?:\/\/[^/]+).*$/, '$1');
     if (svc.core === 'prometheus') checks.push(...(await prometheusChecks(stack, base, notRunning)));
     if (svc.core === 'grafana') checks.push(...(await grafanaChecks(stack, base)));
+    if (svc.core === 'alertmanager') checks.push(await receiversCheck(base));
   }
   return { service: svc.name, status: checks.every((c) => c.ok) ? 'healthy' : 'unhealthy', checks };
 }

@@ -21,7 +21,7 @@ export function defaultSpec(): StackSpec {
     retention: { metrics: '15d', logs: '168h' },
     ports: { ...DEFAULT_PORTS },
     images: { ...DEFAULT_IMAGES },
-    alerting: { receiver: 'none', webhook_url: '' },
+    alerting: { receivers: [], grafana_url: '' },
     disabled_services: [],
     profiles: Object.fromEntries(DEFAULT_PROFILES.map((id) => [id, defaultProfile(id)])),
   };

@@ -13,10 +13,21 @@ export interface StackAnswers {
   mode: Mode;
   logAgent: LogAgent;
   bind: string;
-  /** Empty: alerts are kept in Alertmanager and sent nowhere. */
-  alertWebhook: string;
+  /** Where alerts go; none: they are kept in Alertmanager and sent nowhere. */
+  receivers: ReceiverAnswer[];
+  /** Where the Grafana links in alerts point; empty: the stack's own Grafana address. */
+  grafanaUrl: string;
   project: string;
 }
+
+/** A receiver as the spec's `alerting.receivers` takes it, and where its secret comes from (never the spec). */
+export interface ReceiverAnswer {
+  receiver: Record<string, unknown>;
+  secret?: SecretSource;
+}
+
+/** A secret from the user's file (copied into the stack folder by `create`), or a value given on the command line. */
+export type SecretSource = { file: string } | { value: string };
 
 /** The answers the profiles' questions take, each under its key (nodeName, minerLogs, ...). */
 export type ProfileAnswers = AnswersOf<(typeof PROFILE_LIST)[number]['questions']['asks']>;
@@ -42,7 +53,8 @@ export function defaultAnswers(dir: string, registry: Registry = PROFILES): Crea
     mode: spec.mode,
     logAgent: spec.log_agent,
     bind: spec.bind_address,
-    alertWebhook: '',
+    receivers: [],
+    grafanaUrl: '',
     project: projectNameFor(dir),
   };
 }
@@ -61,7 +73,7 @@ export function specFromAnswers(a: CreateAnswers, registry: Registry = PROFILES)
     mode: a.mode,
     log_agent: a.logAgent,
     bind_address: a.bind,
-    alerting: a.alertWebhook ? { receiver: 'webhook', webhook_url: a.alertWebhook } : { receiver: 'none', webhook_url: '' },
+    alerting: { receivers: a.receivers.map((r) => r.receiver), grafana_url: a.grafanaUrl },
     profiles,
   };
   return readSpecDocument(raw, { source: 'the options given', registry }).spec;

@@ -5,6 +5,7 @@ import type { CoreService, LogAgent } from '../services/table.js';
 import { PROFILE_LIST, type ProfileId } from '../../profiles/registry.js';
 import type { SettingsOf } from '../../profiles/types.js';
 import type { SPEC_VERSION } from './versions.js';
+import type { AlertingSpec } from './alerting.js';
 
 export const MODES = ['docker', 'native'] as const;
 export type Mode = (typeof MODES)[number];
@@ -30,10 +31,7 @@ export type ProfileSettings<Id extends ProfileId> = SettingsOf<ProfileOf<Id>>;
 /** `profiles:`, a section per chosen profile. */
 export type ProfilesSpec = { [Id in ProfileId]?: ProfileSettings<Id> };
 
-export interface AlertingSpec {
-  receiver: 'none' | 'webhook';
-  webhook_url: string;
-}
+export type { AlertingSpec, ReceiverSpec, ReceiverType, Severity } from './alerting.js';
 
 export interface StackSpec {
   version: typeof SPEC_VERSION;

@@ -2,7 +2,8 @@
 // what is wrong, and what is allowed; missing optional keys take their defaults so a spec
 // written by hand can be short. The stack's own keys are read here; each profile reads its own
 // section (profiles/*/spec.ts), for every profile of the registry.
-import { checkHttpUrl, isIpAddress } from '../../core/spec/checks.js';
+import { isIpAddress } from '../../core/spec/checks.js';
+import { readAlerting } from './alerting.js';
 import { describe, Reader, SpecError, type SpecProblem } from '../../core/spec/reader.js';
 import { LOG_AGENTS, MODES, type ProfilesSpec, type StackSpec } from './types.js';
 import { defaultSpec } from './defaults.js';
@@ -66,8 +67,6 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
   r.noUnknownKeys(ports, 'ports', SERVICE_NAMES);
   const images = r.object(top.images, 'images') ?? {};
   r.noUnknownKeys(images, 'images', [...SERVICE_NAMES, 'exporter']);
-  const alerting = r.object(top.alerting, 'alerting') ?? {};
-  r.noUnknownKeys(alerting, 'alerting', ['receiver', 'webhook_url']);
 
   const spec: StackSpec = {
     version: d.version,
@@ -83,10 +82,7 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
     images: Object.fromEntries(
       ([...SERVICE_NAMES, 'exporter'] as const).map((s) => [s, r.string(images, 'images', s, d.images[s], checkPinnedImage)]),
     ) as StackSpec['images'],
-    alerting: {
-      receiver: r.oneOf(alerting, 'alerting', 'receiver', ['none', 'webhook'] as const, d.alerting.receiver),
-      webhook_url: r.string(alerting, 'alerting', 'webhook_url', '', (s) => (s ? checkHttpUrl(s) : undefined)),
-    },
+    alerting: readAlerting(r, top.alerting),
     disabled_services: [],
     profiles: {},
   };
@@ -95,9 +91,6 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
       if (!spec.disabled_services.includes(s as CoreService)) spec.disabled_services.push(s as CoreService);
     } else r.problem(`disabled_services[${i}]`, `got ${describe(s)}; allowed: ${SERVICE_NAMES.join(', ')}`);
   });
-  if (spec.alerting.receiver === 'webhook' && !spec.alerting.webhook_url) {
-    r.problem('alerting.webhook_url', 'required when alerting.receiver is webhook');
-  }
 
   const profiles = r.object(top.profiles, 'profiles');
   if (!profiles || Object.keys(profiles).length === 0) {
