@@ -8,6 +8,7 @@ import { load } from 'js-yaml';
 import { alloyString } from '../core/encode/alloy.js';
 import { EnvEncodingError, envLine, envValue, parseEnvText } from '../core/encode/env.js';
 import { htmlText } from '../core/encode/html.js';
+import { goTemplateString } from '../core/encode/go-template.js';
 import { systemdCommand, systemdWord } from '../core/encode/systemd.js';
 import { dumpYaml, parseYaml, yamlString } from '../core/encode/yaml.js';
 import { DOCUMENT_LIMITS } from '../core/document-limits.js';
@@ -140,6 +141,30 @@ describe('HTML', () => {
       const encoded = htmlText(value);
       expect(encoded).not.toMatch(/[<>"']|&(?!(amp|lt|gt|quot|#39);)/);
       expect(decode(encoded)).toBe(value);
+    }));
+  });
+});
+
+// Go's text/template reads a string constant with strconv.Unquote, whose escapes include JSON's;
+// the real Alertmanager renders these in test/alerting-delivery.test.ts (the Grafana link).
+describe('Go template string constants', () => {
+  it.each([
+    ['http://g:3000/d/x', '{{ "http://g:3000/d/x" }}'],
+    ['a {{ .Labels }} b', '{{ "a {{ .Labels }} b" }}'],
+    ['say "hi" \\ there', '{{ "say \\"hi\\" \\\\ there" }}'],
+    ['two\nlines', '{{ "two\\nlines" }}'],
+    ['lone \ud800 surrogate', '{{ "lone \ufffd surrogate" }}'],
+    ['low \udc00 alone', '{{ "low \ufffd alone" }}'],
+    ['pair \ud83d\ude00 kept', '{{ "pair \ud83d\ude00 kept" }}'],
+  ])('writes %j as %s', (value, encoded) => {
+    expect(goTemplateString(value)).toBe(encoded);
+  });
+
+  it('prints the value back, whatever it holds, as one action', () => {
+    fc.assert(fc.property(fc.string(), (value) => {
+      const encoded = goTemplateString(value);
+      expect(encoded.startsWith('{{ "') && encoded.endsWith('" }}')).toBe(true);
+      expect(JSON.parse(encoded.slice(3, -3))).toBe(value);
     }));
   });
 });

@@ -7,6 +7,7 @@ import type { Finding } from './findings.js';
 import { lintDashboardText } from './dashboard.js';
 import { lintRuleText } from './rules.js';
 import { promtoolCheckRules } from './promtool.js';
+import { applyLintConfigs, readLintConfig } from './config.js';
 import { SPEC_FILE } from '../render/spec-file.js';
 
 const DASHBOARD_EXT = new Set(['.json']);
@@ -15,6 +16,8 @@ const RULE_EXT = new Set(['.yml', '.yaml', '.rules']);
 export interface LintOptions {
   /** Run promtool check rules when it is on PATH (default true). */
   promtool?: boolean;
+  /** A lint configuration file for every file; else each file's folder's `.lint`, if any (config.ts). */
+  config?: string;
 }
 
 export interface LintReport {
@@ -64,6 +67,8 @@ export async function collectFiles(paths: readonly string[]): Promise<{ dashboar
 }
 
 export async function lintPaths(paths: readonly string[], opts: LintOptions = {}): Promise<LintReport> {
+  // Read first: a configuration named but unreadable is a usage problem before any work.
+  const config = opts.config === undefined ? undefined : readLintConfig(opts.config, true);
   const { dashboards, rules } = await collectFiles(paths);
   const findings: Finding[] = [];
   const uids = new Map<string, string>();
@@ -87,5 +92,5 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions = {}
   const fromPromtool = opts.promtool !== false && promRuleFiles.length > 0 ? await promtoolCheckRules(promRuleFiles) : undefined;
   if (fromPromtool) findings.push(...fromPromtool);
   const promtool = fromPromtool ? 'ran' : opts.promtool !== false && promRuleFiles.length > 0 ? 'missing' : 'not-run';
-  return { files: { dashboards: dashboards.length, rules: rules.length - unitTests, unitTests }, findings, promtool };
+  return { files: { dashboards: dashboards.length, rules: rules.length - unitTests, unitTests }, findings: applyLintConfigs(findings, config), promtool };
 }

@@ -91,7 +91,7 @@ function readChatId(r: Reader, obj: Obj, key: string): number {
   // Group and channel ids are negative; a YAML string of digits is taken as the number it spells.
   const n = typeof v === 'string' && /^-?\d{1,19}$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n === 0) {
-    r.problem(join(key, 'chat_id'), `got ${describe(v)}; allowed: the chat's numeric id, such as 123456789 or -1001234567890 (ask @userinfobot or the Bot API's getUpdates)`);
+    r.problem(join(key, 'chat_id'), `${v === undefined ? 'required' : `got ${describe(v)}`}; allowed: the chat's numeric id, such as 123456789 or -1001234567890 (ask @userinfobot or the Bot API's getUpdates)`);
     return 0;
   }
   return n;
