@@ -87,7 +87,9 @@ describe('create\'s receiver flags', () => {
   });
 
   it.each([
-    [{ alertTelegramTokenFile: '/k' }, '--alert-telegram-token-file needs --alert-telegram CHAT_ID'],
+    [{ alertTelegramTokenFile: '/k' }, '--alert-telegram-token-file and --alert-telegram-api-url need --alert-telegram CHAT_ID'],
+    [{ alertTelegramApiUrl: 'http://x' }, '--alert-telegram-token-file and --alert-telegram-api-url need --alert-telegram CHAT_ID'],
+    [{ alertEmailFrom: 'a@b' }, 'the --alert-email-* flags need --alert-email TO'],
     [{ alertSlackChannel: '#ops' }, '--alert-slack-url-file is needed'],
     [{ alertEmail: 'a@b', alertEmailUser: 'u' }, '--alert-email-user needs --alert-email-password-file'],
     [{ alertWebhook: 'x', alertWebhookUrlFile: '/k' }, 'give the webhook URL once'],

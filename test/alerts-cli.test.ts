@@ -1,7 +1,10 @@
-// Done when (issue 15): a user picks Telegram in `create`, gives a token file and a chat id, runs
+// Done when (issue 15): a user picks Telegram in `create` (on a terminal, key by key, as
+// test/scaffold-interactive.test.ts does), gives a token file and a chat id, runs
 // `fibre-stack alerts test`, and the message arrives, here at a capture endpoint answering as the
-// Bot API does, through the real Alertmanager (trixie's 0.28) running the stack's own config.
+// Bot API does (its address set as a Bot API server of one's own, `api_url`), through the real
+// Alertmanager (trixie's 0.28) running the stack's own config.
 // And a receiver that fails makes `alerts test` exit 1 with Alertmanager's counters' verdict.
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +13,31 @@ import { MANIFEST_PATH } from '../cli/io/stack-writer.js';
 import { trixieBuild } from './support/prometheus-builds.js';
 import { eventually } from './support/scrape.js';
 import { REPLIES, captureHttp } from './support/capture.js';
-import { runCli, runCliAsync } from './support/cli.js';
+import { CLI, runCli, runCliAsync } from './support/cli.js';
 import { tempDir } from './support/stack.js';
-import { isRoot } from './support/prereq.js';
+import { isRoot, prerequisites } from './support/prereq.js';
 
-const build = trixieBuild('alerts test', ['prometheus-alertmanager']);
+const build = prerequisites('interactive create', { commands: ['script'] }) ? trixieBuild('alerts test', ['prometheus-alertmanager']) : undefined;
 const PORT = 29794;
 const TOKEN = '7777777:AAFake-Token_for_tests';
+
+/** `create` on a pseudo-terminal (`script`), answering each prompt that appears with its keys. */
+async function createOnTerminal(args: string[], answers: [prompt: string, keys: string][]): Promise<{ code: number; screen: string }> {
+  const child = spawn('script', ['-qfec', [process.execPath, CLI, 'create', ...args].join(' '), '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
+  let screen = '';
+  let seen = 0;
+  child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  for (const [prompt, keys] of answers) {
+    await eventually(() => expect(screen.indexOf(prompt, seen)).toBeGreaterThanOrEqual(0), 20_000, 50);
+    seen = screen.indexOf(prompt, seen) + prompt.length;
+    for (const k of keys.match(/\x1b\[B|./gs) ?? []) {
+      child.stdin.write(k);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+  }
+  return { code: await exited, screen };
+}
 
 /** Every file of the stack folder but the secrets, as text. */
 function stackTexts(dir: string): string {
@@ -56,13 +77,18 @@ describe.skipIf(!build)('fibre-stack alerts test through Alertmanager 0.28', () 
     const tokenFile = join(tempDir(), 'token');
     writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
     dir = join(tempDir(), 'stack');
-    // Native: Alertmanager runs in the stack folder, as `up` would run it.
-    const created = runCli(['create', dir, '--yes', '--mode', 'native', '--profiles', 'scrape',
-      '--alert-telegram', '-1001234567890', '--alert-telegram-token-file', tokenFile, '--alert-telegram-api-url', `${http.url}/telegram`]);
-    expect(created.code, created.stderr).toBe(0);
-    // Its own port, so as not to meet another Alertmanager on 9093; generate keeps the secret.
+    // Native: Alertmanager runs in the stack folder, as `up` would run it. Every question but where
+    // alerts go is answered by a flag; that one is asked: Telegram (the first choice), its chat, its token file.
+    const created = await createOnTerminal([dir, '--mode', 'native', '--profiles', 'scrape', '--scrape-target', '127.0.0.1:9100', '--log-agent', 'alloy'], [
+      ['Send alerts to', ' \r'],
+      ['Telegram chat id', '-1001234567890\r'],
+      ['File that holds the bot token', `${tokenFile}\r`],
+    ]);
+    expect(created.code, created.screen).toBe(0);
+    // Its own port, so as not to meet another Alertmanager on 9093, and the capture endpoint as its
+    // Bot API server; generate keeps the secret.
     const specPath = join(dir, 'fibre-stack.yml');
-    writeFileSync(specPath, readFileSync(specPath, 'utf8').replace(/alertmanager: 9093/, `alertmanager: ${PORT}`));
+    writeFileSync(specPath, readFileSync(specPath, 'utf8').replace(/alertmanager: 9093/, `alertmanager: ${PORT}`).replace(/api_url: ''/, `api_url: ${http.url}/telegram`));
     expect(runCli(['generate', '--dir', dir]).code).toBe(0);
     expect(readFileSync(join(dir, 'alertmanager/secrets/telegram'), 'utf8')).toBe(`${TOKEN}\n`);
     data = tempDir('fibre-stack-am-data-');

@@ -62,8 +62,8 @@ function receiverFromFlags(type: ReceiverType, f: AlertFlags): { receiver: Recor
   };
   switch (type) {
     case 'telegram':
-      if (f.alertTelegram === undefined && !f.alertTelegramTokenFile) return undefined;
-      if (f.alertTelegram === undefined) throw new UserError('--alert-telegram-token-file needs --alert-telegram CHAT_ID, the chat alerts go to');
+      if (f.alertTelegram === undefined && !f.alertTelegramTokenFile && !f.alertTelegramApiUrl) return undefined;
+      if (f.alertTelegram === undefined) throw new UserError('--alert-telegram-token-file and --alert-telegram-api-url need --alert-telegram CHAT_ID, the chat alerts go to');
       return { receiver: { chat_id: f.alertTelegram, ...(f.alertTelegramApiUrl ? { api_url: f.alertTelegramApiUrl } : {}) }, secret: file(f.alertTelegramTokenFile, 'alert-telegram-token-file') };
     case 'discord':
       return f.alertDiscordUrlFile ? { receiver: {}, secret: { file: f.alertDiscordUrlFile } } : undefined;
@@ -71,7 +71,9 @@ function receiverFromFlags(type: ReceiverType, f: AlertFlags): { receiver: Recor
       if (!f.alertSlackUrlFile && !f.alertSlackChannel) return undefined;
       return { receiver: f.alertSlackChannel ? { channel: f.alertSlackChannel } : {}, secret: file(f.alertSlackUrlFile, 'alert-slack-url-file') };
     case 'email': {
-      if (f.alertEmail === undefined) return undefined;
+      const detail = f.alertEmailFrom ?? f.alertEmailSmarthost ?? f.alertEmailUser ?? f.alertEmailPasswordFile;
+      if (f.alertEmail === undefined && detail === undefined) return undefined;
+      if (f.alertEmail === undefined) throw new UserError('the --alert-email-* flags need --alert-email TO, the address alerts go to');
       if (f.alertEmailUser && !f.alertEmailPasswordFile) throw new UserError('--alert-email-user needs --alert-email-password-file, the file that holds the SMTP password');
       const receiver = { to: f.alertEmail, from: f.alertEmailFrom, smarthost: f.alertEmailSmarthost, ...(f.alertEmailUser ? { auth_username: f.alertEmailUser } : {}) };
       return { receiver, ...(f.alertEmailUser ? { secret: { file: f.alertEmailPasswordFile! } } : {}) };
