@@ -5,11 +5,13 @@
 // Alertmanager (trixie's 0.28) running the stack's own config.
 // And a receiver that fails makes `alerts test` exit 1 with Alertmanager's counters' verdict.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertmanagerFlags } from '../cli/render/alertmanager.js';
 import { MANIFEST_PATH } from '../cli/io/stack-writer.js';
+import { writeNativeVariant } from '../cli/run/native-variant.js';
+import { loadStack } from '../cli/run/stack-dir.js';
 import { trixieBuild } from './support/prometheus-builds.js';
 import { eventually } from './support/scrape.js';
 import { REPLIES, captureHttp } from './support/capture.js';
@@ -62,6 +64,11 @@ describe('create with Telegram keeps the token in a file of its own', () => {
     expect(stackTexts(dir)).not.toContain(TOKEN);
     expect(Object.keys(JSON.parse(readFileSync(join(dir, MANIFEST_PATH), 'utf8')).files)).not.toContain('alertmanager/secrets/telegram');
     expect(readFileSync(join(dir, 'alertmanager/alertmanager.yml'), 'utf8')).toContain('bot_token_file: /etc/alertmanager/secrets/telegram');
+    // Run natively (no Docker here, or up --native), it runs from its twin, which reads the same secret.
+    const { twin } = writeNativeVariant(loadStack(dir));
+    expect(readFileSync(join(twin.dir, 'alertmanager/alertmanager.yml'), 'utf8')).toContain('bot_token_file: alertmanager/secrets/telegram');
+    expect(readFileSync(join(twin.dir, 'alertmanager/secrets/telegram'), 'utf8')).toBe(`${TOKEN}\n`);
+    expect(realpathSync(join(twin.dir, 'alertmanager/secrets'))).toBe(realpathSync(join(dir, 'alertmanager/secrets')));
   });
 });
 

@@ -4,8 +4,8 @@
 // (prom/alertmanager's Dockerfile: USER nobody, 65534), natively the user who runs `up`. The
 // folder is mounted read-only into the container with the rest of alertmanager/. They are never
 // in a rendered file, and not in the manifest either (not even as a hash).
-import { closeSync, constants, fchownSync, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, existsSync, fchownSync, fstatSync, lstatSync, openSync, readSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { StackSpec } from '../spec/types.js';
 import type { RenderedFile } from '../render/types.js';
 import type { ReceiverAnswer, SecretSource } from '../spec/from-answers.js';
@@ -83,5 +83,26 @@ function giveToContainerUser(dir: string, path: string): string | undefined {
     return `${path} is yours, mode 0600, but Alertmanager reads it in its container as nobody (uid 65534): run \`sudo chown 65534:65534 ${full}\`, else that receiver's notifications fail`;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * A docker-mode stack run natively runs from its twin (cli/run/native-variant.ts), where
+ * Alertmanager's working folder is the twin's and its `*_file` paths lead to the twin's
+ * alertmanager/secrets: that is made a link to the stack's own, so the secrets stay in one place.
+ */
+export function shareReceiverSecrets(stackDir: string, twinDir: string): void {
+  const secrets = join(stackDir, 'alertmanager', 'secrets');
+  const inTwin = join(twinDir, 'alertmanager', 'secrets');
+  if (!existsSync(secrets) || lstatExists(inTwin)) return;
+  symlinkSync(relative(join(twinDir, 'alertmanager'), secrets), inTwin);
+}
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
