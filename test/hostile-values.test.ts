@@ -157,6 +157,7 @@ describe('control characters are refused in every string of the spec', () => {
     [['retention', 'metrics'], '15d'],
     [['images', 'prometheus'], 'prom/prometheus:v3.7.3'],
     [['alerting', 'webhook_url'], 'http://127.0.0.1:5001/'],
+    [['alerting', 'grafana_url'], 'https://grafana.example/'],
     [['profiles', 'fibre', 'node_name'], 'relay-1'],
     [['profiles', 'fibre', 'bitcoind'], '/usr/bin/bitcoind'],
     [['profiles', 'fibre', 'bitcoin_datadir'], '/home/b/.bitcoin'],
