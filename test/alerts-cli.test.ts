@@ -115,8 +115,8 @@ describe.skipIf(!build)('fibre-stack alerts test through Alertmanager 0.28', () 
     expect(JSON.parse(r.stdout).receivers).toEqual([{ receiver: 'telegram', type: 'telegram', delivered: true, detail: 'sent; Alertmanager counted no failure' }]);
     const sent = http.requests.filter((q) => q.path === `/telegram/bot${TOKEN}/sendMessage`);
     expect(sent).toHaveLength(1);
-    const body = JSON.parse(sent[0].body) as { chat_id: number; text: string };
-    expect(body.chat_id).toBe(-1001234567890);
+    const body = JSON.parse(sent[0].body) as { chat_id: number | string; text: string };
+    expect(String(body.chat_id)).toBe('-1001234567890');
     expect(body.text).toMatch(/^INFO FibreStackTestAlert\n/);
     expect(body.text).toContain('Test alert from fibre-stack alerts test to receiver telegram: alerts reach you.');
     expect(body.text).toContain('Runbook: https://github.com/fibre-stack/fibre-stack/blob/main/docs/alerting.md#alerts-test');
