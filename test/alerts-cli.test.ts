@@ -4,8 +4,8 @@
 // Bot API does (its address set as a Bot API server of one's own, `api_url`), through the real
 // Alertmanager (trixie's 0.28) running the stack's own config.
 // And a receiver that fails makes `alerts test` exit 1 with Alertmanager's counters' verdict.
-import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertmanagerFlags } from '../cli/render/alertmanager.js';
@@ -69,6 +69,22 @@ describe('create with Telegram keeps the token in a file of its own', () => {
     expect(readFileSync(join(twin.dir, 'alertmanager/alertmanager.yml'), 'utf8')).toContain('bot_token_file: alertmanager/secrets/telegram');
     expect(readFileSync(join(twin.dir, 'alertmanager/secrets/telegram'), 'utf8')).toBe(`${TOKEN}\n`);
     expect(realpathSync(join(twin.dir, 'alertmanager/secrets'))).toBe(realpathSync(join(dir, 'alertmanager/secrets')));
+  });
+});
+
+describe.runIf(isRoot() && prerequisites('create as another user', { commands: ['setpriv'] }))('create by a user who cannot give the token to nobody', () => {
+  it('keeps it 0600 and says which chown makes it readable to Alertmanager in its container', () => {
+    const base = tempDir();
+    chmodSync(base, 0o777);
+    const tokenFile = join(base, 'token');
+    writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o644 });
+    const dir = join(base, 'stack');
+    const r = spawnSync('setpriv', ['--reuid=1000', '--regid=1000', '--clear-groups', process.execPath, CLI, 'create', dir, '--yes', '--profiles', 'scrape', '--alert-telegram', '1', '--alert-telegram-token-file', tokenFile], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const secret = join(dir, 'alertmanager/secrets/telegram');
+    expect(r.stderr).toContain(`warning: alertmanager/secrets/telegram is yours, mode 0600, but Alertmanager reads it in its container as nobody (uid 65534): run \`sudo chown 65534:65534 ${secret}\``);
+    const st = statSync(secret);
+    expect([st.uid, st.mode & 0o777]).toEqual([1000, 0o600]);
   });
 });
 
