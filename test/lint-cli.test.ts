@@ -33,7 +33,7 @@ describe('fibre-stack lint', () => {
 
   it('exits 0 when there are only warnings, and --no-warnings hides them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lint-cli-'));
-    writeFileSync(join(dir, 'theirs.yml'), 'groups:\n  - name: g\n    rules:\n      - alert: host_down\n        expr: up == 0\n');
+    writeFileSync(join(dir, 'theirs.yml'), 'groups:\n  - name: g\n    rules:\n      - alert: host_down\n        expr: up == 0\n        labels: {severity: page}\n');
     const r = runCli(['lint', dir, '--no-promtool']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/warning \[alert-name\]/);

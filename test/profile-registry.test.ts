@@ -21,9 +21,11 @@ import { fileOf, TEST_SECRETS } from './support/stack.js';
 const prompts = vi.hoisted(() => ({ asked: [] as string[], answers: {} as Record<string, unknown> }));
 vi.mock('@inquirer/prompts', () => {
   // Each prompt records its question and answers from the script, or takes its default.
-  const answer = (o: { message: string; default?: unknown }) => {
+  // A checkbox's default is its checked choices.
+  const answer = (o: { message: string; default?: unknown; choices?: { value: unknown; checked?: boolean }[] }) => {
     prompts.asked.push(o.message);
-    return Promise.resolve(o.message in prompts.answers ? prompts.answers[o.message] : o.default);
+    const byDefault = o.default ?? o.choices?.filter((c) => c.checked).map((c) => c.value);
+    return Promise.resolve(o.message in prompts.answers ? prompts.answers[o.message] : byDefault);
   };
   return { input: answer, select: answer, checkbox: answer };
 });
@@ -91,7 +93,7 @@ describe('a profile added to the list', () => {
         'bitcoind data folder (where debug.log is)',
         'Example node metrics address (host:port)',
         'Log agent',
-        'Alertmanager webhook URL (empty: keep alerts in Alertmanager, send nowhere)',
+        'Send alerts to (none: they stay in Alertmanager and Grafana)',
       ]);
       expect((specFromAnswers(a, registry).profiles as Record<string, unknown>).example).toEqual({ node_name: 'localhost', address: '10.9.9.9:6060' });
     });
