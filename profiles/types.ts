@@ -13,6 +13,27 @@ export interface ScrapeJob {
   scheme?: 'http' | 'https';
   /** Targets and their labels, written to prometheus/targets/<job_name>.json (file_sd). */
   targets: { targets: string[]; labels: Record<string, string> }[];
+  /**
+   * host:port of a multi-target exporter (the blackbox exporter) that Prometheus asks about each
+   * target, which becomes its `target` parameter and its instance label.
+   */
+  via?: string;
+}
+
+/** What a synthetic check checks: it says how bad a failure is (its alert, cli/services/probe-rules.ts). */
+export type ProbeCheck = 'nodeos_api' | 'bitcoind_p2p' | 'bitcoind_rpc' | 'stack_ui';
+
+/** A module of the stack's blackbox exporter config (cli/render/blackbox.ts). */
+export type ProbeModule = 'http_2xx' | 'nodeos_head_block' | 'tcp_connect';
+
+/** A synthetic check the blackbox exporter runs, when the stack has them (`synthetic_checks: true`). */
+export interface Probe {
+  check: ProbeCheck;
+  module: ProbeModule;
+  /** A URL for the http modules, host:port for tcp_connect, as the blackbox exporter reaches it (where Prometheus runs). */
+  target: string;
+  /** Labels of its series beside `check`, e.g. the node's name. */
+  labels: Record<string, string>;
 }
 
 /**
@@ -218,6 +239,8 @@ export interface ProfileDef<Id extends string = string, S = any, Qs extends read
    */
   setupNotes?(settings: S, at: Addressing): string[];
   logSources(settings: S): LogSource[];
+  /** Synthetic checks of what it watches, reached as `at` says; none when it has nothing users reach. */
+  probes?(settings: S, at: Addressing): Probe[];
   /** Ports it listens on, by settings field (`exporter_port`): no two services of a stack may share one. */
   ports?(settings: S): Record<string, number>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

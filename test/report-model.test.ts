@@ -8,6 +8,9 @@ import { statusPlan, type StatusPlan } from '../cli/report/plan.js';
 import type { FiringAlert, StatusData, Target } from '../cli/report/prometheus-api.js';
 import { defaultProfile, defaultSpec } from '../cli/spec/defaults.js';
 import { PROFILES } from '../profiles/registry.js';
+import { seriesNames } from '../core/catalog.js';
+import { analysePromql } from '../cli/lint/promql.js';
+import { checkSelectors } from '../cli/lint/catalog-check.js';
 
 const NOW = 1_800_000_000;
 const plan: StatusPlan = {
@@ -162,5 +165,21 @@ describe('status plan', () => {
     expect(p.sections[1].alerts).toContain('FibreExporterDown');
     expect(p.sections[0].alerts).toContain('LokiDown');
     expect(p.sections[2].headlines.map((h) => h.title)).toEqual(['Hashrate', 'Hashrate against its median', 'Temperature']);
+  });
+});
+
+describe('profiles\' headline queries', () => {
+  const headlines = PROFILES.profiles.flatMap((def) => (def.status ?? []).map((h) => ({ def, h })));
+  it('exist for every profile with metrics of its own', () => {
+    expect(PROFILES.profiles.filter((d) => d.status?.length).map((d) => d.id)).toEqual(['fibre', 'bitcoin-core', 'miner', 'nodeos']);
+  });
+  it.each(headlines.map(({ def, h }) => [def.id, h.title, def, h] as const))('%s %s parses, reads counters through rate or increase, and names only its own catalog\'s metrics', (_id, _t, def, h) => {
+    const report = analysePromql(h.query);
+    expect(report.errors).toEqual([]);
+    expect(checkSelectors(report.selectors, true)).toEqual([]);
+    const own = new Set(def.metrics.flatMap(seriesNames));
+    expect(report.selectors.map((s) => s.metric).filter((m) => !own.has(m))).toEqual([]);
+    // Rows are named by these labels: the query must keep them.
+    for (const label of h.by) expect(h.query).toContain(label);
   });
 });

@@ -16,7 +16,7 @@ import { fileOf, render } from './support/stack.js';
 /** A stack of the default profile that runs `service` (and everything else it can). */
 function specWith(service: CoreService, mode: StackSpec['mode']): StackSpec {
   const def = CORE_SERVICES[service];
-  return { ...defaultSpec(), mode, log_agent: def.role === 'log-agent' ? (service as StackSpec['log_agent']) : defaultSpec().log_agent };
+  return { ...defaultSpec(), mode, log_agent: def.role === 'log-agent' ? (service as StackSpec['log_agent']) : defaultSpec().log_agent, synthetic_checks: def.role === 'synthetic-checks' };
 }
 
 const MODES = ['docker', 'native'] as const;
@@ -29,7 +29,8 @@ describe('each entry of the table', () => {
     expect(def.image).not.toMatch(/:latest$/);
     expect(def.binaries.length).toBeGreaterThan(0);
     expect(def.howToGet).not.toBe('');
-    expect(def.containerData).toMatch(/^\//);
+    // A service that keeps data keeps it at an absolute path of its container.
+    if (def.containerData !== undefined) expect(def.containerData).toMatch(/^\//);
     for (const other of [...def.startsAfter, ...(def.sendsTo ? [def.sendsTo] : [])]) expect(SERVICE_NAMES).toContain(other);
     if (def.datasource) expect(Object.values(DATASOURCES)).toContain(def.datasource.def);
   });
@@ -41,10 +42,18 @@ describe('each entry of the table', () => {
 
   it('a stack runs exactly the log agent it names, and none without the service it sends to', () => {
     for (const agent of LOG_AGENTS) {
-      const on = enabledServices({ disabled_services: [], log_agent: agent });
+      const on = enabledServices({ disabled_services: [], log_agent: agent, synthetic_checks: false });
       expect(on.filter((s) => CORE_SERVICES[s].role === 'log-agent')).toEqual([agent]);
-      expect(enabledServices({ disabled_services: [CORE_SERVICES[agent].sendsTo!], log_agent: agent })).not.toContain(agent);
+      expect(enabledServices({ disabled_services: [CORE_SERVICES[agent].sendsTo!], log_agent: agent, synthetic_checks: false })).not.toContain(agent);
     }
+  });
+
+  it('a stack runs the synthetic checks only when its spec turns them on, and not when it disables them', () => {
+    const checks = SERVICE_NAMES.filter((s) => CORE_SERVICES[s].role === 'synthetic-checks');
+    expect(checks).toEqual(['blackbox']);
+    expect(enabledServices({ disabled_services: [], log_agent: 'alloy', synthetic_checks: false })).not.toContain('blackbox');
+    expect(enabledServices({ disabled_services: [], log_agent: 'alloy', synthetic_checks: true })).toContain('blackbox');
+    expect(enabledServices({ disabled_services: ['blackbox'], log_agent: 'alloy', synthetic_checks: true })).not.toContain('blackbox');
   });
 
   it('every datasource is provided by one service', () => {

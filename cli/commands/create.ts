@@ -27,6 +27,7 @@ interface CreateArgs extends AlertFlags {
   mode?: CreateAnswers['mode'];
   logAgent?: CreateAnswers['logAgent'];
   bind?: string;
+  syntheticChecks?: boolean;
   project?: string;
   yes: boolean;
   overwrite: boolean;
@@ -82,6 +83,7 @@ export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry
   set('logAgent', args.logAgent);
   for (const q of registry.questions) if (args[q.flag] !== undefined) set(q.key, answerFromFlag(q, args[q.flag]));
   set('bind', args.bind);
+  set('syntheticChecks', args.syntheticChecks);
   set('receivers', receiversFromFlags(args));
   set('grafanaUrl', args.grafanaUrl);
   set('project', args.project);
@@ -158,7 +160,8 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
         .option('mode', { choices: MODES, describe: describeChoices(MODE_CHOICES) })
         .option('log-agent', { choices: LOG_AGENTS, describe: `${describeChoices(LOG_AGENT_CHOICES)}; default ${defaultSpec().log_agent}` });
       for (const q of registry.questions) parser = parser.option(q.flag, questionOption(q));
-      return alertOptions(parser.option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' }))
+      return alertOptions(parser.option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })
+        .option('synthetic-checks', { type: 'boolean', describe: "Run the blackbox exporter: probe nodeos's API, bitcoind's P2P and RPC ports and the stack's pages, with alerts (default off)" }))
         .option('project', { type: 'string', describe: 'Project name (default: the folder name)' })
         .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Take defaults for everything not given; never prompt' })
         .option('overwrite', { type: 'boolean', default: false, describe: 'Write into a non-empty folder, replacing files fibre-stack makes' })

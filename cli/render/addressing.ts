@@ -125,7 +125,8 @@ export function runPaths(spec: StackSpec, service: CoreService, placement: Place
   return {
     placement,
     config: configFor(service, placement),
-    data: byPlacement(placement, { containers: CORE_SERVICES[service].containerData, host: `data/${service}` }),
+    // A service that keeps nothing has no volume; its (unused) data folder is then the container's /tmp.
+    data: byPlacement(placement, { containers: CORE_SERVICES[service].containerData ?? '/tmp', host: `data/${service}` }),
     listen: `${hostPart(listen.host)}:${listen.port}`,
   };
 }

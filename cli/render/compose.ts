@@ -74,7 +74,7 @@ function coreService(spec: StackSpec, s: CoreService, running: ReadonlySet<CoreS
     ...base(spec, spec.images[s]),
     ...(command.length ? { command } : {}),
     ...(def.containerEnv ? { environment: { ...def.containerEnv } } : {}),
-    volumes: [...def.mounts.map((m) => bind(`./${m.stack}`, m.container)), `${s}-data:${def.containerData}`, ...logMounts],
+    volumes: [...def.mounts.map((m) => bind(`./${m.stack}`, m.container)), ...(def.containerData ? [`${s}-data:${def.containerData}`] : []), ...logMounts],
     ports: [publish(spec, s)],
     // Scrape targets given as localhost (nodeos, extra targets) are the host's.
     ...(def.reachesHost ? { extra_hosts: [`${DOCKER_HOST_ALIAS}:host-gateway`] } : {}),

@@ -10,6 +10,7 @@ import { alertmanagerFlags, renderAlertmanager } from './alertmanager.js';
 import { grafanaArgs, grafanaHostEnv, renderGrafana } from './grafana.js';
 import { renderLoki } from './loki.js';
 import { alloyArgs, renderAlloy, renderPromtail } from './log-agent.js';
+import { blackboxArgs, renderBlackbox } from './blackbox.js';
 import type { CoreService } from '../services/table.js';
 
 export interface ServiceRenderer {
@@ -30,4 +31,5 @@ export const SERVICE_RENDERERS: Record<CoreService, ServiceRenderer> = {
   loki: { files: renderLoki, args: (_spec, at) => configFileFlag(at) },
   alloy: { files: (spec, sources) => renderAlloy(spec, sources.templates, sources.profiles), args: (_spec, at) => alloyArgs(at) },
   promtail: { files: (spec, sources) => renderPromtail(spec, sources.profiles), args: (_spec, at) => configFileFlag(at) },
+  blackbox: { files: renderBlackbox, args: blackboxArgs },
 };

@@ -26,6 +26,7 @@ export function renderPrometheus(spec: StackSpec, profiles: Registry): RenderedF
       ...(job.scheme ? { scheme: job.scheme } : {}),
       // Targets live in file_sd files so they can be added without restarting Prometheus.
       file_sd_configs: [{ files: [`targets/${job.job_name}.json`], refresh_interval: '30s' }],
+      ...(job.via ? { relabel_configs: throughExporter(job.via) } : {}),
     })),
   };
   if (enabledServices(spec).includes('alertmanager')) {
@@ -38,6 +39,19 @@ export function renderPrometheus(spec: StackSpec, profiles: Registry): RenderedF
       content: JSON.stringify(job.targets, null, 2) + '\n',
     })),
     ...ruleFilesFor(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).map((r) => ({ path: `prometheus/rules/${r.file}`, content: r.content })),
+  ];
+}
+
+/**
+ * The multi-target exporter pattern: the target becomes the exporter's `target` parameter and the
+ * series' instance, and the exporter is what is scraped (relabel_config's source_labels,
+ * target_label, replacement: prometheus/prometheus@v3.14.0:model/relabel/relabel.go).
+ */
+function throughExporter(via: string): unknown[] {
+  return [
+    { source_labels: ['__address__'], target_label: '__param_target' },
+    { source_labels: ['__param_target'], target_label: 'instance' },
+    { target_label: '__address__', replacement: via },
   ];
 }
 

@@ -6,6 +6,7 @@ import type { ExporterRun, ProfileDef, ScrapeJob } from '../../profiles/types.js
 import { exporterArgs } from '../exporters.js';
 import { addressing, serviceAddress } from './addressing.js';
 import { enabledServices } from '../services/table.js';
+import { probeJobs } from './probes.js';
 
 /** The profiles a spec enables, in registry order, each with its settings. */
 export function enabledProfiles(spec: StackSpec, registry: Registry): { def: ProfileDef; settings: unknown }[] {
@@ -41,5 +42,5 @@ function stackJobs(spec: StackSpec): ScrapeJob[] {
 
 export function scrapeJobs(spec: StackSpec, registry: Registry): ScrapeJob[] {
   const at = addressing(spec);
-  return [...stackJobs(spec), ...enabledProfiles(spec, registry).flatMap(({ def, settings }) => def.scrapeJobs(settings, at))];
+  return [...stackJobs(spec), ...enabledProfiles(spec, registry).flatMap(({ def, settings }) => def.scrapeJobs(settings, at)), ...probeJobs(spec, enabledProfiles(spec, registry))];
 }

@@ -9,8 +9,11 @@
 // large to fetch here: its facts come from stored versions at the commits named, not from a tag.
 import { DATASOURCES, type DatasourceDef } from '../../core/datasources.js';
 
-/** What a service does in the stack. A stack runs one log agent: the one its spec names. */
-export type ServiceRole = 'metrics' | 'alerting' | 'dashboards' | 'logs' | 'log-agent';
+/**
+ * What a service does in the stack. A stack runs one log agent: the one its spec names, and the
+ * synthetic checks only when its spec turns them on (`synthetic_checks: true`).
+ */
+export type ServiceRole = 'metrics' | 'alerting' | 'dashboards' | 'logs' | 'log-agent' | 'synthetic-checks';
 
 /** How a container healthcheck asks the readiness path, with only what the image ships. */
 export type ImageProbe =
@@ -53,8 +56,8 @@ export interface ServiceDef<Name extends string = string> {
   mounts: readonly { stack: string; container: string }[];
   /** The config file its image starts it with, when ours is not mounted (Grafana's own grafana.ini). */
   imageConfig?: string;
-  /** Where it keeps its data inside its container (a named volume); natively `data/<service>`. */
-  containerData: string;
+  /** Where it keeps its data inside its container (a named volume); natively `data/<service>`. None for a service that keeps nothing. */
+  containerData?: string;
   /** Answers 200 once the service is ready. */
   readyPath: string;
   healthcheck: { probe: ImageProbe; startPeriod: string };
@@ -259,6 +262,35 @@ const TABLE = {
       'end of life 2026-03-02': 'grafana/loki@v3.7.6:docs/sources/send-data/promtail/_index.md',
     },
   },
+  // The synthetic checks: probes of what users reach (nodeos's API, bitcoind's ports, the stack's
+  // UIs), asked by Prometheus through /probe (cli/render/probes.ts). Keeps no data.
+  blackbox: {
+    role: 'synthetic-checks',
+    port: 9115,
+    image: 'prom/blackbox-exporter:v0.28.0',
+    config: 'blackbox/blackbox.yml',
+    mounts: [{ stack: 'blackbox', container: '/etc/blackbox_exporter' }],
+    readyPath: '/-/healthy',
+    healthcheck: { probe: { tool: 'wget' }, startPeriod: '10s' },
+    startsAfter: [],
+    // It probes nodeos and bitcoind where Prometheus scrapes them: on the host.
+    reachesHost: true,
+    // Debian packages it as prometheus-blackbox-exporter.
+    binaries: [{ name: 'blackbox_exporter', leadingArgs: [] }, { name: 'prometheus-blackbox-exporter', leadingArgs: [] }],
+    release: { kind: 'prometheus-tarball', repo: 'prometheus/blackbox_exporter', name: 'blackbox_exporter' },
+    howToGet: 'apt-get install prometheus-blackbox-exporter, or https://github.com/prometheus/blackbox_exporter/releases',
+    uiPath: '/',
+    sources: {
+      'args: --config.file; --web.listen-address (exporter-toolkit webflag.AddFlags, default :9115)': 'prometheus/blackbox_exporter@v0.28.0:main.go',
+      'web.listen-address flag name': 'prometheus/exporter-toolkit@1a788e5a26:web/kingpinflag/flag.go',
+      'readyPath /-/healthy; /probe?module=&target=': 'prometheus/blackbox_exporter@v0.28.0:main.go',
+      'image: busybox (wget), /etc/blackbox_exporter/config.yml, port 9115': 'prometheus/blackbox_exporter@v0.28.0:Dockerfile',
+      'module keys: prober, timeout, http.valid_status_codes, http.fail_if_body_not_matches_regexp, http.preferred_ip_protocol, tcp.preferred_ip_protocol': 'prometheus/blackbox_exporter@v0.28.0:config/config.go',
+      'metrics: probe_success, probe_duration_seconds': 'prometheus/blackbox_exporter@v0.28.0:prober/handler.go',
+      'metric: probe_http_status_code': 'prometheus/blackbox_exporter@v0.28.0:prober/http.go',
+      'release: blackbox_exporter-<version>.linux-<arch>.tar.gz and sha256sums.txt (promu tarball)': 'prometheus/blackbox_exporter@v0.28.0:Makefile.common',
+    },
+  },
 } as const satisfies Record<string, ServiceDef>;
 
 export type CoreService = keyof typeof TABLE;
@@ -275,12 +307,13 @@ const byService = <T>(f: (def: ServiceDef<CoreService>) => T) => Object.fromEntr
 export const DEFAULT_IMAGES: Record<CoreService | 'exporter', string> = { ...byService((d) => d.image), exporter: 'fibre-stack-exporter:0.1.0' };
 export const DEFAULT_PORTS: Record<CoreService, number> = byService((d) => d.port);
 
-/** Core services this stack runs: all but those disabled, only the chosen log agent, and none whose target is off. */
-export function enabledServices(spec: { disabled_services: readonly CoreService[]; log_agent: CoreService }): CoreService[] {
+/** Core services this stack runs: all but those disabled, only the chosen log agent, the synthetic checks only when on, and none whose target is off. */
+export function enabledServices(spec: { disabled_services: readonly CoreService[]; log_agent: CoreService; synthetic_checks: boolean }): CoreService[] {
   const off = new Set(spec.disabled_services);
   return SERVICE_NAMES.filter((s) => {
     const def = CORE_SERVICES[s];
     if (off.has(s) || (def.sendsTo && off.has(def.sendsTo))) return false;
+    if (def.role === 'synthetic-checks') return spec.synthetic_checks;
     return def.role !== 'log-agent' || s === spec.log_agent;
   });
 }

@@ -23,6 +23,7 @@ export function defaultSpec(): StackSpec {
     images: { ...DEFAULT_IMAGES },
     alerting: { receivers: [], grafana_url: '' },
     disabled_services: [],
+    synthetic_checks: false,
     profiles: Object.fromEntries(DEFAULT_PROFILES.map((id) => [id, defaultProfile(id)])),
   };
 }

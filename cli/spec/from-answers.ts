@@ -13,6 +13,8 @@ export interface StackAnswers {
   mode: Mode;
   logAgent: LogAgent;
   bind: string;
+  /** Run the blackbox exporter's synthetic checks (spec: synthetic_checks). */
+  syntheticChecks: boolean;
   /** Where alerts go; none: they are kept in Alertmanager and sent nowhere. */
   receivers: ReceiverAnswer[];
   /** Where the Grafana links in alerts point; empty: the stack's own Grafana address. */
@@ -53,6 +55,7 @@ export function defaultAnswers(dir: string, registry: Registry = PROFILES): Crea
     mode: spec.mode,
     logAgent: spec.log_agent,
     bind: spec.bind_address,
+    syntheticChecks: spec.synthetic_checks,
     receivers: [],
     grafanaUrl: '',
     project: projectNameFor(dir),
@@ -73,6 +76,7 @@ export function specFromAnswers(a: CreateAnswers, registry: Registry = PROFILES)
     mode: a.mode,
     log_agent: a.logAgent,
     bind_address: a.bind,
+    synthetic_checks: a.syntheticChecks,
     alerting: { receivers: a.receivers.map((r) => r.receiver), grafana_url: a.grafanaUrl },
     profiles,
   };

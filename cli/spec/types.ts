@@ -50,6 +50,8 @@ export interface StackSpec {
    * loki also drops the log agent, which would have nowhere to send.
    */
   disabled_services: CoreService[];
+  /** Runs the blackbox exporter, probing what users reach (nodeos's API, bitcoind's ports, the stack's UIs). */
+  synthetic_checks: boolean;
   profiles: ProfilesSpec;
 }
 

@@ -29,7 +29,7 @@ const checkPinnedImage = (s: string) => {
   return undefined;
 };
 
-const TOP_LEVEL_KEYS = ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'disabled_services', 'profiles'];
+const TOP_LEVEL_KEYS = ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'disabled_services', 'synthetic_checks', 'profiles'];
 
 export interface ReadOptions {
   /** Where the document came from, for the error message. */
@@ -84,6 +84,7 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
     ) as StackSpec['images'],
     alerting: readAlerting(r, top.alerting),
     disabled_services: [],
+    synthetic_checks: r.boolean(top, '', 'synthetic_checks', d.synthetic_checks),
     profiles: {},
   };
   (r.list(top, '', 'disabled_services') ?? []).forEach((s, i) => {

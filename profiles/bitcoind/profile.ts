@@ -74,6 +74,12 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
         firstRead: 'end',
       },
     ],
+    // bitcoind's own ports on this host, as Prometheus's side reaches them. Its RPC listens on
+    // loopback unless rpcbind says otherwise, so from a container the RPC check needs rpcbind and rpcallowip.
+    probes: (p, at) => [
+      { check: 'bitcoind_p2p', module: 'tcp_connect', target: at.host(`127.0.0.1:${p.p2p_port}`), labels: { node: p.node_name } },
+      { check: 'bitcoind_rpc', module: 'tcp_connect', target: at.host(`127.0.0.1:${p.rpc_port}`), labels: { node: p.node_name } },
+    ],
     ports: (p) => ({ exporter_port: p.exporter_port }),
     exporter,
     replay: parts.replay,
