@@ -10,6 +10,7 @@ import { SpecError } from '../core/spec/reader.js';
 import { receiversFromFlags } from '../cli/commands/alert-flags.js';
 import { counterSamples, failuresByIntegration, receiverCount, receiverLogErrors, testAlert } from '../cli/run/alert-delivery.js';
 import { fileOf, render } from './support/stack.js';
+import { alertmanagerFlags } from '../cli/render/alertmanager.js';
 import type { StackSpec } from '../cli/spec/types.js';
 
 const read = (alerting: unknown, mode = 'docker'): StackSpec => readSpecDocument({ ...defaultSpec(), mode, alerting }).spec;
@@ -148,6 +149,12 @@ describe('alertmanager.yml', () => {
     expect(am(spec).receivers[1].telegram_configs[0].message).toBe('{{ template "fibre_stack.text" . }}');
     expect(am(defaultSpec())).toMatchObject({ route: { receiver: 'none' }, receivers: [{ name: 'none' }] });
     expect(am(defaultSpec()).route.routes).toBeUndefined();
+  });
+
+  it('in a container, names receivers in Alertmanager\'s counters; natively not (an older Alertmanager refuses the flag)', () => {
+    const compose = load(fileOf(render(spec), 'docker-compose.yml')) as { services: Record<string, { command: string[] }> };
+    expect(compose.services.alertmanager.command).toContain('--enable-feature=receiver-name-in-metrics');
+    expect(alertmanagerFlags({ config: 'c', data: 'd', listen: 'l', placement: 'host' })).not.toContain('--enable-feature=receiver-name-in-metrics');
   });
 
   it('defines the Grafana link per job from the shipped dashboards, at the grafana_url given', () => {

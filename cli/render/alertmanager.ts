@@ -19,7 +19,7 @@ import { dumpYaml } from '../../core/encode/yaml.js';
 import { goTemplateString } from '../../core/encode/go-template.js';
 import { GENERATED_MARK, generatedFromSpec } from '../../core/generated.js';
 import type { PackageSources, RenderedFile } from './types.js';
-import { placementOf, stackPathFor } from './addressing.js';
+import { placementOf, stackPathFor, type Placement } from './addressing.js';
 import { stackUrls } from './readme.js';
 import { enabledProfiles } from './stack-profiles.js';
 
@@ -153,7 +153,11 @@ export function renderAlertmanager(spec: StackSpec, sources: PackageSources): Re
   ];
 }
 
-export function alertmanagerFlags(paths: { config: string; data: string; listen: string }, retention = '120h'): string[] {
+export function alertmanagerFlags(paths: { config: string; data: string; listen: string; placement?: Placement }, retention = '120h'): string[] {
   // An empty cluster address turns off gossip: a single Alertmanager needs no peers and no port 9094.
-  return [`--config.file=${paths.config}`, `--storage.path=${paths.data}`, `--web.listen-address=${paths.listen}`, `--data.retention=${retention}`, "--cluster.listen-address="];
+  const flags = [`--config.file=${paths.config}`, `--storage.path=${paths.data}`, `--web.listen-address=${paths.listen}`, `--data.retention=${retention}`, "--cluster.listen-address="];
+  // The pinned image (0.27 or later) names the receiver in its notification counters, which `alerts
+  // test` and `validate` then report by receiver (featurecontrol/featurecontrol.go at v0.34.0). Not
+  // natively: an Alertmanager from PATH may be older, and refuses a flag it does not know.
+  return paths.placement === 'containers' ? [...flags, '--enable-feature=receiver-name-in-metrics'] : flags;
 }
