@@ -183,3 +183,20 @@ describe('profiles\' headline queries', () => {
     for (const label of h.by) expect(h.query).toContain(label);
   });
 });
+
+describe('synthetic checks on the status page', () => {
+  it('a failing check colours the profile whose probe it is, and its node by the node label', () => {
+    const spec = { ...defaultSpec(), synthetic_checks: true, profiles: { nodeos: { node_name: 'eos1', url: 'http://127.0.0.1:8888' } } };
+    const p = statusPlan(spec, PROFILES);
+    expect(p.sections.find((s) => s.id === 'nodeos')!.alerts).toContain('NodeosApiProbeFailing');
+    expect(p.sections.find((s) => s.id === 'stack')!.alerts).not.toContain('NodeosApiProbeFailing');
+    expect(p.sections.find((s) => s.id === 'stack')!.alerts).toContain('StackUiProbeFailing');
+    const m = statusModel(p, {
+      ...data(),
+      targets: [target('nodeos', '127.0.0.1:8888', 'up', { node: 'eos1' })],
+      alerts: [alert('NodeosApiProbeFailing', 'critical', { job: 'probe', instance: 'http://127.0.0.1:8888/v1/chain/get_info', node: 'eos1' }, 'no head block')],
+      headlines: [],
+    });
+    expect(section(m, 'nodeos').nodes[0]).toMatchObject({ name: 'eos1', state: 'red', reasons: ['NodeosApiProbeFailing: no head block'] });
+  });
+});

@@ -8,6 +8,8 @@ import { addressing } from '../render/addressing.js';
 import { enabledProfiles } from '../render/stack-profiles.js';
 import { enabledServices } from '../services/table.js';
 import { stackRules } from '../services/rules.js';
+import { probeAlert } from '../services/probe-rules.js';
+import type { ProbeCheck } from '../../profiles/types.js';
 
 export interface PlannedSection {
   /** A profile id, or `stack` for the stack's own services. */
@@ -39,17 +41,18 @@ export const STACK_SECTION = 'stack';
  */
 export function statusPlan(spec: StackSpec, registry: Registry, guessed = false): StatusPlan {
   const at = addressing(spec);
-  return {
-    guessed,
-    sections: [
-      { id: STACK_SECTION, title: 'Monitoring stack', jobs: enabledServices(spec), alerts: alertNames(stackRules), headlines: [] },
-      ...enabledProfiles(spec, registry).map(({ def, settings }) => ({
-        id: def.id,
-        title: def.title,
-        jobs: def.scrapeJobs(settings, at).map((j) => j.job_name),
-        alerts: alertNames(def.rules),
-        headlines: def.status ?? [],
-      })),
-    ].filter((s) => s.jobs.length > 0),
-  };
+  // A failing synthetic check is about what it probes: its alert (a stack rule) belongs to the
+  // profile whose probe it is, and matches its node by the `node` label they share.
+  const profiles = enabledProfiles(spec, registry).map(({ def, settings }) => ({
+    id: def.id,
+    title: def.title,
+    jobs: def.scrapeJobs(settings, at).map((j) => j.job_name),
+    alerts: [...alertNames(def.rules), ...checkAlerts(def.probes?.(settings, at).map((p) => p.check) ?? [])],
+    headlines: def.status ?? [],
+  }));
+  const profileChecks = new Set(profiles.flatMap((p) => p.alerts));
+  const stack = { id: STACK_SECTION, title: 'Monitoring stack', jobs: enabledServices(spec), alerts: alertNames(stackRules).filter((a) => !profileChecks.has(a)), headlines: [] };
+  return { guessed, sections: [stack, ...profiles].filter((s) => s.jobs.length > 0) };
 }
+
+const checkAlerts = (checks: readonly ProbeCheck[]) => [...new Set(checks.map(probeAlert))];

@@ -132,12 +132,17 @@ export class PrometheusApi {
 /** Points per sparkline: a minute each over the hour. */
 const WINDOW_SECONDS = 3600;
 const STEP_SECONDS = 60;
+/** `up` more finely, for when a target went down: Prometheus's default scrape interval. */
+const UP_STEP_SECONDS = 15;
+
+/** The range's start on a multiple of the step, so that pages made a moment apart agree on when things happened. */
+const alignedStart = (now: number, step: number) => Math.floor((now - WINDOW_SECONDS) / step) * step;
 
 /** Reads what the plan needs. An unreachable Prometheus is the user's to fix (a UserError); a failing headline query is shown on the page. */
 export async function fetchStatus(api: PrometheusApi, plan: StatusPlan, now = Date.now() / 1000): Promise<StatusData> {
-  const start = now - WINDOW_SECONDS;
+  const start = alignedStart(now, STEP_SECONDS);
   try {
-    const [targets, alerts, up] = await Promise.all([api.targets(), api.firingAlerts(), api.queryRange('up', start, now, STEP_SECONDS / 4)]);
+    const [targets, alerts, up] = await Promise.all([api.targets(), api.firingAlerts(), api.queryRange('up', alignedStart(now, UP_STEP_SECONDS), now, UP_STEP_SECONDS)]);
     const headlines = await Promise.all(
       plan.sections.map((s) =>
         Promise.all(

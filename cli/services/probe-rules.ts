@@ -31,3 +31,6 @@ const ALERTS: Record<ProbeCheck, AlertSpec> = {
 };
 
 export const probeRules: RuleGroupSpec = { name: 'synthetic-checks', rules: Object.values(ALERTS) };
+
+/** The alert of a kind of check. */
+export const probeAlert = (check: ProbeCheck): string => ALERTS[check].alert;
