@@ -2,6 +2,10 @@
 // when a down target went down, which alert belongs where, how numbers read, and that nothing a
 // label or an annotation holds reaches the page as markup.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { runCli } from './support/cli.js';
 import { downSince, headlineView, statusModel, utc } from '../cli/report/model.js';
 import { formatValue, renderStatusHtml, sparkline } from '../cli/report/html.js';
 import { statusPlan, type StatusPlan } from '../cli/report/plan.js';
@@ -198,5 +202,25 @@ describe('synthetic checks on the status page', () => {
       headlines: [],
     });
     expect(section(m, 'nodeos').nodes[0]).toMatchObject({ name: 'eos1', state: 'red', reasons: ['NodeosApiProbeFailing: no head block'] });
+  });
+});
+
+describe('fibre-stack report, when it cannot be made', () => {
+  it('says there is no stack, or that Prometheus does not answer, with exit code 2', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/report-`);
+    const closed = createServer();
+    await new Promise<void>((ok) => closed.listen(0, '127.0.0.1', ok));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((ok) => closed.close(ok));
+    try {
+      const none = runCli(['report', '--dir', dir]);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain(`no fibre-stack.yml in ${dir}: pass --dir to a stack folder, or --prometheus URL`);
+      const down = runCli(['report', '--dir', dir, '--prometheus', `http://127.0.0.1:${port}`]);
+      expect(down.code).toBe(2);
+      expect(down.stderr).toMatch(new RegExp(`cannot reach Prometheus at http://127.0.0.1:${port}: .*ECONNREFUSED.*--prometheus URL`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
