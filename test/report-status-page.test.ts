@@ -5,7 +5,7 @@
 // again shows its node red with the reason. Grafana, Loki and Alertmanager are left out: the
 // page needs Prometheus alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -93,6 +93,26 @@ describe.skipIf(!ready)('status page in headless Chromium', () => {
     expect(from(green, tagWith(green, 'data-headline', 'FIBRE race share'))).toMatch(/<td class="value">\d+(\.\d+)? %<\/td>/);
     expect(from(green, tagWith(green, 'data-headline', 'Reconstruction time (median)'))).toMatch(/<td class="value">\d+(\.\d+)? m?s<\/td>/);
     console.log(`status page screenshots: ${ARTEFACTS}`);
+
+    // Served: made anew for each request, on the stack's bind address.
+    const server = spawn(process.execPath, [CLI, 'report', '--serve', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let said = '';
+    server.stdout!.on('data', (d) => (said += d));
+    server.stderr!.on('data', (d) => (said += d));
+    const exited = new Promise<number | null>((ok) => server.once('exit', ok));
+    try {
+      const url = await eventually(() => /Serving the status page at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(said)![1], 20_000, 100);
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      const served = await res.text();
+      expect(served).toContain('<section class="card" data-section="fibre" data-state="green">');
+      expect(served).toContain('<meta http-equiv="refresh" content="60">');
+      expect(JSON.parse(await (await fetch(`${url}status.json`)).text()).state).toBe('green');
+      expect((await fetch(`${url}elsewhere`)).status).toBe(404);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited, said).toBe(0);
 
     const pid = JSON.parse(readFileSync(join(dir, 'run', 'fibre-exporter.pid'), 'utf8')).pid as number;
     process.kill(pid, 'SIGTERM');

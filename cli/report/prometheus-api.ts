@@ -132,17 +132,20 @@ export class PrometheusApi {
 /** Points per sparkline: a minute each over the hour. */
 const WINDOW_SECONDS = 3600;
 const STEP_SECONDS = 60;
-/** `up` more finely, for when a target went down: Prometheus's default scrape interval. */
+/**
+ * `up` more finely, for when a target went down: Prometheus's default scrape interval. Its points
+ * end at `now` itself, so that the last one is the state the targets API reports.
+ */
 const UP_STEP_SECONDS = 15;
 
-/** The range's start on a multiple of the step, so that pages made a moment apart agree on when things happened. */
+/** A sparkline's start on a multiple of its step, so that pages made a moment apart draw the same points. */
 const alignedStart = (now: number, step: number) => Math.floor((now - WINDOW_SECONDS) / step) * step;
 
 /** Reads what the plan needs. An unreachable Prometheus is the user's to fix (a UserError); a failing headline query is shown on the page. */
 export async function fetchStatus(api: PrometheusApi, plan: StatusPlan, now = Date.now() / 1000): Promise<StatusData> {
   const start = alignedStart(now, STEP_SECONDS);
   try {
-    const [targets, alerts, up] = await Promise.all([api.targets(), api.firingAlerts(), api.queryRange('up', alignedStart(now, UP_STEP_SECONDS), now, UP_STEP_SECONDS)]);
+    const [targets, alerts, up] = await Promise.all([api.targets(), api.firingAlerts(), api.queryRange('up', now - WINDOW_SECONDS, now, UP_STEP_SECONDS)]);
     const headlines = await Promise.all(
       plan.sections.map((s) =>
         Promise.all(
