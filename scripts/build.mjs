@@ -1,0 +1,139 @@
+// `npm run build` (after `tsc`, which only type-checks): bundles the CLI with esbuild into dist/,
+// the one build that the published package, the exporter image, the tests and `npm run bench` run.
+//
+// - dist/cli/main.js (`fibre-stack`) and dist/cli/create-main.js (`create-fibre-stack`) are ESM
+//   entries; every command is a lazily imported chunk under dist/chunks/, so `create` never
+//   loads the Docker client, the PromQL parser or the exporter. Node resolves one file per chunk
+//   instead of hundreds of small modules, and the package installs with no dependencies.
+// - dist/scripts/bench/*.js: the benchmarks, bundled from source with node_modules left to Node
+//   (they run in a clone).
+// - dist/THIRD-PARTY-LICENSES.md: the licence of every package bundled into the shipped files.
+//
+// Plain JavaScript because it runs before anything is compiled. Writes each file atomically and
+// then deletes what the build no longer makes, so a test running the CLI meanwhile never reads
+// half a file.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+
+// Bundled CommonJS packages use require(), __filename and __dirname, which an ES module lacks;
+// each output file makes them from its own URL. esbuild's require shim finds `require` (and
+// renames bundled modules' own top-level `require`); the other two are renamed by `define` in
+// CommonJS code only, since ES modules (yargs) declare their own.
+const CJS_GLOBALS = [
+  "import { createRequire as __fibreCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __fibreFileURLToPath } from 'node:url';",
+  'const require = __fibreCreateRequire(import.meta.url);',
+  'const __fibreFilename = __fibreFileURLToPath(import.meta.url);',
+  "const __fibreDirname = __fibreFilename.slice(0, __fibreFilename.lastIndexOf('/'));",
+].join('\n');
+
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  write: false,
+  metafile: true,
+  logLevel: 'warning',
+  // Stack traces of real bugs stay readable; whitespace and syntax are all that shrink.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none', // THIRD-PARTY-LICENSES.md carries them, whole
+  banner: { js: CJS_GLOBALS },
+  define: { __filename: '__fibreFilename', __dirname: '__fibreDirname' },
+  absWorkingDir: ROOT,
+};
+
+const cli = await build({
+  ...COMMON,
+  entryPoints: ['cli/main.ts', 'cli/create-main.ts'],
+  outbase: '.',
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  external: [
+    // A development dependency: only `fibre-stack dashboards` loads it, in a clone.
+    '@grafana/grafana-foundation-sdk',
+    '@grafana/grafana-foundation-sdk/*',
+    // ssh2's optional native helpers (ssh:// DOCKER_HOST only); ssh2 loads them in try/catch and
+    // falls back to Node's crypto when they are absent, as they are in this package.
+    'cpu-features',
+    '*.node',
+  ],
+  // handlebars' main file only adds a require.extensions hook (for require('x.hbs')) to the
+  // library, which we never use and esbuild warns about.
+  alias: { handlebars: 'handlebars/dist/cjs/handlebars.js' },
+});
+
+const benches = await build({
+  ...COMMON,
+  entryPoints: readdirSync(join(ROOT, 'scripts', 'bench')).filter((f) => f.endsWith('.ts')).map((f) => `scripts/bench/${f}`),
+  outbase: '.',
+  outdir: 'dist',
+  packages: 'external',
+});
+
+const outputs = [...cli.outputFiles, ...benches.outputFiles].map((f) => ({ path: f.path, contents: f.contents }));
+outputs.push({ path: join(DIST, 'THIRD-PARTY-LICENSES.md'), contents: Buffer.from(licences(cli.metafile)) });
+
+for (const { path, contents } of outputs) writeAtomically(path, contents);
+removeAllBut(DIST, new Set(outputs.map((o) => o.path)));
+
+// `node scripts/build.mjs --metafile FILE`: what each output file holds, for finding what a
+// command loads (https://esbuild.github.io/analyze/ reads it).
+const metafileAt = process.argv.indexOf('--metafile');
+if (metafileAt > 0) writeFileSync(process.argv[metafileAt + 1], JSON.stringify(cli.metafile));
+
+const size = (f) => f.contents.length;
+const cliBytes = cli.outputFiles.reduce((n, f) => n + size(f), 0);
+console.log(`build: ${cli.outputFiles.length} CLI files (${(cliBytes / 1024).toFixed(0)} KiB) and ${benches.outputFiles.length} benchmarks in dist/`);
+
+function writeAtomically(path, contents) {
+  const current = existsSync(path) ? readFileSync(path) : undefined;
+  if (current && Buffer.compare(current, contents) === 0) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+}
+
+/** Deletes every file under dir that is not in keep (earlier builds' chunks, tsc's old output). */
+function removeAllBut(dir, keep) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      removeAllBut(full, keep);
+      if (readdirSync(full).length === 0) rmdirSync(full);
+    } else if (!keep.has(full)) unlinkSync(full);
+  }
+}
+
+/** The licence of each package the CLI bundle contains, as their licences ask of a redistribution. */
+function licences(metafile) {
+  const packages = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const parts = input.split(/[\\/]/);
+    const at = parts.lastIndexOf('node_modules');
+    if (at < 0) continue;
+    const dir = join(ROOT, ...parts.slice(0, at + (parts[at + 1].startsWith('@') ? 3 : 2)));
+    if (!packages.has(dir)) packages.set(dir, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')));
+  }
+  const sections = [...packages]
+    .sort(([, a], [, b]) => a.name.localeCompare(b.name))
+    .map(([dir, pkg]) => {
+      const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+      // `licenses: [{ type }]` is the old form of the field (ssh2 still uses it).
+      const licence = pkg.license ?? pkg.licenses?.map((l) => l.type).join(' OR ');
+      if (!licence) throw new Error(`build: ${relative(ROOT, dir).split(sep).join('/')} declares no licence; check it may be bundled`);
+      // A few packages ship no licence text; their declared licence and home say where it is.
+      const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `${licence}; the package ships no licence file: ${pkg.homepage ?? pkg.repository?.url ?? pkg.repository ?? ''}`;
+      return `## ${pkg.name}@${pkg.version} (${licence})\n\n\`\`\`\n${text}\n\`\`\`\n`;
+    });
+  return `# Third-party licences\n\nThe files in dist/ bundle these packages (by scripts/build.mjs).\n\n${sections.join('\n')}`;
+}
