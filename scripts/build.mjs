@@ -13,6 +13,7 @@
 // then deletes what the build no longer makes, so a test running the CLI meanwhile never reads
 // half a file.
 import { build } from 'esbuild';
+import Handlebars from 'handlebars';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,73 @@ const COMMON = {
   absWorkingDir: ROOT,
 };
 
+// string-width, which yargs lays out its help with after every command, answers plain ASCII from
+// scripts/lib/ascii-width.mjs and is loaded (lazily, by a require() esbuild defers) only for
+// other text. Each importer keeps its own version of it.
+const asciiFirstStringWidth = {
+  name: 'ascii-first-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { real: true } });
+      if (real.errors.length) return { errors: real.errors };
+      return { path: real.path, namespace: 'ascii-first', pluginData: { real: real.path } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'ascii-first' }, (args) => ({
+      resolveDir: ROOT,
+      contents: [
+        `import { asciiWidth } from ${JSON.stringify(join(ROOT, 'scripts', 'lib', 'ascii-width.mjs'))};`,
+        'let real;',
+        'export default function stringWidth(string, options) {',
+        '  const width = asciiWidth(string);',
+        '  if (width !== undefined) return width;',
+        `  real ??= require(${JSON.stringify(args.path)}).default;`,
+        '  return real(string, options);',
+        '}',
+      ].join('\n'),
+    }));
+  },
+};
+
+// cli/render/precompiled-templates.ts, filled: every templates/**/*.hbs compiled with the options
+// of cli/render/handlebars.ts, keyed by its text.
+const precompiledTemplates = {
+  name: 'precompiled-templates',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]cli[\\/]render[\\/]precompiled-templates\.ts$/ }, () => {
+      const dir = join(ROOT, 'templates');
+      const entries = readdirSync(dir, { recursive: true })
+        .filter((f) => f.endsWith('.hbs'))
+        .sort()
+        .map((f) => {
+          const source = readFileSync(join(dir, f), 'utf8');
+          return `[${JSON.stringify(source)}, ${Handlebars.precompile(source, { strict: true, noEscape: true })}]`;
+        });
+      return { loader: 'js', contents: `export const PRECOMPILED_TEMPLATES = new Map([\n${entries.join(',\n')}\n]);\n`, watchFiles: [dir] };
+    });
+  },
+};
+
+// dockerode requires gRPC and protobuf (over half a megabyte bundled) for BuildKit sessions
+// (buildImage with version "2") and BuildKit progress (docker.followProgress), neither of which
+// fibre-stack uses: cli/run/image-build.ts builds with the classic builder and reads progress
+// through docker.modem.followProgress. In their place, a module that says so if ever used.
+const withoutBuildKit = {
+  name: 'without-buildkit',
+  setup(b) {
+    b.onResolve({ filter: /^(@grpc\/grpc-js|@grpc\/proto-loader|protobufjs)$/ }, (args) =>
+      /[\\/]node_modules[\\/]dockerode[\\/]/.test(args.importer) ? { path: args.path, namespace: 'without-buildkit' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'without-buildkit' }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = new Proxy({}, { get(_, key) {
+        if (typeof key === 'symbol' || key === '__esModule') return undefined;
+        throw new Error(${JSON.stringify(`${args.path} is left out of fibre-stack's bundle: dockerode needs it only for BuildKit, which fibre-stack does not use (scripts/build.mjs)`)});
+      } });`,
+    }));
+  },
+};
+
 const cli = await build({
   ...COMMON,
   entryPoints: ['cli/main.ts', 'cli/create-main.ts'],
@@ -56,6 +124,7 @@ const cli = await build({
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [asciiFirstStringWidth, precompiledTemplates, withoutBuildKit],
   external: [
     // A development dependency: only `fibre-stack dashboards` loads it, in a clone.
     '@grafana/grafana-foundation-sdk',
@@ -118,6 +187,7 @@ function removeAllBut(dir, keep) {
 function licences(metafile) {
   const packages = new Map();
   for (const input of Object.keys(metafile.inputs)) {
+    if (/^[a-z-]+:/.test(input)) continue; // a plugin's module (ascii-first:, without-buildkit:)
     const parts = input.split(/[\\/]/);
     const at = parts.lastIndexOf('node_modules');
     if (at < 0) continue;
