@@ -117,6 +117,21 @@ const withoutBuildKit = {
   },
 };
 
+// What `fibre-stack dashboards` builds dashboards, rules and runbooks with (cli/artifacts/) uses
+// Grafana's foundation SDK, some 240 CommonJS modules that take Node most of a 300 ms start to
+// load one by one. It is bundled on its own, SDK included, into dist/dev/artifacts.js: one file
+// to load, and not in the published package (package.json files), which ships those artifacts
+// built and has no profile sources to build them from.
+const ARTIFACTS_BUNDLE = 'dist/dev/artifacts.js';
+const artifactsApart = {
+  name: 'artifacts-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/artifacts\/index\.js$/ }, (args) =>
+      /[\\/]cli[\\/]commands[\\/]dashboards\.ts$/.test(args.importer) ? { path: `../${ARTIFACTS_BUNDLE.replace(/^dist\//, '')}`, external: true } : undefined,
+    );
+  },
+};
+
 const cli = await build({
   ...COMMON,
   entryPoints: ['cli/main.ts', 'cli/create-main.ts'],
@@ -124,9 +139,10 @@ const cli = await build({
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [asciiFirstStringWidth, precompiledTemplates, withoutBuildKit],
+  plugins: [asciiFirstStringWidth, precompiledTemplates, withoutBuildKit, artifactsApart],
   external: [
-    // A development dependency: only `fibre-stack dashboards` loads it, in a clone.
+    // Only cli/artifacts/ uses it, from dist/dev/artifacts.js (above); the profiles' dashboard
+    // modules that import it are reachable from here only through imports create never makes.
     '@grafana/grafana-foundation-sdk',
     '@grafana/grafana-foundation-sdk/*',
     // ssh2's optional native helpers (ssh:// DOCKER_HOST only); ssh2 loads them in try/catch and
@@ -139,6 +155,13 @@ const cli = await build({
   alias: { handlebars: 'handlebars/dist/cjs/handlebars.js' },
 });
 
+const artifacts = await build({
+  ...COMMON,
+  entryPoints: ['cli/artifacts/index.ts'],
+  outfile: ARTIFACTS_BUNDLE,
+  plugins: [asciiFirstStringWidth, precompiledTemplates],
+});
+
 const benches = await build({
   ...COMMON,
   entryPoints: readdirSync(join(ROOT, 'scripts', 'bench')).filter((f) => f.endsWith('.ts')).map((f) => `scripts/bench/${f}`),
@@ -147,7 +170,7 @@ const benches = await build({
   packages: 'external',
 });
 
-const outputs = [...cli.outputFiles, ...benches.outputFiles].map((f) => ({ path: f.path, contents: f.contents }));
+const outputs = [...cli.outputFiles, ...artifacts.outputFiles, ...benches.outputFiles].map((f) => ({ path: f.path, contents: f.contents }));
 outputs.push({ path: join(DIST, 'THIRD-PARTY-LICENSES.md'), contents: Buffer.from(licences(cli.metafile)) });
 
 for (const { path, contents } of outputs) writeAtomically(path, contents);
