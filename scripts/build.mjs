@@ -62,17 +62,22 @@ const asciiFirstStringWidth = {
       if (real.errors.length) return { errors: real.errors };
       return { path: real.path, namespace: 'ascii-first', pluginData: { real: real.path } };
     });
+    // CommonJS, so that both `import stringWidth from` (yargs, cliui) and `require()` (the
+    // prompts' wrap-ansi, string-width 4) get the function.
     b.onLoad({ filter: /.*/, namespace: 'ascii-first' }, (args) => ({
+      loader: 'js',
       resolveDir: ROOT,
       contents: [
-        `import { asciiWidth } from ${JSON.stringify(join(ROOT, 'scripts', 'lib', 'ascii-width.mjs'))};`,
+        `const { asciiWidth } = require(${JSON.stringify(join(ROOT, 'scripts', 'lib', 'ascii-width.mjs'))});`,
         'let real;',
-        'export default function stringWidth(string, options) {',
+        'function stringWidth(string, options) {',
         '  const width = asciiWidth(string);',
         '  if (width !== undefined) return width;',
-        `  real ??= require(${JSON.stringify(args.path)}).default;`,
+        `  if (!real) { const m = require(${JSON.stringify(args.path)}); real = typeof m === 'function' ? m : m.default; }`,
         '  return real(string, options);',
         '}',
+        'module.exports = stringWidth;',
+        'module.exports.default = stringWidth;',
       ].join('\n'),
     }));
   },

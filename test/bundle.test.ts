@@ -3,7 +3,7 @@
 // inside the tarball. Packed, installed from the tarball alone (offline, an empty npm cache: any
 // dependency would fail the install), and run as `npx create-fibre-stack` runs it; the stack it
 // writes is the one the sources render (so the templates precompiled into the bundle say what
-// the templates say).
+// the templates say). The bundle's prompts are checked on a terminal by scaffold-interactive.test.ts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,13 +68,14 @@ describe('the published package', () => {
 });
 
 describe("the bundle's string width for plain ASCII (scripts/lib/ascii-width.mjs)", () => {
-  const versions = ['yargs/node_modules/string-width', 'cliui/node_modules/string-width'];
+  // yargs' (ES module), cliui's (ES module) and the prompts' (CommonJS, through wrap-ansi).
+  const versions = ['yargs/node_modules/string-width', 'cliui/node_modules/string-width', 'string-width'];
   let widths: ((s: string) => number)[];
   beforeAll(async () => {
     widths = await Promise.all(versions.map(async (v) => (await import(join(ROOT, 'node_modules', v, 'index.js'))).default as (s: string) => number));
   });
 
-  it('is what both string-width versions the bundle puts it in front of say, for any ASCII text without ESC', () => {
+  it('is what every string-width version the bundle puts it in front of says, for any ASCII text without ESC', () => {
     const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).filter((c) => c !== 0x1b).map((c) => String.fromCharCode(c)) });
     fc.assert(fc.property(ascii, (s) => widths.every((w) => w(s) === asciiWidth(s))), { numRuns: 2000 });
     expect(asciiWidth('\tCommands:\r\n  create [dir]')).toBe(widths[0]('\tCommands:\r\n  create [dir]'));

@@ -19,14 +19,14 @@ import { exampleProfile } from './fixtures/profile-example/index.js';
 import { fileOf, TEST_SECRETS } from './support/stack.js';
 
 const prompts = vi.hoisted(() => ({ asked: [] as string[], answers: {} as Record<string, unknown> }));
-vi.mock('@inquirer/prompts', () => {
-  // Each prompt records its question and answers from the script, or takes its default.
-  const answer = (o: { message: string; default?: unknown }) => {
-    prompts.asked.push(o.message);
-    return Promise.resolve(o.message in prompts.answers ? prompts.answers[o.message] : o.default);
-  };
-  return { input: answer, select: answer, checkbox: answer };
+// Each prompt (one package per prompt kind) records its question and answers from the script, or takes its default.
+const answer = vi.hoisted(() => (o: { message: string; default?: unknown }) => {
+  prompts.asked.push(o.message);
+  return Promise.resolve(o.message in prompts.answers ? prompts.answers[o.message] : o.default);
 });
+vi.mock('@inquirer/input', () => ({ default: answer }));
+vi.mock('@inquirer/select', () => ({ default: answer }));
+vi.mock('@inquirer/checkbox', () => ({ default: answer }));
 
 const registry = buildRegistry([...PROFILE_LIST, exampleProfile]);
 
