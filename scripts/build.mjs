@@ -213,17 +213,18 @@ function removeAllBut(dir, keep) {
 
 /** The licence of each package the CLI bundle contains, as their licences ask of a redistribution. */
 function licences(metafile) {
-  const packages = new Map();
+  const packages = new Map(); // name@version -> [folder, package.json]: a copy twice in node_modules is listed once
   for (const input of Object.keys(metafile.inputs)) {
     if (/^[a-z-]+:/.test(input)) continue; // a plugin's module (ascii-first:, without-buildkit:)
     const parts = input.split(/[\\/]/);
     const at = parts.lastIndexOf('node_modules');
     if (at < 0) continue;
     const dir = join(ROOT, ...parts.slice(0, at + (parts[at + 1].startsWith('@') ? 3 : 2)));
-    if (!packages.has(dir)) packages.set(dir, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')));
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    packages.set(`${pkg.name}@${pkg.version}`, [dir, pkg]);
   }
-  const sections = [...packages]
-    .sort(([, a], [, b]) => a.name.localeCompare(b.name))
+  const sections = [...packages.values()]
+    .sort(([, a], [, b]) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
     .map(([dir, pkg]) => {
       const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
       // `licenses: [{ type }]` is the old form of the field (ssh2 still uses it).
@@ -233,5 +234,5 @@ function licences(metafile) {
       const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `${licence}; the package ships no licence file: ${pkg.homepage ?? pkg.repository?.url ?? pkg.repository ?? ''}`;
       return `## ${pkg.name}@${pkg.version} (${licence})\n\n\`\`\`\n${text}\n\`\`\`\n`;
     });
-  return `# Third-party licences\n\nThe files in dist/ bundle these packages (by scripts/build.mjs).\n\n${sections.join('\n')}`;
+  return `# Third-party licences\n\nThe files in dist/cli and dist/chunks bundle these packages (by scripts/build.mjs).\n\n${sections.join('\n')}`;
 }
