@@ -5,6 +5,8 @@
 //   entries; every command is a lazily imported chunk under dist/chunks/, so `create` never
 //   loads the Docker client, the PromQL parser or the exporter. Node resolves one file per chunk
 //   instead of hundreds of small modules, and the package installs with no dependencies.
+// - dist/dev/artifacts.js: what `fibre-stack dashboards` builds with, Grafana's SDK included (not
+//   published: see artifactsApart below).
 // - dist/scripts/bench/*.js: the benchmarks, bundled from source with node_modules left to Node
 //   (they run in a clone).
 // - dist/THIRD-PARTY-LICENSES.md: the licence of every package bundled into the shipped files.
@@ -207,7 +209,7 @@ function removeAllBut(dir, keep) {
     if (entry.isDirectory()) {
       removeAllBut(full, keep);
       if (readdirSync(full).length === 0) rmdirSync(full);
-    } else if (!keep.has(full)) unlinkSync(full);
+    } else if (!keep.has(full) && !full.endsWith('.tmp')) unlinkSync(full); // a .tmp: a build running meanwhile is writing it
   }
 }
 
