@@ -204,19 +204,27 @@ describe.each(builds)('exporter fibre on bpftrace $name', ({ path: bpftrace }) =
     const exporter = await ExporterProcess.start(['fibre', '--bitcoind', binary, '--node-name', node, '--bpftrace', bpftrace]);
     try {
       await attached(fake, exporter);
+      fake.pin(0);
+      const event = 'reconstructed abcd 10.0.0.1:8336 3 4 1 3000 800001';
       // 200,000 events in well under a second: more than bpftrace's kernel buffer holds, so
       // whatever the reader cannot take in time shows up in bpftrace's lost_events.
-      const fired = await fake.fire('repeat 200000 0 reconstructed abcd 10.0.0.1:8336 3 4 1 3000 800001');
+      let fired = await fake.fire(`repeat 200000 0 ${event}`);
       expect(fired).toBe(200_000);
+      const accounted = (s: Samples) =>
+        (s.get(series('fibre_blocks_reconstructed_total', n)) ?? 0) + (s.get(series('fibre_exporter_errors_total', { error_type: 'lost_events' })) ?? 0);
+      // On 0.17 the last losses of the burst are reported with the next event into the same
+      // CPU's buffer (FakeBitcoind.pin): one more at a time until everything is accounted for.
       const s = await eventually(
         async () => {
-          const s = await exporter.scrape();
-          const counted = s.get(series('fibre_blocks_reconstructed_total', n)) ?? 0;
-          const lost = s.get(series('fibre_exporter_errors_total', { error_type: 'lost_events' })) ?? 0;
-          expect(counted + lost).toBe(fired);
-          return s;
+          fired += await fake.fire(event);
+          return await eventually(async () => {
+            const s = await exporter.scrape();
+            expect(accounted(s)).toBe(fired);
+            return s;
+          }, 5000);
         },
         60_000,
+        0,
       );
       const counted = s.get(series('fibre_blocks_reconstructed_total', n))!;
       expect(counted).toBeGreaterThan(0);
