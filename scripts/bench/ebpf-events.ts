@@ -182,6 +182,11 @@ async function bpftraceAlone(binary: string, fake: FakeBitcoind, dir: string, bp
   }
 }
 
+/** The most events of one run that were lost without bpftrace reporting them: what the reader itself dropped (or a report still pending). */
+function unreported(runs: Run[]): number {
+  return Math.max(...runs.map((r) => r.lost - r.bpftraceLost));
+}
+
 function rateName(rate: number): string {
   return rate ? `${rate.toLocaleString('en')}/s` : 'as fast as possible';
 }
@@ -224,7 +229,7 @@ async function bench(binary: string, dir: string, bpftrace: string): Promise<voi
     const alone = await bpftraceAlone(binary, fake, dir, bpftrace);
     console.log(
       `bpftrace ${versionText(bpftraceVersion(bpftrace))} (${bpftrace}): fibre udp:block_reconstructed events, ${RUNS} runs per rate ` +
-        `(${SECONDS} s bursts; medians, max lost in brackets; "bpftrace lost" is what bpftrace reported lost_events, the rest of "lost" the reader dropped; ` +
+        `(${SECONDS} s bursts; medians, max lost in brackets; "bpftrace lost" is what bpftrace reported lost_events: its kernel buffer was full; ` +
         `the machine is shared with other work, so figures vary between runs):`,
     );
     let bestExporter = 0;
@@ -241,9 +246,9 @@ async function bench(binary: string, dir: string, bpftrace: string): Promise<voi
       // CPU seconds per event x 1000 events/s = share of one core at 1,000 events/s.
       const cpu = (xs: number[]) => `${(median(xs) * 1000 * 100).toFixed(2)}%`;
       console.log(
-        `  ${rateName(rate).padEnd(20)} exporter: ${fmt(eRate)} ev/s, lost ${fmt(median(e.map((r) => r.lost)))} [${fmt(eLost)}] (bpftrace lost ${fmt(median(e.map((r) => r.bpftraceLost)))}), ` +
+        `  ${rateName(rate).padEnd(20)} exporter: ${fmt(eRate)} ev/s, lost ${fmt(median(e.map((r) => r.lost)))} [${fmt(eLost)}] (bpftrace lost ${fmt(median(e.map((r) => r.bpftraceLost)))}, not reported by it at most ${fmt(unreported(e))}), ` +
           `CPU per 1,000 ev/s: exporter ${cpu(e.map((r) => r.readerCpu))} of a core, its bpftrace ${cpu(e.map((r) => r.bpftraceCpu))} | ` +
-          `bpftrace alone: ${fmt(aRate)} ev/s, lost ${fmt(median(a.map((r) => r.lost)))} [${fmt(aLost)}] (bpftrace lost ${fmt(median(a.map((r) => r.bpftraceLost)))}), bpftrace CPU ${cpu(a.map((r) => r.bpftraceCpu))}`,
+          `bpftrace alone: ${fmt(aRate)} ev/s, lost ${fmt(median(a.map((r) => r.lost)))} [${fmt(aLost)}] (bpftrace lost ${fmt(median(a.map((r) => r.bpftraceLost)))}, not reported by it at most ${fmt(unreported(a))}), bpftrace CPU ${cpu(a.map((r) => r.bpftraceCpu))}`,
       );
     }
     console.log(
