@@ -16,21 +16,12 @@ export function parseEventLine<E>(events: Record<string, EventFields>, line: str
   const type = values[0];
   const fields = Object.hasOwn(events, type) ? events[type] : undefined;
   if (!fields) throw new Error(`unknown event ${JSON.stringify(type)}`);
-  const names = fieldNames(fields);
+  const names = Object.keys(fields);
   if (values.length - 1 !== names.length) throw new Error(`${type}: expected ${names.length} fields, got ${values.length - 1}`);
   // A plain loop and no per-field strings: this runs once per traced event, up to ~100,000 a second.
   const event: Record<string, unknown> = { type };
   for (let i = 0; i < names.length; i++) event[names[i]] = fieldValue(fields[names[i]], values[i + 1], type, names[i]);
   return event as E;
-}
-
-/** Each field list's names, listed once rather than per event. */
-const FIELD_NAMES = new WeakMap<EventFields, string[]>();
-
-function fieldNames(fields: EventFields): string[] {
-  let names = FIELD_NAMES.get(fields);
-  if (!names) FIELD_NAMES.set(fields, (names = Object.keys(fields)));
-  return names;
 }
 
 /** Checks a decoded JSON record (replay) against the same field lists; extra keys are ignored. */
