@@ -19,16 +19,16 @@ import { exampleProfile } from './fixtures/profile-example/index.js';
 import { fileOf, TEST_SECRETS } from './support/stack.js';
 
 const prompts = vi.hoisted(() => ({ asked: [] as string[], answers: {} as Record<string, unknown> }));
-vi.mock('@inquirer/prompts', () => {
-  // Each prompt records its question and answers from the script, or takes its default.
-  // A checkbox's default is its checked choices.
-  const answer = (o: { message: string; default?: unknown; choices?: { value: unknown; checked?: boolean }[] }) => {
-    prompts.asked.push(o.message);
-    const byDefault = o.default ?? o.choices?.filter((c) => c.checked).map((c) => c.value);
-    return Promise.resolve(o.message in prompts.answers ? prompts.answers[o.message] : byDefault);
-  };
-  return { input: answer, select: answer, checkbox: answer };
+// Each prompt (one package per prompt kind) records its question and answers from the script, or
+// takes its default. A checkbox's default is its checked choices.
+const answer = vi.hoisted(() => (o: { message: string; default?: unknown; choices?: { value: unknown; checked?: boolean }[] }) => {
+  prompts.asked.push(o.message);
+  const byDefault = o.default ?? o.choices?.filter((c) => c.checked).map((c) => c.value);
+  return Promise.resolve(o.message in prompts.answers ? prompts.answers[o.message] : byDefault);
 });
+vi.mock('@inquirer/input', () => ({ default: answer }));
+vi.mock('@inquirer/select', () => ({ default: answer }));
+vi.mock('@inquirer/checkbox', () => ({ default: answer }));
 
 const registry = buildRegistry([...PROFILE_LIST, exampleProfile]);
 

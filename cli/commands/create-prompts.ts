@@ -1,6 +1,10 @@
 // The questions `create` asks on a terminal, each only when its flag was not given: the stack's
 // own, and each profile question that a chosen profile asks (once, however many ask it).
-import { checkbox, input, select } from '@inquirer/prompts';
+// One package per prompt: @inquirer/prompts would also bring the editor prompt and its
+// character-set converters (half a megabyte of the bundle) that create never asks with.
+import checkbox from '@inquirer/checkbox';
+import input from '@inquirer/input';
+import select from '@inquirer/select';
 import type { ProfileId } from '../spec/types.js';
 import type { CreateAnswers } from '../spec/from-answers.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';

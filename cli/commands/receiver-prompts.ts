@@ -1,7 +1,8 @@
 // `create`'s questions on where alerts go: which receivers (several at once), then for each what it
 // needs. A secret is asked for as the path of a file that holds it, never typed in (it would show
 // on the screen); the file is checked here, and copied into the stack by `create`.
-import { checkbox, input } from '@inquirer/prompts';
+import checkbox from '@inquirer/checkbox';
+import input from '@inquirer/input';
 import { RECEIVER_SECRETS, RECEIVER_TYPES, type ReceiverType } from '../spec/alerting.js';
 import type { ReceiverAnswer } from '../spec/from-answers.js';
 import { readSecretFile } from '../io/receiver-secrets.js';

@@ -1,4 +1,4 @@
-// Running the built CLI as a user would. Tests that use it need `npx tsc -p .` first (npm test does it).
+// Running the built CLI (the bundle in dist/, which vitest builds first: test/support/build.ts) as a user would.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
