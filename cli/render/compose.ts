@@ -8,13 +8,13 @@ import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
 import type { ExporterRun } from '../../profiles/types.js';
 import type { Arg, RenderedFile } from './types.js';
-import { DOCKER_HOST_ALIAS, hostPart, runPaths, stackPathFor } from './addressing.js';
+import { DOCKER_HOST_ALIAS, hostPart, listenOn, runPaths, stackPathFor } from './addressing.js';
 import { SERVICE_RENDERERS } from './core-services.js';
 import { logSources } from './log-agent.js';
 import { exporterRuns } from './stack-profiles.js';
 import { withHost } from '../exporters.js';
 import type { Registry } from '../../profiles/registry.js';
-import { CORE_SERVICES, enabledServices, type CoreService, type ImageProbe } from '../services/table.js';
+import { CORE_SERVICES, enabledServices, type CoreService, type HostAccess, type ImageProbe } from '../services/table.js';
 
 type Service = Record<string, unknown>;
 
@@ -26,13 +26,15 @@ export interface HostFacts {
    * is often root:adm 0640, which the exporter's uid 10001 cannot read otherwise.
    */
   readGroups?: Readonly<Record<string, readonly number[]>>;
+  /** By node datadir (cli/render/stack-profiles.ts nodeDatadirs), the host's mount point holding it. */
+  datadirMounts?: Readonly<Record<string, string>>;
 }
 
 const INTERVALS = { interval: '10s', timeout: '5s', retries: 6 };
 
-/** The healthcheck command that asks a readiness path with what the image ships. */
-function probeTest(probe: ImageProbe, port: number, path: string): string[] {
-  const url = `http://127.0.0.1:${port}${path}`;
+/** The healthcheck command that asks a readiness path with what the image ships, at `host` in the container's network. */
+function probeTest(probe: ImageProbe, port: number, path: string, host = '127.0.0.1'): string[] {
+  const url = `http://${host}:${port}${path}`;
   switch (probe.tool) {
     case 'wget':
       return ['CMD', 'wget', '-q', '-O', '/dev/null', url];
@@ -50,9 +52,23 @@ function publish(spec: StackSpec, service: CoreService): string {
   return `${hostPart(spec.bind_address)}:${spec.ports[service]}:${CORE_SERVICES[service].port}`;
 }
 
-function bind(source: string, target: string, readOnly = true) {
+function bind(source: string, target: string, readOnly = true, propagation?: 'rslave') {
   // Long syntax: a path with ':' or spaces would break the short "src:dst:ro" form.
-  return { type: 'bind', source, target, read_only: readOnly };
+  return { type: 'bind', source, target, read_only: readOnly, ...(propagation ? { bind: { propagation } } : {}) };
+}
+
+/** What a service watching the host is given of it (the table's hostAccess), all read-only. */
+function hostAccessOf(spec: StackSpec, s: CoreService, access: HostAccess): { settings: Service; volumes: unknown[]; healthHost?: string } {
+  const settings: Service = {
+    ...(access.network ? { network_mode: 'host' } : {}),
+    ...(access.pid ? { pid: 'host' } : {}),
+    ...(access.devices ? { devices: access.devices.map((d) => `${d}:${d}`) } : {}),
+    ...(access.unprivileged ? { read_only: true, cap_drop: ['ALL'] } : {}),
+  };
+  const volumes = access.mounts.map((m) => bind(m.host, m.container, true, m.propagation));
+  // On the host's network it listens where the stack's containers reach the host (addressing.ts).
+  const healthHost = access.network ? hostPart(listenOn(spec, s).host) : undefined;
+  return { settings, volumes, ...(healthHost ? { healthHost } : {}) };
 }
 
 function base(spec: StackSpec, image: string): Service {
@@ -70,16 +86,24 @@ function coreService(spec: StackSpec, s: CoreService, running: ReadonlySet<CoreS
   // A log agent reads the host's log files, mounted read-only at the same paths.
   const logMounts = def.role === 'log-agent' ? [...new Set(logSources(spec, profiles).map((l) => posix.dirname(l.path)))].map((dir) => bind(dir, dir)) : [];
   const after = def.startsAfter.filter((d) => running.has(d));
+  const host = def.hostAccess ? hostAccessOf(spec, s, def.hostAccess) : undefined;
+  const data = def.containerData === undefined ? [] : [`${s}-data:${def.containerData}`];
   return {
     ...base(spec, spec.images[s]),
     ...(command.length ? { command } : {}),
     ...(def.containerEnv ? { environment: { ...def.containerEnv } } : {}),
-    volumes: [...def.mounts.map((m) => bind(`./${m.stack}`, m.container)), `${s}-data:${def.containerData}`, ...logMounts],
-    ports: [publish(spec, s)],
+    ...host?.settings,
+    volumes: [...def.mounts.map((m) => bind(`./${m.stack}`, m.container)), ...data, ...logMounts, ...(host?.volumes ?? [])],
+    // On the host's network a port is not published: the service listens on the host itself.
+    ...(def.hostAccess?.network ? {} : { ports: [publish(spec, s)] }),
     // Scrape targets given as localhost (nodeos, extra targets) are the host's.
     ...(def.reachesHost ? { extra_hosts: [`${DOCKER_HOST_ALIAS}:host-gateway`] } : {}),
     ...(def.startsAfter.length ? { depends_on: Object.fromEntries(after.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
-    healthcheck: { test: probeTest(def.healthcheck.probe, def.port, def.readyPath), ...INTERVALS, start_period: def.healthcheck.startPeriod },
+    healthcheck: {
+      test: probeTest(def.healthcheck.probe, listenOn(spec, s).port, def.readyPath, host?.healthHost),
+      ...INTERVALS,
+      start_period: def.healthcheck.startPeriod,
+    },
   };
 }
 

@@ -24,14 +24,14 @@ function runModeFiles(spec: StackSpec, sources: PackageSources, host: HostFacts)
   }
 }
 
-/** `host`: what the docker stack needs to know of this host (cli/io/host-facts.ts); none by default. */
+/** `host`: what the stack needs to know of this host (cli/io/host-facts.ts); none by default. */
 export function renderStack(spec: StackSpec, secrets: StackSecrets, sources: PackageSources, host: HostFacts = {}): RenderedFile[] {
   return [
     renderSpecFile(spec),
     ...renderEnv(spec, secrets),
     ...renderReadme(spec, sources.templates, sources.profiles),
     ...runModeFiles(spec, sources, host),
-    ...enabledServices(spec).flatMap((s) => SERVICE_RENDERERS[s].files(spec, sources)),
+    ...enabledServices(spec).flatMap((s) => SERVICE_RENDERERS[s].files(spec, sources, host)),
     ...renderSystemdUnits(spec, sources.templates, sources.profiles),
   ];
 }

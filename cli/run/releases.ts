@@ -58,5 +58,7 @@ export function releaseFor(service: CoreService, arch: ReleaseArch, image: strin
         source: { kind: 'downloads-api', apiUrl: `https://grafana.com/api/downloads/grafana/versions/${version}/packages/${arch}/linux` },
         binaryNames: [...release.binaryNames],
       };
+    case 'none':
+      throw new Error(`${service} runs only in docker mode; it has no release to download`);
   }
 }
