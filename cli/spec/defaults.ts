@@ -6,7 +6,7 @@ import { SPEC_VERSION } from './versions.js';
 /** What a new stack watches unless told otherwise. */
 export const DEFAULT_PROFILES: readonly ProfileId[] = ['fibre'];
 
-/** A profile's settings of `<id>: {}`. */
+/** One node's settings of `<id>: [{}]`. */
 export function defaultProfile<Id extends ProfileId>(id: Id): ProfileSettings<Id> {
   return PROFILES.get(id)!.spec.defaults();
 }
@@ -23,6 +23,6 @@ export function defaultSpec(): StackSpec {
     images: { ...DEFAULT_IMAGES },
     alerting: { receiver: 'none', webhook_url: '' },
     disabled_services: [],
-    profiles: Object.fromEntries(DEFAULT_PROFILES.map((id) => [id, defaultProfile(id)])),
+    profiles: Object.fromEntries(DEFAULT_PROFILES.map((id) => [id, [defaultProfile(id)]])),
   };
 }
