@@ -3,7 +3,7 @@ import type { RuleFileSpec } from '../../profiles/kit/rule-kit.js';
 import { LOG_AGENTS, type CoreService } from './table.js';
 
 /** An alert for core services down; each is scraped under its own name (cli/render/stack-profiles.ts). */
-function serviceDown(alert: string, services: readonly CoreService[], what: string, severity: 'critical' | 'warning', impact: string) {
+export function serviceDown(alert: string, services: readonly CoreService[], what: string, severity: 'critical' | 'warning', impact: string) {
   return {
     alert,
     expr: `up{job=~"${services.join('|')}"} == 0`,
