@@ -68,8 +68,8 @@ describe.runIf(ready)('exporters under docker-compose', () => {
     const spec = testSpec('docker', BASE, (s) => {
       s.disabled_services = ['grafana', 'loki'];
       s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: IMAGE };
-      s.profiles.fibre = { ...s.profiles.fibre!, source: 'ebpf', bitcoind: binary, bitcoin_datadir: datadir };
-      s.profiles.miner = { ...defaultProfile('miner'), bitstream: 'tokenminer', logs: [{ path: log, card: 'card0' }] };
+      s.profiles.fibre = [{ ...s.profiles.fibre![0], source: 'ebpf', bitcoind: binary, bitcoin_datadir: datadir }];
+      s.profiles.miner = [{ ...defaultProfile('miner'), bitstream: 'tokenminer', logs: [{ path: log, card: 'card0' }] }];
     });
     writeStack(dir, renderStack(spec, { grafanaAdminPassword: 'test-password-123' }, loadPackageSources(), readHostFacts(spec)));
     compose = load(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')) as typeof compose;

@@ -67,7 +67,7 @@ describe.skipIf(!dockerReady)('a docker stack whose config folder its Prometheus
       s.disabled_services = ['grafana', 'loki'];
       s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE };
       delete s.profiles.fibre;
-      s.profiles.scrape = { targets: [] };
+      s.profiles.scrape = [{ targets: [] }];
     });
     const dir = writeTestStack(spec);
     dirs.push(dir);

@@ -40,7 +40,7 @@ describe.skipIf(!ready)('docker up refuses, before compose runs, what compose wo
   it('a miner log path that does not exist on this host: exit 2 naming the spec key, nothing started', async () => {
     const spec = testSpec('docker', 29800, (s) => {
       images(s);
-      s.profiles.miner = { ...defaultProfile('miner'), logs: [{ path: '/nonexistent/day-two/card0.log', card: 'left' }], exporter_port: 29807 };
+      s.profiles.miner = [{ ...defaultProfile('miner'), logs: [{ path: '/nonexistent/day-two/card0.log', card: 'left' }], exporter_port: 29807 }];
     });
     const dir = writeTestStack(spec);
     try {

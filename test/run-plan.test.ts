@@ -57,14 +57,14 @@ describe('native commands', () => {
     expect(plan.alertmanager.argv).toContain('--cluster.listen-address=');
     expect(plan.alertmanager.program).toEqual({ kind: 'binary', candidates: [{ name: 'alertmanager', leadingArgs: [] }, { name: 'prometheus-alertmanager', leadingArgs: [] }], image: promtail.spec.images.alertmanager });
     expect(byName(stackServices(alloy.spec)).alloy.argv).toContain(`--server.http.listen-addr=127.0.0.1:${ports.alloy}`);
-    expect(plan['fibre-exporter'].argv).toEqual(expect.arrayContaining(['exporter', 'replay', '--host=127.0.0.1', `--port=${promtail.spec.profiles.fibre!.exporter_port}`]));
+    expect(plan['fibre-exporter'].argv).toEqual(expect.arrayContaining(['exporter', 'replay', '--host=127.0.0.1', `--port=${promtail.spec.profiles.fibre![0].exporter_port}`]));
     expect(Object.fromEntries(Object.values(plan).map((s) => [s.name, s.readyUrl]))).toEqual({
       prometheus: `http://127.0.0.1:${ports.prometheus}/-/ready`,
       alertmanager: `http://127.0.0.1:${ports.alertmanager}/-/ready`,
       grafana: `http://127.0.0.1:${ports.grafana}/api/health`,
       loki: `http://127.0.0.1:${ports.loki}/ready`,
       promtail: `http://127.0.0.1:${ports.promtail}/ready`,
-      'fibre-exporter': `http://127.0.0.1:${promtail.spec.profiles.fibre!.exporter_port}/health`,
+      'fibre-exporter': `http://127.0.0.1:${promtail.spec.profiles.fibre![0].exporter_port}/health`,
     });
   });
 

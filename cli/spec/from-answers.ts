@@ -72,7 +72,10 @@ export function specFromAnswers(a: CreateAnswers, registry: Registry = PROFILES)
     const def = registry.get(id);
     // An id no profile has stays in, for the reader to refuse by name.
     const nodes = (a.nodes as Record<string, Partial<ProfileAnswers>[] | undefined>)[id] ?? [{}];
-    profiles[id] = def ? nodes.map((own, i) => nodeSettings(def, { ...a, ...own }, i)) : [{}];
+    const settings = def ? nodes.map((own, i) => nodeSettings(def, { ...a, ...own }, i)) : [{}];
+    // One node as a mapping, which the reader takes as a list of one: a problem is then named by
+    // the key the flags' user would write in fibre-stack.yml (profiles.fibre.bitcoind).
+    profiles[id] = settings.length === 1 ? settings[0] : settings;
   }
   const base = defaultSpec();
   const raw = {

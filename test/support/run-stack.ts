@@ -19,7 +19,7 @@ export function testSpec(mode: StackSpec['mode'], base: number, change: (s: Stac
   const spec = demoSpec(mode);
   spec.project = `a3test${base}`;
   spec.ports = { prometheus: base, alertmanager: base + 1, grafana: base + 2, loki: base + 3, alloy: base + 4, promtail: base + 5 };
-  spec.profiles.fibre!.exporter_port = base + 6;
+  spec.profiles.fibre![0].exporter_port = base + 6;
   change(spec);
   return spec;
 }
