@@ -7,7 +7,7 @@ import type { StackSpec } from '../spec/types.js';
 
 import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
-import { dashboardFiles } from '../artifacts/dashboards.js';
+import { dashboardFiles, HOST_DASHBOARD } from '../artifacts/dashboards.js';
 import { stackPath, type Arg, type DashboardSources, type RenderedFile } from './types.js';
 import { filed, isWildcard, placementOf, runPaths, serviceAddress, stackPathFor, type FiledPaths } from './addressing.js';
 import { enabledProfiles } from './stack-profiles.js';
@@ -59,7 +59,7 @@ export function renderGrafana(spec: StackSpec, dashboards: DashboardSources, pro
         generatedFromSpec('#'),
       ),
     },
-    ...dashboardFiles(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).map((file) => ({
+    ...dashboardFiles(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).filter((file) => file !== HOST_DASHBOARD || enabledServices(spec).includes('node-exporter')).map((file) => ({
       path: `grafana/dashboards/${file}`,
       content: shipped(dashboards, file),
     })),
