@@ -140,7 +140,7 @@ function readNodes(r: Reader, def: ProfileDef, raw: unknown, key: string): ReadN
   if (items.length === 0) r.problem(key, `needs at least one node: a list of mappings such as \`- {}\` (every default), or remove ${def.id}`);
   const nodes = items.map((item, index) => {
     const at = Array.isArray(raw) ? join(key, index) : key;
-    const given = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Obj) : {};
+    const given = typeof item === 'object' && item !== null ? (item as Obj) : {};
     return { def, settings: def.spec.read(r, item, at) as Record<string, unknown>, key: at, index, given };
   });
   const name = def.spec.name;
