@@ -66,7 +66,7 @@ describe.runIf(ready)('exporters under docker-compose', () => {
     chownSync(log, 0, ADM_GID);
     chmodSync(log, 0o640);
     const spec = testSpec('docker', BASE, (s) => {
-      s.disabled_services = ['grafana', 'loki'];
+      s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
       s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: IMAGE };
       s.profiles.fibre = [{ ...s.profiles.fibre![0], source: 'ebpf', bitcoind: binary, bitcoin_datadir: datadir }];
       s.profiles.miner = [{ ...defaultProfile('miner'), bitstream: 'tokenminer', logs: [{ path: log, card: 'card0' }] }];

@@ -33,7 +33,7 @@ async function listener(port: number): Promise<Server> {
 describe.skipIf(!ready)('docker up refuses, before compose runs, what compose would fail on halfway', () => {
   beforeAll(() => ensureTestImages());
   const images = (s: ReturnType<typeof testSpec>) => {
-    s.disabled_services = ['grafana', 'loki'];
+    s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
     s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
   };
 
@@ -93,7 +93,7 @@ describe.skipIf(!ready)('docker up refuses, before compose runs, what compose wo
 describe.skipIf(!ready)('a spec edit reaches the running containers', () => {
   let dir: string;
   const spec = testSpec('docker', 29860, (s) => {
-    s.disabled_services = ['grafana', 'loki'];
+    s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
     s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
   });
   beforeAll(async () => {

@@ -120,7 +120,7 @@ describe('what the runners say of each service', () => {
   it('docker: running and healthy, or what is wrong; exporters are reached on the stack network only', () => {
     const services = stackServices(loadStack(stack('docker')).spec);
     const states = containerStates(services, new Map([container('prometheus', 'healthy'), container('alertmanager', 'none'), container('fibre-exporter', 'healthy')]));
-    expect([...states.keys()]).toEqual(['prometheus', 'alertmanager', 'fibre-exporter']);
+    expect([...states.keys()]).toEqual(['prometheus', 'alertmanager', 'node-exporter', 'cadvisor', 'fibre-exporter']);
     expect(states.get('prometheus')).toEqual({
       service: 'prometheus',
       check: 'container',

@@ -57,7 +57,7 @@ describe('Prometheus, Alertmanager, Grafana, Loki', () => {
 
   it('a job per profile and stack service, targets in file_sd files', () => {
     const prom = load(fileOf(files, 'prometheus/prometheus.yml')) as any;
-    expect(prom.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'fibre', 'nodeos', 'scrape']);
+    expect(prom.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'node-exporter', 'cadvisor', 'fibre', 'nodeos', 'scrape']);
     expect(prom.rule_files).toEqual(['rules/*.yml']);
     const nodeos = prom.scrape_configs.find((j: any) => j.job_name === 'nodeos');
     expect(nodeos.metrics_path).toBe('/v1/prometheus/metrics');
@@ -104,7 +104,7 @@ describe('Prometheus, Alertmanager, Grafana, Loki', () => {
     const s = specFor({ profiles: ['scrape'] });
     s.disabled_services = ['grafana', 'loki'];
     const compose = load(fileOf(render(s), 'docker-compose.yml')) as Compose;
-    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'prometheus']);
+    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'cadvisor', 'node-exporter', 'prometheus']);
   });
 });
 

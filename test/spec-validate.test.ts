@@ -99,14 +99,14 @@ describe('mistakes, each named with its key and what is allowed', () => {
       { key: 'ports.loki', problem: 'got number 3100.5; allowed: a whole number from 1 to 65535' },
       { key: 'ports.alloy', problem: 'got string "12345"; allowed: a whole number from 1 to 65535' },
     ]],
-    ['a port of an unknown service', minimal({ ports: { jaeger: 16686 } }), [{ key: 'ports.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail' }]],
+    ['a port of an unknown service', minimal({ ports: { jaeger: 16686 } }), [{ key: 'ports.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, node-exporter, cadvisor' }]],
     ['images that are not pinned', minimal({ images: { prometheus: 'prom/prometheus', grafana: 'grafana/grafana:latest', loki: 'Grafana/Loki:3', exporter: 'localhost:5000/exporter' } }), [
       { key: 'images.prometheus', problem: 'got "prom/prometheus"; allowed: a pinned tag (name:tag), never an untagged image' },
       { key: 'images.grafana', problem: 'got "grafana/grafana:latest"; allowed: a pinned tag, not "latest"' },
       { key: 'images.loki', problem: 'got "Grafana/Loki:3"; allowed: an image reference such as prom/prometheus:v3.7.3' },
       { key: 'images.exporter', problem: 'got "localhost:5000/exporter"; allowed: a pinned tag (name:tag), never an untagged image' },
     ]],
-    ['an image of an unknown service', minimal({ images: { jaeger: 'jaeger:1' } }), [{ key: 'images.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, exporter' }]],
+    ['an image of an unknown service', minimal({ images: { jaeger: 'jaeger:1' } }), [{ key: 'images.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, node-exporter, cadvisor, exporter' }]],
     ['a webhook receiver without its URL', minimal({ alerting: { receiver: 'webhook' } }), [{ key: 'alerting.webhook_url', problem: 'required when alerting.receiver is webhook' }]],
     ['a webhook URL that is not http', minimal({ alerting: { receiver: 'webhook', webhook_url: 'ftp://x' } }), [{ key: 'alerting.webhook_url', problem: 'got "ftp://x"; allowed: an http:// or https:// URL' }]],
     ['a webhook URL that is no URL', minimal({ alerting: { webhook_url: 'not a url' } }), [{ key: 'alerting.webhook_url', problem: 'got "not a url"; allowed: an http:// or https:// URL' }]],
@@ -115,8 +115,8 @@ describe('mistakes, each named with its key and what is allowed', () => {
       { key: 'alerting.receiver', problem: 'got string "email"; allowed: none, webhook' },
     ]],
     ['an unknown disabled service', minimal({ disabled_services: ['grafana', 'jaeger', 3] }), [
-      { key: 'disabled_services[1]', problem: 'got string "jaeger"; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail' },
-      { key: 'disabled_services[2]', problem: 'got number 3; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail' },
+      { key: 'disabled_services[1]', problem: 'got string "jaeger"; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, node-exporter, cadvisor' },
+      { key: 'disabled_services[2]', problem: 'got number 3; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, node-exporter, cadvisor' },
     ]],
     ['disabled services as a mapping', minimal({ disabled_services: { grafana: true } }), [{ key: 'disabled_services', problem: 'expected a list, got a mapping' }]],
     ['bitcoind profile fields', { version: 2, profiles: { fibre: { node_name: ' ', bitcoind: 'bin/bitcoind', bitcoin_datadir: '~/.bitcoin', source: 'pcap', replay_file: 'rec.jsonl', extra: 1 } } }, [

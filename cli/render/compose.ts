@@ -7,7 +7,7 @@ import type { StackSpec } from '../spec/types.js';
 import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
 import type { ExporterRun } from '../../profiles/types.js';
-import type { Arg, RenderedFile } from './types.js';
+import type { Arg, HostFacts, RenderedFile } from './types.js';
 import { DOCKER_HOST_ALIAS, hostPart, listenOn, runPaths, stackPathFor } from './addressing.js';
 import { SERVICE_RENDERERS } from './core-services.js';
 import { logSources } from './log-agent.js';
@@ -18,17 +18,6 @@ import { CORE_SERVICES, enabledServices, type CoreService, type HostAccess, type
 
 type Service = Record<string, unknown>;
 
-/** What rendering needs to know about this host, read at the edge (cli/io/host-facts.ts). */
-export interface HostFacts {
-  /**
-   * By host path an exporter reads (a log), the groups its unprivileged container user must be in
-   * to read it and search its folder: the gids of those that are not readable by others. A miner log
-   * is often root:adm 0640, which the exporter's uid 10001 cannot read otherwise.
-   */
-  readGroups?: Readonly<Record<string, readonly number[]>>;
-  /** By node datadir (cli/render/stack-profiles.ts nodeDatadirs), the host's mount point holding it. */
-  datadirMounts?: Readonly<Record<string, string>>;
-}
 
 const INTERVALS = { interval: '10s', timeout: '5s', retries: 6 };
 

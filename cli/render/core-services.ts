@@ -3,9 +3,8 @@
 // service inventory both runners use and the stack's file list are built from the two.
 import type { StackSpec } from '../spec/types.js';
 
-import type { Arg, PackageSources, RenderedFile } from './types.js';
+import type { Arg, HostFacts, PackageSources, RenderedFile } from './types.js';
 import { filed, type RunPaths } from './addressing.js';
-import type { HostFacts } from './compose.js';
 import { cadvisorFlags, datadirRulesFor, nodeExporterFlags } from './host-metrics.js';
 import { prometheusFlags, renderPrometheus } from './prometheus.js';
 import { alertmanagerFlags, renderAlertmanager } from './alertmanager.js';

@@ -5,7 +5,8 @@ import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
 import type { RenderedFile } from './types.js';
 import type { RunPaths } from './addressing.js';
-import type { HostFacts } from './compose.js';
+import type { HostFacts } from './types.js';
+import { DATADIR_INFO } from '../services/host-metrics.js';
 import { nodeDatadirs } from './stack-profiles.js';
 import type { Registry } from '../../profiles/registry.js';
 import { enabledServices } from '../services/table.js';
@@ -48,8 +49,6 @@ export function cadvisorFlags(at: RunPaths): string[] {
 
 type NodeDatadir = ReturnType<typeof nodeDatadirs>[number];
 
-/** The info series each node's datadir becomes: 1, labelled with the filesystem holding it. */
-export const DATADIR_INFO = 'fibre_stack_datadir_filesystem_info';
 
 export const DATADIR_RULES_PATH = 'prometheus/rules/host-datadirs.yml';
 

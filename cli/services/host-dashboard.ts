@@ -6,7 +6,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import {
   buildDashboard, instantQuery, labelVariable, matchVars, queries, rangeQuery, statPanel, tablePanel, tableQuery, thresholdSteps, timeseriesPanel,
 } from '../../profiles/kit/dashboard-kit.js';
-import { DATADIR_INFO } from '../render/host-metrics.js';
+import { DATADIR_INFO } from './host-metrics.js';
 
 /** A node_exporter series of each datadir's filesystem, labelled with the node it holds. */
 const perDatadir = (expr: string) => `${expr} * on (mountpoint) group_right () ${DATADIR_INFO}{${matchVars('node')}}`;

@@ -4,7 +4,9 @@
 // (google/cadvisor@v0.60.5:lib/metrics/prometheus.go), and the datadir info series the stack's
 // rules record (cli/render/host-metrics.ts).
 import type { MetricDef } from '../../core/catalog.js';
-import { DATADIR_INFO } from '../render/host-metrics.js';
+
+/** The info series of each node's datadir (cli/render/host-metrics.ts renders its rules). */
+export const DATADIR_INFO = 'fibre_stack_datadir_filesystem_info';
 
 const m = (name: string, type: MetricDef['type'], servedBy: MetricDef['servedBy'], help: string, labels: string[] = [], unit: MetricDef['unit'] = 'none'): MetricDef => ({ name, type, help, labels, unit, servedBy });
 

@@ -1,7 +1,7 @@
 // The host's health, from node_exporter and cAdvisor: the disk holding each node's datadir, memory,
 // the clock, and containers that keep restarting.
 import type { AlertSpec, RuleFileSpec } from '../../profiles/kit/rule-kit.js';
-import { DATADIR_INFO } from '../render/host-metrics.js';
+import { DATADIR_INFO } from './host-metrics.js';
 import { serviceDown } from './rules.js';
 
 /**
