@@ -17,6 +17,7 @@ import { DATADIR_DISK_FILLING, hostRules } from '../cli/services/host-rules.js';
 import { DATADIR_INFO, hostMetrics } from '../cli/services/host-metrics.js';
 import { NODE_EXPORTER_COLLECTORS, nodeExporterFlags, renderDatadirRules } from '../cli/render/host-metrics.js';
 import { mountPointFor, mountPointsOf } from '../cli/io/host-facts.js';
+import { hostDashboard } from '../cli/services/host-dashboard.js';
 import { prerequisites } from './support/prereq.js';
 import { eventually, scrape, series } from './support/scrape.js';
 import { tempDir } from './support/stack.js';
@@ -64,9 +65,20 @@ function diskAlert(groups: RuleGroup[], group: string): RuleState {
   return rule;
 }
 
-async function samplesOf(query: string): Promise<number> {
+async function resultOf(query: string): Promise<{ metric: Record<string, string> }[]> {
   const res = await fetch(`http://${PROMETHEUS_ADDR}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(5000) });
-  return ((await res.json()) as { data: { result: unknown[] } }).data.result.length;
+  const body = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string> }[] } };
+  if (body.status !== 'success') throw new Error(`${query}: ${body.error}`);
+  return body.data.result;
+}
+
+const samplesOf = async (query: string) => (await resultOf(query)).length;
+
+/** The host dashboard's queries as Grafana sends them with every host and node selected. */
+function hostDashboardQueries(): { panel: string; expr: string }[] {
+  type Panel = { type: string; title: string; targets?: { expr: string }[] };
+  const panels = (hostDashboard() as unknown as { panels: Panel[] }).panels.filter((p) => p.type !== 'row');
+  return panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr.replaceAll('$host', '.*').replaceAll('$node', '.*').replaceAll('$__rate_interval', '30s') })));
 }
 
 describe.runIf(ok)('the datadir disk alert against a filesystem filled in the test', () => {
@@ -149,4 +161,14 @@ describe.runIf(ok)('the datadir disk alert against a filesystem filled in the te
       clearInterval(filler);
     }
   }, 60_000);
+
+  it("answers every node_exporter query of the host dashboard, the datadir panels with the node's own filesystem", async () => {
+    const queries = hostDashboardQueries();
+    const fromNodeExporter = queries.filter((q) => !q.expr.includes('container_'));
+    expect(fromNodeExporter.length).toBeGreaterThan(10);
+    for (const q of fromNodeExporter) expect(await samplesOf(q.expr), `${q.panel}: ${q.expr}`).toBeGreaterThan(0);
+    for (const q of fromNodeExporter.filter((x) => x.expr.includes(DATADIR_INFO))) {
+      expect((await resultOf(q.expr)).map((r) => [r.metric.node, r.metric.mountpoint]), q.panel).toEqual([['main', mounted]]);
+    }
+  });
 });
