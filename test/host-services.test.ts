@@ -6,6 +6,7 @@ import { load } from 'js-yaml';
 import { defaultSpec } from '../cli/spec/defaults.js';
 import type { StackSpec } from '../cli/spec/types.js';
 import { stackServices } from '../cli/render/stack-services.js';
+import { publishedPorts } from '../cli/run/docker-preflight.js';
 import { renderDatadirRules } from '../cli/render/host-metrics.js';
 import { DATADIR_INFO } from '../cli/services/host-metrics.js';
 import { symlinkSync } from 'node:fs';
@@ -35,6 +36,14 @@ describe('node_exporter in docker mode', () => {
     expect(svc.healthcheck.test).toContain('http://172.17.0.1:9100/');
     expect(targets(spec('docker'), 'node-exporter')).toEqual(['host.docker.internal:9100']);
     expect(compose(spec('docker')).services.prometheus.extra_hosts).toEqual(['host.docker.internal:host-gateway']);
+  });
+
+  it("tells up's preflight the host port it will hold, as published ports do", () => {
+    expect(svc.labels).toEqual({ 'io.fibre-stack.project': 'fibre-stack', 'io.fibre-stack.host-listen': '172.17.0.1:9100' });
+    expect(publishedPorts(svc)).toEqual([{ address: '172.17.0.1', port: 9100 }]);
+    expect(publishedPorts(compose(spec('docker', { bind_address: '::1' })).services['node-exporter'])).toEqual([{ address: '172.17.0.1', port: 9100 }]);
+    expect(publishedPorts(compose(spec('docker', { bind_address: 'fd00::5' })).services['node-exporter'])).toEqual([{ address: 'fd00::5', port: 9100 }]);
+    expect(publishedPorts(compose(spec('docker')).services.prometheus)).toEqual([{ address: '127.0.0.1', port: 9090 }]);
   });
 
   it('keeps a bind address the user chose that is not loopback', () => {

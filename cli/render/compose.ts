@@ -55,13 +55,21 @@ function hostAccessOf(spec: StackSpec, s: CoreService, access: HostAccess): { se
     ...(access.unprivileged ? { read_only: true, cap_drop: ['ALL'] } : {}),
   };
   const volumes = access.mounts.map((m) => bind(m.host, m.container, true, m.propagation));
-  // On the host's network it listens where the stack's containers reach the host (addressing.ts).
-  const healthHost = access.network ? hostPart(listenOn(spec, s).host) : undefined;
+  // On the host's network it listens where the stack's containers reach the host (addressing.ts);
+  // the label tells `up`'s preflight which host port it will hold, as `ports` do for the others.
+  const at = listenOn(spec, s);
+  const healthHost = access.network ? hostPart(at.host) : undefined;
+  if (access.network) settings.labels = { ...projectLabel(spec), [HOST_LISTEN_LABEL]: `${hostPart(at.host)}:${at.port}` };
   return { settings, volumes, ...(healthHost ? { healthHost } : {}) };
 }
 
+const projectLabel = (spec: StackSpec) => ({ 'io.fibre-stack.project': spec.project });
+
+/** On a service on the host's network: where it listens on the host (`host:port`), which `up` checks is free, as it does published ports. */
+export const HOST_LISTEN_LABEL = 'io.fibre-stack.host-listen';
+
 function base(spec: StackSpec, image: string): Service {
-  return { image, restart: 'unless-stopped', security_opt: ['no-new-privileges:true'], labels: { 'io.fibre-stack.project': spec.project } };
+  return { image, restart: 'unless-stopped', security_opt: ['no-new-privileges:true'], labels: projectLabel(spec) };
 }
 
 /** An argument as the program sees it in its container: stack paths where they are mounted. */
