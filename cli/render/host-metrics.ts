@@ -3,13 +3,12 @@
 // (cli/io/host-facts.ts) and passed in.
 import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
-import type { RenderedFile } from './types.js';
+import type { HostFacts, RenderedFile } from './types.js';
 import type { RunPaths } from './addressing.js';
-import type { HostFacts } from './types.js';
 import { DATADIR_INFO } from '../services/host-metrics.js';
 import { nodeDatadirs } from './stack-profiles.js';
 import type { Registry } from '../../profiles/registry.js';
-import { enabledServices } from '../services/table.js';
+import { CORE_SERVICES, enabledServices } from '../services/table.js';
 import type { StackSpec } from '../spec/types.js';
 
 /**
@@ -21,8 +20,12 @@ import type { StackSpec } from '../spec/types.js';
  */
 export const NODE_EXPORTER_COLLECTORS = ['cpu', 'diskstats', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'pressure', 'time', 'timex', 'uname'] as const;
 
-/** Where the container sees the host's root (CORE_SERVICES['node-exporter'].hostAccess). */
-export const HOST_ROOT_IN_CONTAINER = '/host/root';
+/** Where node_exporter's container sees the host's root: the table's mount of `/`. */
+function hostRootInContainer(): string {
+  const mount = CORE_SERVICES['node-exporter'].hostAccess?.mounts.find((m) => m.host === '/');
+  if (!mount) throw new Error("node-exporter's entry in cli/services/table.ts mounts no host root");
+  return mount.container;
+}
 
 export function nodeExporterFlags(at: RunPaths): string[] {
   return [
@@ -33,7 +36,7 @@ export function nodeExporterFlags(at: RunPaths): string[] {
     ...NODE_EXPORTER_COLLECTORS.map((c) => `--collector.${c}`),
     // In its container it reads the host's files under the host's root mounted there; its mount
     // points keep their host paths (collector/filesystem_linux.go strips the prefix).
-    ...(at.placement === 'containers' ? [`--path.rootfs=${HOST_ROOT_IN_CONTAINER}`] : []),
+    ...(at.placement === 'containers' ? [`--path.rootfs=${hostRootInContainer()}`] : []),
   ];
 }
 
