@@ -90,7 +90,7 @@ export function hostDashboard(): Dashboard {
           timeseriesPanel('Container memory', units.BytesIEC, 'Working set of each container (what the OOM killer weighs).')
             .targets(queries(rangeQuery('sum by (name) (container_memory_working_set_bytes{name!=""})', '{{name}}'))),
           timeseriesPanel('Container restarts', units.Short, 'Restarts per container in the last 15 minutes (its CPU counter starting over); above 2, HostContainerRestarting fires.')
-            .targets(queries(rangeQuery('sum by (name) (resets(container_cpu_usage_seconds_total{name!=""}[15m]))', '{{name}}'))),
+            .targets(queries(rangeQuery('max by (name) (resets(container_cpu_usage_seconds_total{name!=""}[15m]))', '{{name}}'))),
         ],
       },
     ],

@@ -64,9 +64,11 @@ export const hostRules: RuleFileSpec = {
         {
           // cAdvisor's container_start_time_seconds is the container's creation time, which a
           // restart keeps (google/cadvisor@v0.60.5:container/docker/handler.go): a restarted
-          // container shows as its cgroup's CPU counter starting again from zero.
+          // container shows as its cgroup's CPU counter starting again from zero. `max`, not `sum`:
+          // with per-CPU usage (cgroup v1) each CPU's series resets once per restart
+          // (google/cadvisor@v0.60.5:lib/metrics/prometheus.go container_cpu_usage_seconds_total).
           alert: 'HostContainerRestarting',
-          expr: 'sum by (instance, name, image) (resets(container_cpu_usage_seconds_total{name!=""}[15m])) > 2',
+          expr: 'max by (instance, name, image) (resets(container_cpu_usage_seconds_total{name!=""}[15m])) > 2',
           severity: 'warning',
           summary: 'Container {{ $labels.name }} keeps restarting',
           description: 'Container {{ $labels.name }} ({{ $labels.image }}) restarted {{ $value }} times in 15 minutes; it fails soon after each start.',
