@@ -117,7 +117,7 @@ describe.skipIf(!ready)('native mode when a program cannot be had', () => {
     expect(v.code).toBe(1);
     const report = JSON.parse(v.stdout);
     const status = Object.fromEntries(report.services.map((s: { service: string; status: string }) => [s.service, s.status]));
-    expect(status).toEqual({ prometheus: 'healthy', alertmanager: 'healthy', grafana: 'unavailable', loki: 'unavailable', alloy: 'unavailable', 'fibre-exporter': 'healthy' });
+    expect(status).toEqual({ prometheus: 'healthy', alertmanager: 'healthy', grafana: 'unavailable', loki: 'unavailable', alloy: 'unavailable', 'node-exporter': 'healthy', 'fibre-exporter': 'healthy' });
   });
 });
 
