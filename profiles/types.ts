@@ -18,6 +18,13 @@ export interface ScrapeJob {
    * target, which becomes its `target` parameter and its instance label.
    */
   via?: string;
+  /**
+   * Keep the labels the target serves over the target's own (prometheus.yml honor_labels): for our
+   * exporters, which put `node` on their series themselves; the target's `node` label then fills
+   * in only the series without one (up, the self-metrics) instead of renaming theirs exported_node
+   * (prometheus/prometheus@v3.14.0:scrape/scrape.go mutateSampleLabels; the same at v2.42.0).
+   */
+  honor_labels?: boolean;
 }
 
 /** What a synthetic check checks: it says how bad a failure is (its alert, cli/services/probe-rules.ts). */
@@ -92,15 +99,24 @@ export interface Addressing {
   host(hostPort: string): string;
 }
 
-/** The profile's section of fibre-stack.yml, `profiles.<id>`. */
+/**
+ * The profile's section of fibre-stack.yml, `profiles.<id>`: a list of nodes (one mapping is a
+ * list of one), each read by `read`. Everything else a profile says (scrape jobs, log sources,
+ * ports, its exporter) it says of one node; the stack asks it once per node.
+ */
 export interface ProfileSpecDef<S> {
-  /** The settings of `<id>: {}`; a fresh object on each call. */
+  /** One node's settings of `- {}`; a fresh object on each call. */
   defaults(): S;
   /**
-   * Reads the user's section (present, maybe null) at `key`, e.g. `profiles.miner`: every problem
-   * goes to the reader, named by its key; a missing field takes its default.
+   * Reads one node's mapping (present, maybe null) at `key`, e.g. `profiles.miner[1]`: every
+   * problem goes to the reader, named by its key; a missing field takes its default.
    */
   read(r: Reader, raw: unknown, key: string): S;
+  /**
+   * The node's name, its `node` label: unique among the profile's nodes. Profiles whose entries
+   * are not nodes (scrape: a list of targets) have none.
+   */
+  name?(settings: S): string;
 }
 
 interface QuestionBase<K extends string> {
@@ -231,7 +247,11 @@ export interface ProfileDef<Id extends string = string, S = any, Qs extends read
   spec: ProfileSpecDef<S>;
   questions: ProfileQuestions<S, Qs>;
   metrics: readonly MetricDef[];
-  scrapeJobs(settings: S, at: Addressing): ScrapeJob[];
+  /**
+   * The node's scrape jobs. `exporterService` is the service its exporter runs as: the profile's
+   * exporter.service for its first node, with `-2`, `-3`, ... for the nodes after it.
+   */
+  scrapeJobs(settings: S, at: Addressing, exporterService: string): ScrapeJob[];
   /**
    * What the operator must set on the monitored program for the stack to reach it from where
    * Prometheus runs (`at`), one sentence each, in plain text: listed in the stack's README and
@@ -241,8 +261,14 @@ export interface ProfileDef<Id extends string = string, S = any, Qs extends read
   logSources(settings: S): LogSource[];
   /** Synthetic checks of what it watches, reached as `at` says; none when it has nothing users reach. */
   probes?(settings: S, at: Addressing): Probe[];
-  /** Ports it listens on, by settings field (`exporter_port`): no two services of a stack may share one. */
+  /**
+   * Ports the node's services listen on, by the settings field that holds each (`exporter_port`):
+   * no two services of a stack may share one. A node after the first that leaves such a field out
+   * gets a free port in it (cli/spec/validate.ts), so the field must be a number field of S.
+   */
   ports?(settings: S): Record<string, number>;
+  /** The node's data folder on this host (the disk-fill alert watches its filesystem); none without one. */
+  datadir?(settings: S): string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   exporter?: ExporterDef<S, any>;
   replay?: ProfileReplay;

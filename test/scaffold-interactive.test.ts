@@ -47,6 +47,15 @@ describe.runIf(canRun)('create asks on a terminal', () => {
     await answer('Miner log files', ['\x15', '/var/log/m/a.log, /var/log/m/b.log', ENTER]);
     await answer('Card names', ['left, right', ENTER]);
     await answer('Bitstream', [DOWN, ENTER]); // rb4
+    await answer('Add another fibre node?', [ENTER]); // no, the default
+    // A second rig: its questions again, from the first one's answers; a taken name is refused.
+    await answer('Add another miner node?', ['y', ENTER]);
+    await answer('Node name', [ENTER]);
+    await answer('another node is called relay-7', ['\x15', 'rig-2', ENTER]);
+    await answer('Miner log files', ['\x15', '/var/log/m2/a.log', ENTER]);
+    await answer('Card names', ['left', ENTER]);
+    await answer('Bitstream', [ENTER]);
+    await answer('Add another miner node?', [ENTER]);
     const code = await exited;
     expect(screen).not.toContain('Log agent');
     expect(screen).not.toContain('Send alerts to');
@@ -59,8 +68,13 @@ describe.runIf(canRun)('create asks on a terminal', () => {
     // The URL is the receiver's secret: in a file only Alertmanager's user reads, not in the spec.
     expect(readFileSync(join(dir, 'alertmanager/secrets/webhook'), 'utf8')).toBe('https://hooks.example/x\n');
     expect(Object.keys(spec.profiles)).toEqual(['fibre', 'miner']);
-    expect(spec.profiles.fibre.node_name).toBe('relay-7');
-    expect(spec.profiles.miner.bitstream).toBe('rb4');
-    expect(spec.profiles.miner.logs).toEqual([{ path: '/var/log/m/a.log', card: 'left' }, { path: '/var/log/m/b.log', card: 'right' }]);
+    expect(spec.profiles.fibre[0].node_name).toBe('relay-7');
+    expect(spec.profiles.miner[0].bitstream).toBe('rb4');
+    expect(spec.profiles.miner[0].logs).toEqual([{ path: '/var/log/m/a.log', card: 'left' }, { path: '/var/log/m/b.log', card: 'right' }]);
+    expect(spec.profiles.fibre).toHaveLength(1);
+    expect(spec.profiles.miner.map((n: Record<string, unknown>) => [n.node_name, n.bitstream, n.logs])).toEqual([
+      ['relay-7', 'rb4', [{ path: '/var/log/m/a.log', card: 'left' }, { path: '/var/log/m/b.log', card: 'right' }]],
+      ['rig-2', 'rb4', [{ path: '/var/log/m2/a.log', card: 'left' }]],
+    ]);
   });
 });

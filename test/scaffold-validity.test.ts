@@ -76,6 +76,8 @@ describe.each(combos)('profiles $profiles, $mode, $logAgent, synthetic checks $s
       expect(timing, `${name} healthcheck timing`).toEqual({ interval: '10s', timeout: '5s', retries: 6, start_period: expect.stringMatching(/^\d+s$/) });
       // Each service is probed where it listens inside its container; Loki's binary checks itself.
       if (name === 'loki') expect(test).toEqual(['CMD', '/usr/bin/loki', '-health']);
+      // On the host's network (node_exporter) there is no port of its own: it is probed where it listens on the host.
+      else if (svc.network_mode === 'host') expect(test.join(' '), `${name} healthcheck`).toContain(`http://${(svc.command as string[]).find((a) => a.startsWith('--web.listen-address='))!.slice('--web.listen-address='.length)}/`);
       else expect(test.join(' '), `${name} healthcheck`).toMatch(new RegExp(`^CMD(-SHELL)? .*127\\.0\\.0\\.1[:/]${containerPort(svc)}\\b`));
       expect(String(svc.image), `${name} image pinned`).toMatch(/:[^:/]+$/);
       expect(String(svc.image)).not.toMatch(/:latest$/);

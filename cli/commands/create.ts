@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
-import { LOG_AGENTS, MODES, type ProfileId } from '../spec/types.js';
+import { LOG_AGENTS, MODES, type ProfileId, type StackSpec } from '../spec/types.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../spec/from-answers.js';
 import { defaultSpec } from '../spec/defaults.js';
 import { renderStack } from '../render/index.js';
@@ -29,6 +29,7 @@ interface CreateArgs extends AlertFlags {
   bind?: string;
   syntheticChecks?: boolean;
   project?: string;
+  node?: string[];
   yes: boolean;
   overwrite: boolean;
   dryRun: boolean;
@@ -63,6 +64,32 @@ function answerFromFlag(q: Question, value: unknown): string | string[] {
   }
 }
 
+/**
+ * One `--node PROFILE[:KEY=VALUE,...]`: a node of PROFILE whose answers are its flags' (KEY, a flag
+ * of that profile without the dashes; a list flag's key may repeat) over the other flags'.
+ */
+export function nodeFromFlag(value: string, registry: Registry): { profile: ProfileId; answers: Record<string, unknown> } {
+  const colon = value.indexOf(':');
+  const profile = (colon < 0 ? value : value.slice(0, colon)).trim();
+  const def = registry.get(profile);
+  if (!def?.spec.name) {
+    const named = registry.profiles.filter((p) => p.spec.name).map((p) => p.id);
+    throw new UserError(`--node ${value}: start with the profile of the node, one of ${named.join(', ')}, as in --node bitcoin-core:node-name=b,bitcoin-datadir=/srv/b`);
+  }
+  const answers: Record<string, unknown> = {};
+  const pairs = colon < 0 ? [] : value.slice(colon + 1).split(',').map((p) => p.trim()).filter(Boolean);
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const q = def.questions.asks.find((x) => x.flag === pair.slice(0, eq).trim());
+    if (eq < 0 || !q) {
+      throw new UserError(`--node ${value}: "${pair}" is not KEY=VALUE with KEY one of ${profile}'s: ${def.questions.asks.map((x) => x.flag).join(', ')}`);
+    }
+    const v = pair.slice(eq + 1).trim();
+    answers[q.key] = q.kind === 'list' ? [...((answers[q.key] as string[] | undefined) ?? []), v] : v;
+  }
+  return { profile: profile as ProfileId, answers };
+}
+
 /** Answers given by flags, and which ones, so that prompts ask only for the rest. */
 export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry: Registry = PROFILES): { answers: CreateAnswers; given: Set<string> } {
   const a: Record<string, unknown> = { ...base };
@@ -78,7 +105,13 @@ export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry
     if (unknown.length) throw new UserError(`--profiles: unknown profile ${unknown.join(', ')}; allowed: ${registry.ids.join(', ')}`);
     if (!profiles.length) throw new UserError(`--profiles: name at least one of ${registry.ids.join(', ')}`);
   }
-  set('profiles', profiles as ProfileId[] | undefined);
+  const nodes = (args.node ?? []).map((v) => nodeFromFlag(String(v), registry));
+  const noded = registry.ids.filter((id) => nodes.some((n) => n.profile === id)) as ProfileId[];
+  const unchosen = profiles ? noded.filter((id) => !profiles.includes(id)) : [];
+  if (unchosen.length) throw new UserError(`--node: ${unchosen.join(', ')} is not among --profiles ${profiles!.join(',')}; add it there, or leave --profiles out to monitor what --node names`);
+  // --node names the profiles when --profiles does not.
+  set('profiles', (profiles ?? (noded.length ? noded : undefined)) as ProfileId[] | undefined);
+  if (nodes.length) set('nodes', Object.fromEntries(noded.map((id) => [id, nodes.filter((n) => n.profile === id).map((n) => n.answers)])));
   set('mode', args.mode);
   set('logAgent', args.logAgent);
   for (const q of registry.questions) if (args[q.flag] !== undefined) set(q.key, answerFromFlag(q, args[q.flag]));
@@ -88,6 +121,11 @@ export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry
   set('grafanaUrl', args.grafanaUrl);
   set('project', args.project);
   return { answers: a as unknown as CreateAnswers, given };
+}
+
+/** The profiles of a stack, each with its nodes' count when it has more than one. */
+function describeNodes(spec: StackSpec): string {
+  return Object.entries(spec.profiles).map(([id, nodes]) => (nodes.length > 1 ? `${id} (${nodes.length} nodes)` : id)).join(', ');
 }
 
 function isNonEmptyDir(dir: string): boolean {
@@ -139,7 +177,7 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
     process.stdout.write(JSON.stringify({ dir, files: results, secrets: secrets.map((s) => s.path), urls: stackUrls(spec), warnings }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(`Created a ${spec.mode} stack for ${Object.keys(spec.profiles).join(', ')} in ${dir}:\n`);
+  process.stdout.write(`Created a ${spec.mode} stack for ${describeNodes(spec)} in ${dir}:\n`);
   printWriteResults([...results, ...secrets.map((s) => ({ path: s.path, action: 'created' as const }))]);
   const cd = dir === process.cwd() ? '' : `cd ${JSON.stringify(args.dir)} && `;
   process.stdout.write(
@@ -160,8 +198,19 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
         .option('mode', { choices: MODES, describe: describeChoices(MODE_CHOICES) })
         .option('log-agent', { choices: LOG_AGENTS, describe: `${describeChoices(LOG_AGENT_CHOICES)}; default ${defaultSpec().log_agent}` });
       for (const q of registry.questions) parser = parser.option(q.flag, questionOption(q));
-      return alertOptions(parser.option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })
-        .option('synthetic-checks', { type: 'boolean', describe: "Run the blackbox exporter: probe nodeos's API, bitcoind's P2P and RPC ports and the stack's pages, with alerts (default off)" }))
+      return alertOptions(
+        parser
+          .option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })
+          .option('synthetic-checks', { type: 'boolean', describe: "Run the blackbox exporter: probe nodeos's API, bitcoind's P2P and RPC ports and the stack's pages, with alerts (default off)" })
+          .option('node', {
+            type: 'array',
+            string: true,
+            describe:
+              'A node of a profile, for more than one per profile: PROFILE:KEY=VALUE,... with KEY one of that profile\'s flags without dashes ' +
+              '(a list flag\'s may repeat), e.g. bitcoin-core:node-name=b,bitcoin-datadir=/srv/b. Repeat it, once per node: a profile named by --node has ' +
+              'exactly those nodes, each taking the other flags as its defaults; each after the first gets a free exporter port',
+          }),
+      )
         .option('project', { type: 'string', describe: 'Project name (default: the folder name)' })
         .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Take defaults for everything not given; never prompt' })
         .option('overwrite', { type: 'boolean', default: false, describe: 'Write into a non-empty folder, replacing files fibre-stack makes' })
@@ -169,6 +218,10 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
         .example('$0 create my-stack --yes --profiles fibre,miner --miner-log /var/log/miner.log', 'Non-interactive')
         .example('$0 create my-stack --yes --alert-telegram -1001234567890 --alert-telegram-token-file ~/telegram.token', 'Alerts to a Telegram chat')
+        .example(
+          '$0 create my-stack --yes --node bitcoin-core:node-name=a,bitcoin-datadir=/srv/a --node bitcoin-core:node-name=b,bitcoin-datadir=/srv/b',
+          'Two Bitcoin Core nodes on one host',
+        )
         .example('create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>;
     },
     handler: handler(registry),

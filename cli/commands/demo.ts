@@ -33,7 +33,7 @@ const say = (line: string) => process.stdout.write(line + '\n');
 
 /** The demo stack: every service, and the FIBRE profile fed by the replay exporter. */
 export function demoSpec(mode: Mode): StackSpec {
-  return { ...defaultSpec(), project: 'fibre-stack-demo', mode, profiles: { fibre: { ...defaultProfile('fibre'), source: 'replay' } } };
+  return { ...defaultSpec(), project: 'fibre-stack-demo', mode, profiles: { fibre: [{ ...defaultProfile('fibre'), source: 'replay' }] } };
 }
 
 /** Docker mode only when it can run the demo whole: daemon, compose, and every core image here. */
@@ -89,7 +89,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
     const urls = stackUrls(stack.spec).filter((u) => running.has(u.name));
     say('\nOpen:');
     for (const u of urls) say(`  ${u.name.padEnd(13)} ${u.url}${u.name === 'grafana' ? `  (user admin, password in ${dir}/.env)` : ''}`);
-    say(`  ${'metrics'.padEnd(13)} http://127.0.0.1:${stack.spec.profiles.fibre?.exporter_port}/metrics  (the replay exporter)`);
+    say(`  ${'metrics'.padEnd(13)} http://127.0.0.1:${stack.spec.profiles.fibre?.[0].exporter_port}/metrics  (the replay exporter)`);
     if (running.has('prometheus')) say(await statusPageLine(stack.spec, dir));
     const unavailable = reports.filter((r) => r.status === 'unavailable');
     if (unavailable.length) {

@@ -3,8 +3,9 @@
 // service inventory both runners use and the stack's file list are built from the two.
 import type { StackSpec } from '../spec/types.js';
 
-import type { Arg, PackageSources, RenderedFile } from './types.js';
-import type { RunPaths } from './addressing.js';
+import type { Arg, HostFacts, PackageSources, RenderedFile } from './types.js';
+import { filed, type RunPaths } from './addressing.js';
+import { cadvisorFlags, datadirRulesFor, nodeExporterFlags } from './host-metrics.js';
 import { prometheusFlags, renderPrometheus } from './prometheus.js';
 import { alertmanagerFlags, renderAlertmanager } from './alertmanager.js';
 import { grafanaArgs, grafanaHostEnv, renderGrafana } from './grafana.js';
@@ -14,22 +15,24 @@ import { blackboxArgs, renderBlackbox } from './blackbox.js';
 import type { CoreService } from '../services/table.js';
 
 export interface ServiceRenderer {
-  /** Its files in the stack folder (only asked of services the stack runs). */
-  files(spec: StackSpec, sources: PackageSources): RenderedFile[];
+  /** Its files in the stack folder (only asked of services the stack runs); `host`: what was read of this host at the edge. */
+  files(spec: StackSpec, sources: PackageSources, host: HostFacts): RenderedFile[];
   /** Its arguments after the program name, given where its config and data are and where it listens; none runs its image's own command. */
   args(spec: StackSpec, at: RunPaths): Arg[];
   /** Variables its process on the host needs beyond its arguments. */
   hostEnv?(at: RunPaths): Record<string, Arg>;
 }
 
-const configFileFlag = (at: RunPaths) => [`-config.file=${at.config}`];
+const configFileFlag = (at: RunPaths) => [`-config.file=${filed(at).config}`];
 
 export const SERVICE_RENDERERS: Record<CoreService, ServiceRenderer> = {
-  prometheus: { files: (spec, sources) => renderPrometheus(spec, sources.profiles), args: prometheusFlags },
-  alertmanager: { files: renderAlertmanager, args: (_spec, at) => alertmanagerFlags(at) },
-  grafana: { files: (spec, sources) => renderGrafana(spec, sources.dashboards, sources.profiles), args: (_spec, at) => grafanaArgs(at), hostEnv: grafanaHostEnv },
+  prometheus: { files: (spec, sources, host) => [...renderPrometheus(spec, sources.profiles), ...datadirRulesFor(spec, sources.profiles, host)], args: (spec, at) => prometheusFlags(spec, filed(at)) },
+  alertmanager: { files: renderAlertmanager, args: (_spec, at) => alertmanagerFlags(filed(at)) },
+  grafana: { files: (spec, sources) => renderGrafana(spec, sources.dashboards, sources.profiles), args: (_spec, at) => grafanaArgs(filed(at)), hostEnv: (at) => grafanaHostEnv(filed(at)) },
   loki: { files: renderLoki, args: (_spec, at) => configFileFlag(at) },
-  alloy: { files: (spec, sources) => renderAlloy(spec, sources.templates, sources.profiles), args: (_spec, at) => alloyArgs(at) },
+  alloy: { files: (spec, sources) => renderAlloy(spec, sources.templates, sources.profiles), args: (_spec, at) => alloyArgs(filed(at)) },
   promtail: { files: (spec, sources) => renderPromtail(spec, sources.profiles), args: (_spec, at) => configFileFlag(at) },
   blackbox: { files: renderBlackbox, args: blackboxArgs },
+  'node-exporter': { files: () => [], args: (_spec, at) => nodeExporterFlags(at) },
+  cadvisor: { files: () => [], args: (_spec, at) => cadvisorFlags(at) },
 };

@@ -24,6 +24,7 @@ export function renderPrometheus(spec: StackSpec, profiles: Registry): RenderedF
       job_name: job.job_name,
       ...(job.metrics_path ? { metrics_path: job.metrics_path } : {}),
       ...(job.scheme ? { scheme: job.scheme } : {}),
+      ...(job.honor_labels ? { honor_labels: true } : {}),
       // Targets live in file_sd files so they can be added without restarting Prometheus.
       file_sd_configs: [{ files: [`targets/${job.job_name}.json`], refresh_interval: '30s' }],
       ...(job.via ? { relabel_configs: throughExporter(job.via) } : {}),

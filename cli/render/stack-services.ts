@@ -34,8 +34,8 @@ export interface StackService {
   env: Record<string, Arg>;
   /** Variables copied from the stack's .env when the process starts (secrets are never rendered). */
   envFromDotenv: string[];
-  /** Its data folder on the host, relative to the stack folder; created before it starts. */
-  dataDir: string;
+  /** Its data folder on the host, relative to the stack folder; created before it starts. None: it keeps nothing. */
+  dataDir?: string;
 }
 
 function coreService(spec: StackSpec, s: CoreService): StackService {
@@ -50,7 +50,7 @@ function coreService(spec: StackSpec, s: CoreService): StackService {
     argv: renderer.args(spec, at),
     env: renderer.hostEnv?.(at) ?? {},
     envFromDotenv: [...(def.fromDotenv ?? [])],
-    dataDir: at.data,
+    ...(at.data === undefined ? {} : { dataDir: at.data }),
   };
 }
 

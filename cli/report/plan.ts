@@ -5,7 +5,7 @@ import type { Registry } from '../../profiles/registry.js';
 import type { StatusHeadline } from '../../profiles/types.js';
 import type { RuleFileSpec } from '../../profiles/kit/rule-kit.js';
 import { addressing } from '../render/addressing.js';
-import { enabledProfiles } from '../render/stack-profiles.js';
+import { enabledProfiles, exporterServiceOf } from '../render/stack-profiles.js';
 import { enabledServices } from '../services/table.js';
 import { stackRules } from '../services/rules.js';
 import { probeAlert } from '../services/probe-rules.js';
@@ -43,11 +43,11 @@ export function statusPlan(spec: StackSpec, registry: Registry, guessed = false)
   const at = addressing(spec);
   // A failing synthetic check is about what it probes: its alert (a stack rule) belongs to the
   // profile whose probe it is, and matches its node by the `node` label they share.
-  const profiles = enabledProfiles(spec, registry).map(({ def, settings }) => ({
+  const profiles = enabledProfiles(spec, registry).map(({ def, nodes }) => ({
     id: def.id,
     title: def.title,
-    jobs: def.scrapeJobs(settings, at).map((j) => j.job_name),
-    alerts: [...alertNames(def.rules), ...checkAlerts(def.probes?.(settings, at).map((p) => p.check) ?? [])],
+    jobs: [...new Set(nodes.flatMap((settings, i) => def.scrapeJobs(settings, at, exporterServiceOf(def, i)).map((j) => j.job_name)))],
+    alerts: [...alertNames(def.rules), ...checkAlerts(nodes.flatMap((settings) => def.probes?.(settings, at).map((p) => p.check) ?? []))],
     headlines: def.status ?? [],
   }));
   const profileChecks = new Set(profiles.flatMap((p) => p.alerts));

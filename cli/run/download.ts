@@ -83,6 +83,9 @@ export async function resolveArchive(release: Release): Promise<{ url: string; s
   const file = basename(new URL(src.archiveUrl).pathname);
   const sha256 = checksumFor(sums, file);
   if (!sha256) throw new UserError(`${src.checksumUrl} lists no checksum for ${file}`);
+  if (release.pinnedSha256 !== undefined && release.pinnedSha256 !== sha256) {
+    throw new UserError(`${src.checksumUrl} lists ${sha256} for ${file}, but fibre-stack pinned ${release.pinnedSha256}: the release was re-published; download nothing and report it`);
+  }
   return { url: src.archiveUrl, sha256 };
 }
 

@@ -4,7 +4,7 @@ import { LOG_AGENTS, type CoreService } from './table.js';
 import { probeRules } from './probe-rules.js';
 
 /** An alert for core services down; each is scraped under its own name (cli/render/stack-profiles.ts). */
-function serviceDown(alert: string, services: readonly CoreService[], what: string, severity: 'critical' | 'warning', impact: string) {
+export function serviceDown(alert: string, services: readonly CoreService[], what: string, severity: 'critical' | 'warning', impact: string) {
   return {
     alert,
     expr: `up{job=~"${services.join('|')}"} == 0`,

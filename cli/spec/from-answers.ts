@@ -5,7 +5,7 @@ import type { LogAgent, Mode, ProfileId, StackSpec } from './types.js';
 import { DEFAULT_PROFILES, defaultSpec } from './defaults.js';
 import { readSpecDocument } from './validate.js';
 import { PROFILES, type PROFILE_LIST, type Registry } from '../../profiles/registry.js';
-import type { AnswersOf, Question } from '../../profiles/types.js';
+import type { AnswersOf, ProfileDef, Question } from '../../profiles/types.js';
 
 /** The answers about the stack itself. */
 export interface StackAnswers {
@@ -34,7 +34,14 @@ export type SecretSource = { file: string } | { value: string };
 /** The answers the profiles' questions take, each under its key (nodeName, minerLogs, ...). */
 export type ProfileAnswers = AnswersOf<(typeof PROFILE_LIST)[number]['questions']['asks']>;
 
-export type CreateAnswers = StackAnswers & ProfileAnswers;
+/**
+ * The nodes of the profiles described node by node (`--node`, or "add another node?"): each
+ * node's own answers over the answers above, which are its defaults. A profile not here has one
+ * node, of the answers above.
+ */
+export type NodeAnswers = Partial<Record<ProfileId, Partial<ProfileAnswers>[]>>;
+
+export type CreateAnswers = StackAnswers & ProfileAnswers & { nodes: NodeAnswers };
 
 /** A compose project name from a folder name: lower-case, safe characters, never empty. */
 export function projectNameFor(dir: string): string {
@@ -59,7 +66,19 @@ export function defaultAnswers(dir: string, registry: Registry = PROFILES): Crea
     receivers: [],
     grafanaUrl: '',
     project: projectNameFor(dir),
+    nodes: {},
   };
+}
+
+/**
+ * A node's settings from its answers. Those of a node after the profile's first leave its ports
+ * out: the spec reader gives it free ones (cli/spec/validate.ts), where the defaults would clash.
+ */
+function nodeSettings(def: ProfileDef, answers: object, index: number): unknown {
+  const settings = def.questions.settings(answers as AnswersOf<readonly Question[]>, def.spec.defaults()) as Record<string, unknown>;
+  if (index === 0) return settings;
+  const ports = def.ports?.(settings) ?? {};
+  return Object.fromEntries(Object.entries(settings).filter(([field]) => !Object.hasOwn(ports, field)));
 }
 
 export function specFromAnswers(a: CreateAnswers, registry: Registry = PROFILES): StackSpec {
@@ -67,7 +86,11 @@ export function specFromAnswers(a: CreateAnswers, registry: Registry = PROFILES)
   for (const id of a.profiles) {
     const def = registry.get(id);
     // An id no profile has stays in, for the reader to refuse by name.
-    profiles[id] = def ? def.questions.settings(a as unknown as AnswersOf<readonly Question[]>, def.spec.defaults()) : {};
+    const nodes = (a.nodes as Record<string, Partial<ProfileAnswers>[] | undefined>)[id] ?? [{}];
+    const settings = def ? nodes.map((own, i) => nodeSettings(def, { ...a, ...own }, i)) : [{}];
+    // One node as a mapping, which the reader takes as a list of one: a problem is then named by
+    // the key the flags' user would write in fibre-stack.yml (profiles.fibre.bitcoind).
+    profiles[id] = settings.length === 1 ? settings[0] : settings;
   }
   const base = defaultSpec();
   const raw = {

@@ -28,8 +28,8 @@ type ProfileOf<Id extends ProfileId> = Extract<(typeof PROFILE_LIST)[number], { 
 /** A profile's section of the spec, e.g. ProfileSettings<'miner'>: its type lives in its folder. */
 export type ProfileSettings<Id extends ProfileId> = SettingsOf<ProfileOf<Id>>;
 
-/** `profiles:`, a section per chosen profile. */
-export type ProfilesSpec = { [Id in ProfileId]?: ProfileSettings<Id> };
+/** `profiles:`, a section per chosen profile: its nodes, one or more, in the order given. */
+export type ProfilesSpec = { [Id in ProfileId]?: ProfileSettings<Id>[] };
 
 export type { AlertingSpec, ReceiverSpec, ReceiverType, Severity } from './alerting.js';
 

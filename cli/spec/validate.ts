@@ -4,11 +4,12 @@
 // section (profiles/*/spec.ts), for every profile of the registry.
 import { isIpAddress } from '../../core/spec/checks.js';
 import { readAlerting } from './alerting.js';
-import { describe, Reader, SpecError, type SpecProblem } from '../../core/spec/reader.js';
+import { describe, join, Reader, SpecError, type Obj, type SpecProblem } from '../../core/spec/reader.js';
 import { LOG_AGENTS, MODES, type ProfilesSpec, type StackSpec } from './types.js';
 import { defaultSpec } from './defaults.js';
 import { SPEC_VERSIONS, upgradeDocument, type SpecVersions } from './versions.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
+import type { ProfileDef } from '../../profiles/types.js';
 import { enabledServices, SERVICE_NAMES, type CoreService } from '../services/table.js';
 
 // Prometheus duration syntax, as retention flags take it.
@@ -94,29 +95,72 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
   });
 
   const profiles = r.object(top.profiles, 'profiles');
+  const nodes: ReadNode[] = [];
   if (!profiles || Object.keys(profiles).length === 0) {
     r.problem('profiles', `needs at least one profile; allowed: ${registry.ids.join(', ')}`);
   } else {
     r.noUnknownKeys(profiles, 'profiles', registry.ids);
-    const out: Record<string, unknown> = {};
-    // A profile given as an empty mapping (`miner:` or `miner: {}`) takes every default.
+    const out: Record<string, unknown[]> = {};
     for (const def of registry.profiles) {
-      if (Object.hasOwn(profiles, def.id)) out[def.id] = def.spec.read(r, profiles[def.id], `profiles.${def.id}`);
+      if (!Object.hasOwn(profiles, def.id)) continue;
+      const read = readNodes(r, def, profiles[def.id], `profiles.${def.id}`);
+      out[def.id] = read.map((n) => n.settings);
+      nodes.push(...read);
     }
     spec.profiles = out as ProfilesSpec;
   }
-  checkPortClashes(spec, r, registry);
+  placePorts(spec, r, nodes);
   if (problems.length) throw new SpecError(problems, source);
   return { spec, fromVersion };
 }
 
-/** Turns a parsed fibre-stack.yml into a StackSpec, or throws SpecError listing every problem. */
+/** One node of a profile as read: its settings, where it is in the file, and what the user wrote. */
+interface ReadNode {
+  def: ProfileDef;
+  settings: Record<string, unknown>;
+  key: string;
+  index: number;
+  given: Obj;
+}
+
+/**
+ * A profile's nodes: a list of mappings, or a single mapping (or nothing: `miner:`) for one node,
+ * as version 1 files had it, so a hand-written one-node section stays short. Names are unique
+ * within the profile, not the stack: fibre and bitcoin-core may watch the same bitcoind, by the
+ * same name, and their series differ by job.
+ */
+function readNodes(r: Reader, def: ProfileDef, raw: unknown, key: string): ReadNode[] {
+  const items = Array.isArray(raw) ? raw : [raw];
+  if (items.length === 0) r.problem(key, `needs at least one node: a list of mappings such as \`- {}\` (every default), or remove ${def.id}`);
+  const nodes = items.map((item, index) => {
+    const at = Array.isArray(raw) ? join(key, index) : key;
+    const given = typeof item === 'object' && item !== null ? (item as Obj) : {};
+    return { def, settings: def.spec.read(r, item, at) as Record<string, unknown>, key: at, index, given };
+  });
+  const name = def.spec.name;
+  if (name) {
+    const seen = new Map<string, string>();
+    for (const n of nodes) {
+      const prior = seen.get(name(n.settings));
+      if (prior) r.problem(n.key, `node name "${name(n.settings)}" is also that of ${prior}; each node of ${def.id} needs its own name (node_name), its \`node\` label`);
+      else seen.set(name(n.settings), n.key);
+    }
+  }
+  return nodes;
+}
+
+/** Turns a parsed fibre-stack.yml into a StackSpec/** Turns a parsed fibre-stack.yml into a StackSpec, or throws SpecError listing every problem. */
 export function validateSpec(raw: unknown, source = 'fibre-stack.yml'): StackSpec {
   return readSpecDocument(raw, { source }).spec;
 }
 
-/** Every service of a stack shares the host's ports in native mode: two on one port cannot both start. */
-function checkPortClashes(spec: StackSpec, r: Reader, registry: Registry): void {
+/**
+ * Every service of a stack shares the host's ports in native mode: two on one port cannot both
+ * start. A node after a profile's first that leaves a port out would take the first node's
+ * default and clash, so it gets the first free port from that default up instead (after every
+ * port the file gives, so that none of those moves); `create` writes it into the file.
+ */
+function placePorts(spec: StackSpec, r: Reader, nodes: readonly ReadNode[]): void {
   const used = new Map<number, string>();
   const claim = (port: number, key: string) => {
     const prior = used.get(port);
@@ -124,9 +168,17 @@ function checkPortClashes(spec: StackSpec, r: Reader, registry: Registry): void 
     else used.set(port, key);
   };
   for (const s of enabledServices(spec)) claim(spec.ports[s], `ports.${s}`);
-  const settings = spec.profiles as Record<string, unknown>;
-  for (const def of registry.profiles) {
-    if (settings[def.id] === undefined || !def.ports) continue;
-    for (const [field, port] of Object.entries(def.ports(settings[def.id]))) claim(port, `profiles.${def.id}.${field}`);
+  const open: { node: ReadNode; field: string; from: number }[] = [];
+  for (const node of nodes) {
+    for (const [field, port] of Object.entries(node.def.ports?.(node.settings) ?? {})) {
+      if (node.index > 0 && !Object.hasOwn(node.given, field)) open.push({ node, field, from: port });
+      else claim(port, join(node.key, field));
+    }
+  }
+  for (const { node, field, from } of open) {
+    let port = from;
+    while (used.has(port)) port++;
+    node.settings[field] = port;
+    claim(port, join(node.key, field));
   }
 }

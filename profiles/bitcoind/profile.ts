@@ -54,6 +54,7 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
     spec: {
       defaults: () => bitcoindDefaults(parts.port),
       read: (r, raw, key) => readBitcoind(r, raw, key, bitcoindDefaults(parts.port)),
+      name: (p) => p.node_name,
     },
     questions: {
       asks: questions,
@@ -61,7 +62,10 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
       settings: (a, p) => ({ ...p, node_name: a.nodeName, bitcoind: a.bitcoind, bitcoin_datadir: a.bitcoinDatadir }),
     },
     metrics: parts.metrics,
-    scrapeJobs: (p, at) => [{ job_name: parts.config.job, targets: [{ targets: [at.exporter(exporter.service, p.exporter_port)], labels: {} }] }],
+    // The exporter labels its series with the node itself; the target's label fills in the rest.
+    scrapeJobs: (p, at, service) => [
+      { job_name: parts.config.job, honor_labels: true, targets: [{ targets: [at.exporter(service, p.exporter_port)], labels: { node: p.node_name } }] },
+    ],
     // The node's log, not the profile's: fibre and bitcoin-core watching one datadir tail it once
     // (cli/render/log-agent.ts keeps one source per path), so its stream has no profile label.
     logSources: (p) => [
@@ -81,6 +85,7 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
       { check: 'bitcoind_rpc', module: 'tcp_connect', target: at.host(`127.0.0.1:${p.rpc_port}`), labels: { node: p.node_name } },
     ],
     ports: (p) => ({ exporter_port: p.exporter_port }),
+    datadir: (p) => p.bitcoin_datadir.replace(/(.)\/+$/, '$1'),
     exporter,
     replay: parts.replay,
     rules: parts.rules,

@@ -68,7 +68,7 @@ const questions = [nodeNameQuestion, urlQuestion] as const;
 export const nodeosProfile: ProfileDef<'nodeos', NodeosProfileSpec, typeof questions> = {
   id: 'nodeos',
   title: 'Antelope nodeos (prometheus_plugin)',
-  spec: { defaults: nodeosDefaults, read: readNodeos },
+  spec: { defaults: nodeosDefaults, read: readNodeos, name: (p) => p.node_name },
   questions: {
     asks: questions,
     defaults: (p) => ({ nodeName: p.node_name, nodeosUrl: p.url }),
