@@ -4,6 +4,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { formatFinding, hasErrors } from '../lint/findings.js';
 import { packagePath } from '../../core/package-root.js';
 import { UserError } from '../../core/errors.js';
+import type { PlainCommand } from '../plain-argv.js';
 
 interface LintArgs {
   paths: string[];
@@ -40,16 +41,22 @@ async function handler(args: ArgumentsCamelCase<LintArgs>): Promise<void> {
   if (hasErrors(report.findings)) process.exitCode = 1;
 }
 
-export const lintCommand: CommandModule<object, LintArgs> = {
+const OPTIONS = {
+  json: { type: 'boolean', default: false, describe: 'Print findings as JSON' },
+  promtool: { type: 'boolean', default: true, describe: 'Also run `promtool check rules` when promtool is on PATH (--no-promtool to skip)' },
+  warnings: { type: 'boolean', default: true, describe: 'Print warnings as well as errors (--no-warnings for errors only)' },
+  config: { type: 'string', describe: "Lint configuration for every file (default: a .lint file in each file's folder): exclusions and warnings by rule, per file, dashboard, panel, group or alert" },
+} satisfies PlainCommand<LintArgs>['options'];
+
+// `plain`: this command as CI runs it, without yargs (cli/plain-argv.ts).
+export const lintCommand: CommandModule<object, LintArgs> & { plain: PlainCommand<LintArgs> } = {
   command: 'lint [paths..]',
   describe: 'Lint Grafana dashboards (.json) and Prometheus rule files (.yml, .yaml, .rules); folders are searched',
   builder: (y: Argv) =>
     y
       .positional('paths', { type: 'string', array: true, default: [], describe: "Files or folders (default: the package's dashboards/ and rules/)" })
-      .option('json', { type: 'boolean', default: false, describe: 'Print findings as JSON' })
-      .option('promtool', { type: 'boolean', default: true, describe: 'Also run `promtool check rules` when promtool is on PATH (--no-promtool to skip)' })
-      .option('warnings', { type: 'boolean', default: true, describe: 'Print warnings as well as errors (--no-warnings for errors only)' })
-      .option('config', { type: 'string', describe: "Lint configuration for every file (default: a .lint file in each file's folder): exclusions and warnings by rule, per file, dashboard, panel, group or alert" })
+      .options(OPTIONS)
       .epilog('Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 bad usage.') as unknown as Argv<LintArgs>,
   handler,
+  plain: { options: OPTIONS, positional: 'paths', handler },
 };
