@@ -83,8 +83,8 @@ function slice(node: SyntaxNode, text: string): string {
  * firstChild is cheap where getChild walks every child through a new cursor.
  */
 function firstChildNamed(node: SyntaxNode, name: string): SyntaxNode | null {
-  const child = node.firstChild;
-  return child?.name === name ? child : null;
+  const child = node.firstChild!; // each of these nodes has children in a tree without errors
+  return child.name === name ? child : null;
 }
 
 function metricName(selector: SyntaxNode, text: string): string | undefined {
