@@ -5,8 +5,6 @@ import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Finding } from './findings.js';
-import { lintDashboardText } from './dashboard.js';
-import { lintRuleText } from './rules.js';
 import { parsePromtoolOutput, runPromtoolCheckRules } from './promtool.js';
 import { applyLintConfigs, readLintConfig } from './config.js';
 import { SPEC_FILE } from '../render/spec-file.js';
@@ -77,6 +75,8 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions = {}
   const promtoolRun = opts.promtool !== false && rules.length > 0 ? runPromtoolCheckRules(rules) : Promise.resolve(undefined);
   // Awaited below; marked handled now, so a file that throws first leaves no stray rejection.
   promtoolRun.catch(() => undefined);
+  // The linters (the PromQL and LogQL parsers among them) load once promtool is on its way.
+  const [{ lintRuleText }, { lintDashboardText }] = await Promise.all([import('./rules.js'), import('./dashboard.js')]);
   const ruleFindings: Finding[] = [];
   const promRuleFiles: string[] = [];
   let unitTests = 0;
