@@ -20,7 +20,7 @@ async function handler(args: ArgumentsCamelCase<LintArgs>): Promise<void> {
   // The lint is one pass over cold code (the YAML and PromQL parsers, a few hundred calls each) in
   // a process that exits when it is done: V8's optimizing compiler would compile some hundred
   // functions on background threads, work that never pays off here and that takes the CPU the lint
-  // needs on a busy machine (a third less wall time without it on the 2-core development VM:
+  // needs on a busy machine (50-90 ms less wall time without it on the 2-core development VM:
   // docs/startup.md). Set before the linter's code loads; this process runs nothing else.
   setFlagsFromString('--no-opt');
   // Loaded here, not at the top: the parsers cost every other command's start-up otherwise.
