@@ -194,7 +194,7 @@ export async function grafanaChecks(stack: StackDir, base: string): Promise<Chec
  * start) is asked directly instead: answering its scrape URL from here is what "up" means, and
  * waiting a whole interval would make every fresh stack look broken for seconds.
  */
-async function targetsCheck(stack: StackDir, base: string, notRunning: ReadonlySet<string>): Promise<CheckResult> {
+export async function targetsCheck(stack: StackDir, base: string, notRunning: ReadonlySet<string>): Promise<CheckResult> {
   const url = `${base}/api/v1/targets?state=active`;
   const p = await probe(url, { timeoutMs: 5000 });
   const body = json<TargetsBody>(p.body);

@@ -29,6 +29,8 @@ import {
 } from './pidfile.js';
 import { describeProbe, probe, sleep, type Probe } from './probe.js';
 import { adviceFromLog } from './failure-advice.js';
+import { agentModeFlag } from '../render/fleet-node.js';
+import { programVersion } from './program-version.js';
 
 export const logFile = (stackDir: string, service: string) => join(stackDir, 'logs', `${service}.log`);
 
@@ -52,7 +54,18 @@ export function commandLine(stack: StackDir, svc: StackService, where: Located):
   const home = svc.core === 'grafana' ? ['--homepath', grafanaHome(where.executable)] : [];
   // Marks the process as this stack's (pidfile.ts notOurs): only a process we started carries it.
   Object.assign(env, ownerEnv(stack.dir, svc.name));
-  return { argv: [where.executable, ...where.leadingArgs, ...home, ...svc.argv.map((a) => resolveArg(a, stack.dir))], env };
+  const args = svc.argv.map((a) => resolveArg(a, stack.dir));
+  return { argv: [where.executable, ...where.leadingArgs, ...home, ...(svc.core === 'prometheus' ? withAgentFlagOf(args, where.executable) : args)], env };
+}
+
+/**
+ * A fleet node's agent is rendered with the pinned v3's `--agent`; an older Prometheus found here
+ * (Debian's 2.42) takes agent mode as `--enable-feature=agent` instead, and refuses `--agent`.
+ */
+function withAgentFlagOf(args: string[], executable: string): string[] {
+  if (!args.includes('--agent')) return args;
+  const version = programVersion(executable);
+  return version === undefined ? args : args.map((a) => (a === '--agent' ? agentModeFlag(version) : a));
 }
 
 /**
