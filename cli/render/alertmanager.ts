@@ -5,11 +5,14 @@ import type { RenderedFile } from './types.js';
 
 export function renderAlertmanager(spec: StackSpec): RenderedFile[] {
   const webhook = spec.alerting.receiver === 'webhook';
+  // On a fleet hub the same alert fires on many machines: one notification per machine, and a
+  // critical alert silences warnings of its own machine only.
+  const fleet = spec.fleet?.role === 'hub' ? ['host'] : [];
   const receiver = webhook ? 'webhook' : 'none';
   const config = {
     route: {
       receiver,
-      group_by: ['alertname', 'job', 'node'],
+      group_by: ['alertname', 'job', 'node', ...fleet],
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: '4h',
@@ -21,7 +24,7 @@ export function renderAlertmanager(spec: StackSpec): RenderedFile[] {
       // alert name fires at two severities, so the name is not among the labels that must match
       // (MinerTemperatureCritical silences MinerTemperatureHigh, FibreNoBlockConnected
       // FibreSlowBlockConnection). A label neither alert has counts as equal.
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['job', 'instance', 'card'] },
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['job', 'instance', 'card', ...fleet] },
     ],
   };
   return [{ path: 'alertmanager/alertmanager.yml', content: dumpYaml(config, generatedFromSpec('#')) }];

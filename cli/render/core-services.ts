@@ -11,6 +11,10 @@ import { grafanaArgs, grafanaHostEnv, renderGrafana } from './grafana.js';
 import { renderLoki } from './loki.js';
 import { alloyArgs, renderAlloy, renderPromtail } from './log-agent.js';
 import type { CoreService } from '../services/table.js';
+import { renderVictoriaMetrics, renderVmalert, renderVmauth, victoriaMetricsArgs, vmalertArgs, vmauthArgs, vmauthDotenv, vmauthTlsMounts } from './fleet-hub.js';
+import { fleetMounts } from './fleet-node.js';
+import { mimirArgs, renderMimir } from './fleet-mimir.js';
+import { PROFILES } from '../../profiles/registry.js';
 
 export interface ServiceRenderer {
   /** Its files in the stack folder (only asked of services the stack runs). */
@@ -19,15 +23,24 @@ export interface ServiceRenderer {
   args(spec: StackSpec, at: RunPaths): Arg[];
   /** Variables its process on the host needs beyond its arguments. */
   hostEnv?(at: RunPaths): Record<string, Arg>;
+  /** Variables of the stack's .env it starts with, beyond the table's fromDotenv (secrets that depend on the spec). */
+  dotenv?(spec: StackSpec): string[];
+  /** Files outside its table mounts its container reads (a fleet node's token and CA), stack or host path -> container path. */
+  mounts?(spec: StackSpec): { source: string; target: string }[];
 }
 
 const configFileFlag = (at: RunPaths) => [`-config.file=${at.config}`];
 
 export const SERVICE_RENDERERS: Record<CoreService, ServiceRenderer> = {
-  prometheus: { files: (spec, sources) => renderPrometheus(spec, sources.profiles), args: prometheusFlags },
+  prometheus: { files: (spec, sources) => renderPrometheus(spec, sources.profiles), args: prometheusFlags, mounts: fleetMounts },
   alertmanager: { files: renderAlertmanager, args: (_spec, at) => alertmanagerFlags(at) },
   grafana: { files: (spec, sources) => renderGrafana(spec, sources.dashboards, sources.profiles), args: (_spec, at) => grafanaArgs(at), hostEnv: grafanaHostEnv },
   loki: { files: renderLoki, args: (_spec, at) => configFileFlag(at) },
-  alloy: { files: (spec, sources) => renderAlloy(spec, sources.templates, sources.profiles), args: (_spec, at) => alloyArgs(at) },
-  promtail: { files: (spec, sources) => renderPromtail(spec, sources.profiles), args: (_spec, at) => configFileFlag(at) },
+  alloy: { files: (spec, sources) => renderAlloy(spec, sources.templates, sources.profiles), args: (_spec, at) => alloyArgs(at), mounts: fleetMounts },
+  promtail: { files: (spec, sources) => renderPromtail(spec, sources.profiles), args: (_spec, at) => configFileFlag(at), mounts: fleetMounts },
+  'victoria-metrics': { files: renderVictoriaMetrics, args: victoriaMetricsArgs },
+  // The rule files are the profiles' of the package (args has no sources): the same registry renders them.
+  vmalert: { files: (spec, sources) => renderVmalert(spec, sources.profiles), args: (spec, at) => vmalertArgs(spec, at, PROFILES) },
+  vmauth: { files: renderVmauth, args: vmauthArgs, dotenv: vmauthDotenv, mounts: vmauthTlsMounts },
+  mimir: { files: (spec, sources) => renderMimir(spec, sources.profiles), args: mimirArgs },
 };

@@ -11,6 +11,7 @@ import { dashboardFiles } from '../artifacts/dashboards.js';
 import { stackPath, type Arg, type DashboardSources, type RenderedFile } from './types.js';
 import { isWildcard, placementOf, runPaths, serviceAddress, stackPathFor, type RunPaths } from './addressing.js';
 import { enabledProfiles } from './stack-profiles.js';
+import { fleetHub, hubQueryUrl } from './fleet-hub.js';
 import type { Registry } from '../../profiles/registry.js';
 import { CORE_SERVICES, datasourceServices, enabledServices } from '../services/table.js';
 
@@ -19,10 +20,18 @@ function grafanaDashboardsPath(spec: StackSpec): string {
   return stackPathFor('grafana', 'grafana/dashboards', placementOf(spec));
 }
 
+/**
+ * The datasources, by the uids dashboards use. On a fleet hub no Prometheus runs: the `prometheus`
+ * datasource is the engine's Prometheus-compatible query API (VictoriaMetrics, Mimir or the
+ * user's), so every dashboard works unchanged across the fleet.
+ */
 function datasources(spec: StackSpec) {
-  return datasourceServices(enabledServices(spec)).map((s) => {
+  const hub = fleetHub(spec);
+  const services = datasourceServices(hub ? ['prometheus', ...enabledServices(spec)] : enabledServices(spec));
+  return services.map((s) => {
     const { def, settings } = CORE_SERVICES[s].datasource!;
-    return { name: def.name, uid: def.uid, type: def.type, access: 'proxy', url: `http://${serviceAddress(spec, s)}`, ...settings };
+    const url = hub && s === 'prometheus' ? hubQueryUrl(spec, hub) : `http://${serviceAddress(spec, s)}`;
+    return { name: def.name, uid: def.uid, type: def.type, access: 'proxy', url, ...settings };
   });
 }
 

@@ -13,8 +13,9 @@ export function enabledProfiles(spec: StackSpec, registry: Registry): { def: Pro
   return registry.profiles.filter((def) => settings[def.id] !== undefined).map((def) => ({ def, settings: settings[def.id] }));
 }
 
-/** The exporters the stack's profiles need, in profile order. */
+/** The exporters the stack's profiles need, in profile order. A fleet hub runs none: its profiles choose its rules and dashboards, its nodes run the exporters. */
 export function exporterRuns(spec: StackSpec, registry: Registry): ExporterRun[] {
+  if (spec.fleet?.role === 'hub') return [];
   return enabledProfiles(spec, registry).flatMap(({ def, settings }) => {
     const { exporter } = def;
     if (!exporter) return [];

@@ -45,11 +45,12 @@ function coreService(spec: StackSpec, s: CoreService): StackService {
   return {
     name: s,
     core: s,
-    readyUrl: `http://${hostAddress(spec, s)}${def.readyPath}`,
+    // A hub's vmauth with TLS answers only over TLS (its certificate is for the hub's names; the runner trusts fleet/tls/ca.crt).
+    readyUrl: `${s === 'vmauth' && spec.fleet?.role === 'hub' && spec.fleet.tls.mode !== 'off' ? 'https' : 'http'}://${hostAddress(spec, s)}${def.readyPath}`,
     program: { kind: 'binary', candidates: def.binaries, image: spec.images[s] },
     argv: renderer.args(spec, at),
     env: renderer.hostEnv?.(at) ?? {},
-    envFromDotenv: [...(def.fromDotenv ?? [])],
+    envFromDotenv: [...(def.fromDotenv ?? []), ...(renderer.dotenv?.(spec) ?? [])],
     dataDir: at.data,
   };
 }

@@ -7,6 +7,7 @@ import { describe, Reader, SpecError, type SpecProblem } from '../../core/spec/r
 import { LOG_AGENTS, MODES, type ProfilesSpec, type StackSpec } from './types.js';
 import { defaultSpec } from './defaults.js';
 import { SPEC_VERSIONS, upgradeDocument, type SpecVersions } from './versions.js';
+import { readFleet } from './fleet.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import { enabledServices, SERVICE_NAMES, type CoreService } from '../services/table.js';
 
@@ -28,7 +29,7 @@ const checkPinnedImage = (s: string) => {
   return undefined;
 };
 
-const TOP_LEVEL_KEYS = ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'disabled_services', 'profiles'];
+const TOP_LEVEL_KEYS = ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'disabled_services', 'profiles', 'fleet'];
 
 export interface ReadOptions {
   /** Where the document came from, for the error message. */
@@ -111,6 +112,8 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
     }
     spec.profiles = out as ProfilesSpec;
   }
+  const fleet = readFleet(r, top.fleet);
+  if (fleet) spec.fleet = fleet;
   checkPortClashes(spec, r, registry);
   if (problems.length) throw new SpecError(problems, source);
   return { spec, fromVersion };
