@@ -209,8 +209,8 @@ export async function targetsCheck(stack: StackDir, base: string, notRunning: Re
 }
 
 /** A service's readiness endpoint, asked from this host: a core service's ready path, an exporter's /health. */
-export async function readinessCheck(svc: StackService): Promise<CheckResult> {
-  const p = await probe(svc.readyUrl, { timeoutMs: 3000 });
+export async function readinessCheck(svc: StackService, ca?: string): Promise<CheckResult> {
+  const p = await probe(svc.readyUrl, { timeoutMs: 3000, ca });
   const ok = p.status === 200 && (svc.core !== undefined || p.body.trim() === 'OK');
   return { check: svc.core ? 'ready' : 'health', ok, detail: `${svc.readyUrl}: ${describeProbe(p)}` };
 }

@@ -31,6 +31,7 @@ import { describeProbe, probe, sleep, type Probe } from './probe.js';
 import { adviceFromLog } from './failure-advice.js';
 import { agentModeFlag } from '../render/fleet-node.js';
 import { programVersion } from './program-version.js';
+import { readyCa } from './hub-ca.js';
 
 export const logFile = (stackDir: string, service: string) => join(stackDir, 'logs', `${service}.log`);
 
@@ -39,6 +40,11 @@ export interface StartOutcome {
   state: 'ready' | 'already running' | 'unavailable' | 'failed';
   detail: string;
   pid?: number;
+}
+
+/** Variables a service must be started with that the stack's .env lacks or leaves empty. */
+export function missingDotenv(stack: StackDir, svc: StackService): string[] {
+  return svc.envFromDotenv.filter((k) => !stack.env[k]);
 }
 
 /** The whole command line of a service, resolved against the stack folder. */
@@ -186,7 +192,7 @@ async function waitReady(
   while (Date.now() - started < opts.timeoutMs) {
     if (exited) return { ok: false, detail: exited };
     if (opts.signal.aborted) return { ok: false, detail: 'stopped waiting' };
-    const r = readiness(svc, stack.spec.bind_address, child, await probe(svc.readyUrl, { timeoutMs: 1000 }));
+    const r = readiness(svc, stack.spec.bind_address, child, await probe(svc.readyUrl, { timeoutMs: 1000, ca: readyCa(stack, svc) }));
     // Exited meanwhile: its port may be someone else's answer, which says nothing of ours.
     if (exited) return { ok: false, detail: exited };
     if ('ok' in r) return r.ok ? { ok: true, detail: `ready in ${((Date.now() - started) / 1000).toFixed(1)} s` } : r;
@@ -256,6 +262,13 @@ export async function nativeUp(stack: StackDir, opts: NativeUpOptions): Promise<
     );
   }
   for (const svc of toStart) {
+    const lacking = missingDotenv(stack, svc);
+    if (lacking.length) {
+      // vmauth would take an unset %{VAR} placeholder literally, as a token anyone can read in auth.yml.
+      line(svc.name, `cannot start: ${stack.dir}/.env has no value for ${lacking.join(', ')}\n  ${' '.repeat(width)}  to fix: run \`fibre-stack generate\`, which adds what is missing`);
+      outcomes.push({ service: svc.name, state: 'failed', detail: `.env has no value for ${lacking.join(', ')}; run fibre-stack generate` });
+      continue;
+    }
     const where = await locate(svc, opts);
     if (!isLocated(where)) {
       writeUnavailable(stack.dir, { service: svc.name, reason: where.reason, remedy: where.remedy });

@@ -6,6 +6,7 @@ import { stackServices, type StackService } from '../render/stack-services.js';
 import { grafanaChecks, prometheusChecks, readinessCheck, targetsCheck, type CheckResult } from './checks.js';
 import { hubChecks, hubQueryBase, hubView, nodeChecks, nodeView, type FleetView } from './fleet-checks.js';
 import { sleep } from './probe.js';
+import { readyCa } from './hub-ca.js';
 import { printTable } from './text-table.js';
 
 export interface ServiceReport {
@@ -30,7 +31,7 @@ async function serviceReport(stack: StackDir, svc: StackService, state: ServiceS
     checks.push({ check: 'listener', ok: state.identity.ours, detail: state.identity.detail });
     if (!state.identity.ours) return { service: svc.name, status: 'unhealthy', checks };
   }
-  const ready = await readinessCheck(svc);
+  const ready = await readinessCheck(svc, readyCa(stack, svc));
   checks.push(ready);
   if (ready.ok) {
     const base = svc.readyUrl.replace(/^(https?:\/\/[^/]+).*$/, '$1');
