@@ -24,7 +24,6 @@ import type { Registry } from '../../profiles/registry.js';
 import type { Arg, RenderedFile } from './types.js';
 import { placementOf, serviceAddress, stackPathFor, type RunPaths } from './addressing.js';
 import { enabledProfiles } from './stack-profiles.js';
-import { fileSdScrapeConfigs } from './prometheus.js';
 import { enabledServices } from '../services/table.js';
 
 /** The hub's fleet section, or undefined on any other stack. */
@@ -65,13 +64,18 @@ function hubSelfJobs(spec: StackSpec) {
   return enabledServices(spec).map((s) => ({ job_name: s, targets: [{ targets: [serviceAddress(spec, s)], labels: {} }] }));
 }
 
+/**
+ * VictoriaMetrics' own scrape config. Static targets: the hub's services are fixed by its spec, and
+ * VictoriaMetrics' file_sd_configs has no refresh_interval (its strict parsing refuses the key at
+ * v1.79.5: "field refresh_interval not found in type promscrape.FileSDConfig"), so the
+ * Prometheus-style file_sd jobs would not load.
+ */
 export function renderVictoriaMetrics(spec: StackSpec): RenderedFile[] {
-  const jobs = hubSelfJobs(spec);
-  const config = { global: { scrape_interval: '15s' }, scrape_configs: fileSdScrapeConfigs(jobs) };
-  return [
-    { path: 'victoria-metrics/scrape.yml', content: dumpYaml(config, generatedFromSpec('#')) },
-    ...jobs.map((job) => ({ path: `victoria-metrics/targets/${job.job_name}.json`, content: JSON.stringify(job.targets, null, 2) + '\n' })),
-  ];
+  const config = {
+    global: { scrape_interval: '15s' },
+    scrape_configs: hubSelfJobs(spec).map((job) => ({ job_name: job.job_name, static_configs: job.targets })),
+  };
+  return [{ path: 'victoria-metrics/scrape.yml', content: dumpYaml(config, generatedFromSpec('#')) }];
 }
 
 export function victoriaMetricsArgs(spec: StackSpec, at: RunPaths): Arg[] {

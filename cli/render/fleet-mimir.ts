@@ -7,7 +7,8 @@
 //
 // Base: the monolithic filesystem config Mimir's own "Get started" ships
 // (grafana/mimir@02d3a4962d:docs/sources/mimir/get-started/_index.md, configurations/demo.yaml),
-// with the inmemory ring store instead of memberlist (one process, no peers).
+// whose rings gossip over memberlist; here memberlist binds loopback only, so the hub's one Mimir
+// process talks to itself and nothing outside can join its rings.
 //
 // Tenants: with multitenancy_enabled false every write lands in the tenant `anonymous`
 // (no_auth_tenant, cmd/mimir/config-descriptor.json); Mimir can separate writers only by tenant
@@ -28,7 +29,7 @@ export function mimirConfig(spec: StackSpec): Record<string, unknown> {
   const placement = placementOf(spec);
   const listen = listenOn(spec, 'mimir', placement);
   const data = runPaths(spec, 'mimir', placement).data;
-  const ring = { instance_addr: '127.0.0.1', kvstore: { store: 'inmemory' } };
+  const ring = { instance_addr: '127.0.0.1', kvstore: { store: 'memberlist' } };
   return {
     multitenancy_enabled: false,
     server: { http_listen_address: listen.host, http_listen_port: listen.port, grpc_listen_address: '127.0.0.1', grpc_listen_port: 9095, log_level: 'warn' },
@@ -38,15 +39,16 @@ export function mimirConfig(spec: StackSpec): Record<string, unknown> {
       filesystem: { dir: `${data}/blocks` },
       tsdb: { dir: `${data}/tsdb` },
     },
-    compactor: { data_dir: `${data}/compactor`, sharding_ring: { kvstore: { store: 'inmemory' } } },
+    compactor: { data_dir: `${data}/compactor`, sharding_ring: { kvstore: { store: 'memberlist' } } },
     distributor: { ring },
     ingester: { ring: { ...ring, replication_factor: 1 } },
     store_gateway: { sharding_ring: { replication_factor: 1 } },
-    ruler: { rule_path: `${data}/ruler`, alertmanager_url: `http://${serviceAddress(spec, 'alertmanager')}`, ring: { kvstore: { store: 'inmemory' } } },
+    ruler: { rule_path: `${data}/ruler`, alertmanager_url: `http://${serviceAddress(spec, 'alertmanager')}` },
     // `local`: read-only rule files in <directory>/<tenant>/, in Prometheus' format.
     ruler_storage: { backend: 'local', local: { directory: stackPathFor('mimir', 'mimir/rules', placement) } },
     limits: { compactor_blocks_retention_period: vmRetention(spec.retention.metrics) },
     usage_stats: { enabled: false },
+    memberlist: { bind_addr: ['127.0.0.1'] },
   };
 }
 
