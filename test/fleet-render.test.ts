@@ -139,6 +139,13 @@ describe('a hub', () => {
     const vmauth = stackServices(spec).find((s) => s.name === 'vmauth')!;
     expect(vmauth.argv).toEqual(['-auth.config=vmauth/auth.yml', '-httpListenAddr=0.0.0.0:8427', '-tls', '-tlsCertFile=fleet/tls/hub.crt', '-tlsKeyFile=fleet/tls/hub.key']);
     expect(vmauth.readyUrl).toBe('https://127.0.0.1:8427/health');
+    expect(vmauth.readyCaFile).toEqual({ stackPath: 'fleet/tls/ca.crt' });
+    // VictoriaMetrics scrapes vmauth over TLS, against the CA, for a name the certificate has.
+    const scrape = yamlOf(spec, 'victoria-metrics/scrape.yml').scrape_configs.find((j: Yaml) => j.job_name === 'vmauth');
+    expect(scrape).toMatchObject({ scheme: 'https', tls_config: { ca_file: '../fleet/tls/ca.crt', server_name: '127.0.0.1' } });
+    const off = specFor({ ...hubAnswers, tls: 'off', mode: 'native' });
+    expect(stackServices(off).find((s) => s.name === 'vmauth')).toMatchObject({ readyUrl: 'http://127.0.0.1:8427/health', argv: ['-auth.config=vmauth/auth.yml', '-httpListenAddr=0.0.0.0:8427'] });
+    expect(stackServices(off).find((s) => s.name === 'vmauth')!.readyCaFile).toBeUndefined();
     const docker = load(fileOf(render(specFor({ ...hubAnswers, mode: 'docker' })), 'docker-compose.yml')) as Yaml;
     expect(docker.services.vmauth.ports).toEqual(['0.0.0.0:8427:8427']);
     expect(docker.services['victoria-metrics'].ports).toEqual(['127.0.0.1:8428:8428']);
@@ -183,7 +190,11 @@ describe('a hub', () => {
   describe.runIf(prerequisites('VictoriaMetrics and Alertmanager tools on a fleet hub', { commands: ['vmalert', 'victoria-metrics', 'amtool'] }))('Debian 1.79.5 tools', () => {
     const dir = tempDir();
     const spec = specFor({ ...hubAnswers, mode: 'native' });
-    beforeAll(() => writeStack(dir, render(spec)));
+    beforeAll(() => {
+      writeStack(dir, render(spec));
+      // VictoriaMetrics loads the CA it scrapes vmauth with.
+      ensureHubTls(dir, spec);
+    });
     const argv = (name: string) => stackServices(spec).find((s) => s.name === name)!.argv.map((a) => resolveArg(a, dir));
 
     it('vmalert takes every flag and loads every rule file (-dryRun)', () => {
@@ -268,7 +279,7 @@ describe.runIf(prerequisites('vmauth in front of the hub', { commands: ['vmauth'
 
   it('the generated key is private and the certificate is for the hub names, signed by the CA', () => {
     expect(statSync(join(dir, 'fleet/tls/hub.key')).mode & 0o777).toBe(0o600);
-    expect(statSync(join(dir, 'fleet/tls/ca.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'fleet/ca/ca.key')).mode & 0o777).toBe(0o600);
     const v = spawnSync('openssl', ['verify', '-CAfile', 'fleet/tls/ca.crt', 'fleet/tls/hub.crt'], { cwd: dir, encoding: 'utf8' });
     expect(v.stdout).toContain('OK');
   });

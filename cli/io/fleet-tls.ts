@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isIpAddress } from '../../core/spec/checks.js';
 import { UserError } from '../../core/errors.js';
 import type { StackSpec } from '../spec/types.js';
@@ -49,7 +49,9 @@ export function ensureHubTls(dir: string, spec: StackSpec): TlsResult {
   const result: TlsResult = { made: [], kept: [] };
   if (spec.fleet?.role !== 'hub' || spec.fleet.tls.mode !== 'generate') return result;
   const names = spec.fleet.tls.names;
-  mkdirSync(join(dir, FLEET_TLS.dir), { recursive: true, mode: 0o700 });
+  // The CA's key apart from fleet/tls, which vmauth's and VictoriaMetrics' containers mount: no service ever reads it.
+  mkdirSync(join(dir, FLEET_TLS.dir), { recursive: true, mode: 0o755 });
+  mkdirSync(join(dir, dirname(FLEET_TLS.caKey)), { recursive: true, mode: 0o700 });
   const at = (p: string) => join(dir, p);
   if (existsSync(at(FLEET_TLS.ca)) && existsSync(at(FLEET_TLS.caKey))) result.kept.push(FLEET_TLS.ca);
   else {

@@ -40,7 +40,7 @@ export function renderEnv(spec: StackSpec, secrets: StackSecrets): RenderedFile[
     // Each node's token once more, alone in a file to copy to that node as its fleet/hub.token.
     ...tokens.map(([host, token]) => ({ path: nodeTokenFile(host), content: `${token}\n`, mode: 0o600 })),
     // Secrets, and what running the stack leaves behind (native data, logs, pid files).
-    { path: '.gitignore', content: '.env\ndata/\nlogs/\nrun/\n.fibre-stack/native/\n*.new\nfleet/nodes/\nfleet/hub.token\nfleet/tls/*.key\n' },
+    { path: '.gitignore', content: '.env\ndata/\nlogs/\nrun/\n.fibre-stack/native/\n*.new\nfleet/nodes/\nfleet/hub.token\nfleet/tls/*.key\nfleet/ca/\n' },
   ];
 }
 

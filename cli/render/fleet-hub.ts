@@ -32,7 +32,7 @@ export function fleetHub(spec: StackSpec): FleetHubSpec | undefined {
 }
 
 /** Where `create` keeps a generated CA and the hub's certificate, and the tokens to hand to nodes. */
-export const FLEET_TLS = { dir: 'fleet/tls', ca: 'fleet/tls/ca.crt', caKey: 'fleet/tls/ca.key', cert: 'fleet/tls/hub.crt', key: 'fleet/tls/hub.key' } as const;
+export const FLEET_TLS = { dir: 'fleet/tls', ca: 'fleet/tls/ca.crt', caKey: 'fleet/ca/ca.key', cert: 'fleet/tls/hub.crt', key: 'fleet/tls/hub.key' } as const;
 export const nodeTokenFile = (host: string) => `fleet/nodes/${host}.token`;
 
 /**
@@ -73,9 +73,35 @@ function hubSelfJobs(spec: StackSpec) {
 export function renderVictoriaMetrics(spec: StackSpec): RenderedFile[] {
   const config = {
     global: { scrape_interval: '15s' },
-    scrape_configs: hubSelfJobs(spec).map((job) => ({ job_name: job.job_name, static_configs: job.targets })),
+    scrape_configs: hubSelfJobs(spec).map((job) => ({ job_name: job.job_name, ...(job.job_name === 'vmauth' ? vmauthScrapeTls(spec) : {}), static_configs: job.targets })),
   };
   return [{ path: 'victoria-metrics/scrape.yml', content: dumpYaml(config, generatedFromSpec('#')) }];
+}
+
+/**
+ * vmauth with TLS answers /metrics only over TLS. With the generated CA, VictoriaMetrics checks its
+ * certificate against that CA (ca_file resolved against the scrape config's folder: fs.GetFilepath
+ * with the config's folder as base, lib/promscrape/config.go and lib/promauth/config.go at v1.79.5
+ * and v1.150.0) for the certificate's first name (server_name), as the address it scrapes (the
+ * compose name vmauth) is not among them. With the user's certificate it uses the system's CAs.
+ */
+function vmauthScrapeTls(spec: StackSpec): Record<string, unknown> {
+  const hub = fleetHub(spec)!;
+  switch (hub.tls.mode) {
+    case 'off':
+      return {};
+    case 'files':
+      return { scheme: 'https' };
+    case 'generate': {
+      const ca = placementOf(spec) === 'host' ? `../${FLEET_TLS.ca}` : `tls/${FLEET_TLS.ca.slice(FLEET_TLS.dir.length + 1)}`;
+      return { scheme: 'https', tls_config: { ca_file: ca, server_name: hub.tls.names[0] } };
+    }
+  }
+}
+
+/** The CA a client on this machine checks the hub's vmauth against, when the hub made one. */
+export function hubReadyCa(spec: StackSpec): string | undefined {
+  return fleetHub(spec)?.tls.mode === 'generate' ? FLEET_TLS.ca : undefined;
 }
 
 export function victoriaMetricsArgs(spec: StackSpec, at: RunPaths): Arg[] {
@@ -146,8 +172,8 @@ export function renderVmauth(spec: StackSpec): RenderedFile[] {
     {
       path: `${FLEET_TLS.dir}/README.txt`,
       content:
-        'TLS files of the hub. With fleet.tls.mode generate, `fibre-stack create` made ca.crt (give it to every node as fleet/ca.crt),\n' +
-        'ca.key (keep it here, private, to make a new hub.crt) and hub.crt/hub.key (vmauth serves them).\n',
+        'TLS files of the hub. With fleet.tls.mode generate, `fibre-stack create` made ca.crt (give it to every node as fleet/ca.crt)\n' +
+        'and hub.crt/hub.key (vmauth serves them), signed by the key in ../ca/ca.key (private; `fibre-stack generate` uses it for a new hub.crt).\n',
     },
   ];
 }

@@ -6,7 +6,8 @@
 import type { StackSpec } from '../spec/types.js';
 
 import type { ExporterRun } from '../../profiles/types.js';
-import type { Arg } from './types.js';
+import { stackPath, type Arg } from './types.js';
+import { hubReadyCa } from './fleet-hub.js';
 import { hostAddress, reachableHost, runPaths } from './addressing.js';
 import { SERVICE_RENDERERS } from './core-services.js';
 import { exporterRuns } from './stack-profiles.js';
@@ -36,6 +37,8 @@ export interface StackService {
   envFromDotenv: string[];
   /** Its data folder on the host, relative to the stack folder; created before it starts. */
   dataDir: string;
+  /** The CA its readyUrl's TLS certificate is checked against (a fleet hub's generated one); absent: plain HTTP or the system's CAs. */
+  readyCaFile?: Arg;
 }
 
 function coreService(spec: StackSpec, s: CoreService): StackService {
@@ -52,6 +55,7 @@ function coreService(spec: StackSpec, s: CoreService): StackService {
     env: renderer.hostEnv?.(at) ?? {},
     envFromDotenv: [...(def.fromDotenv ?? []), ...(renderer.dotenv?.(spec) ?? [])],
     dataDir: at.data,
+    ...(s === 'vmauth' && hubReadyCa(spec) ? { readyCaFile: stackPath(hubReadyCa(spec)!) } : {}),
   };
 }
 

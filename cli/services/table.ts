@@ -296,7 +296,11 @@ const TABLE = {
     image: 'victoriametrics/victoria-metrics:v1.150.0',
     // Its own scrape config: no Prometheus runs on a hub, so VictoriaMetrics scrapes the hub's services itself.
     config: 'victoria-metrics/scrape.yml',
-    mounts: [{ stack: 'victoria-metrics', container: '/etc/victoria-metrics' }],
+    // fleet/tls: the hub's CA, to scrape vmauth over TLS.
+    mounts: [
+      { stack: 'victoria-metrics', container: '/etc/victoria-metrics' },
+      { stack: 'fleet/tls', container: '/etc/victoria-metrics/tls' },
+    ],
     containerData: '/victoria-metrics-data',
     readyPath: '/health',
     healthcheck: { probe: { tool: 'wget' }, startPeriod: '20s' },
