@@ -112,8 +112,11 @@ export function agentModeFlag(version: string): string {
 export function agentFlags(paths: { config: string; data: string; listen: string }): string[] {
   return [
     `--config.file=${paths.config}`,
-    // agentOnlyFlag "storage.agent.path" (main.go, v2.42.0 L338 and v3.14.0 L546): where the WAL lives.
-    `--storage.agent.path=${paths.data}`,
+    // agentOnlyFlag "storage.agent.path" (main.go, v2.42.0 L338 and v3.14.0 L546): where the WAL
+    // lives, made if missing (tsdb/agent/db.go Open, MkdirAll). A folder of its own inside the
+    // Prometheus data folder: a standalone stack turned node keeps its TSDB blocks beside it,
+    // untouched, for `vmctl prometheus` to import into the hub (docs/fleet.md).
+    `--storage.agent.path=${paths.data}/agent`,
     `--web.listen-address=${paths.listen}`,
     '--web.enable-lifecycle',
     '--agent',

@@ -72,7 +72,7 @@ export function minerDashboard(): Dashboard {
         title: 'Logs',
         panels: [
           logsPanel('Miner logs', 'The miner log of each selected card, as shipped to Loki by the log agent.')
-            .targets(queries(logQuery('{job="fpga-miner", card=~"$card"}'))),
+            .targets(queries(logQuery(`{job="fpga-miner", ${c}}`))),
         ],
       },
     ],
