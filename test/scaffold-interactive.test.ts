@@ -15,41 +15,45 @@ const SPACE = ' ';
 
 const canRun = prerequisites('interactive create', { commands: ['script'] });
 
+/** The CLI on a pseudo-terminal: answer each prompt by keys once it shows; `screen` is what it printed since the last one answered. */
+function onTerminal(command: string) {
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
+  const t = { screen: '', exited: new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1))), answer };
+  child.stdout.on('data', (d: Buffer) => (t.screen += d.toString()));
+  async function answer(prompt: string, keys: string[]): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!t.screen.includes(prompt)) {
+      if (Date.now() > deadline) throw new Error(`no prompt "${prompt}"; screen so far:\n${t.screen}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    t.screen = t.screen.slice(t.screen.indexOf(prompt) + prompt.length);
+    for (const k of keys) {
+      child.stdin.write(k);
+      await new Promise((r) => setTimeout(r, 80));
+    }
+  }
+  return t;
+}
+
 describe.runIf(canRun)('create asks on a terminal', () => {
   it('asks only what the flags left open and writes the answers', async () => {
     const dir = join(tempDir(), 'asked');
     // --log-agent and --alert-webhook given as flags: those two prompts must not appear.
-    const command = `${process.execPath} ${CLI} create ${dir} --log-agent promtail --alert-webhook https://hooks.example/x`;
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
-    let screen = '';
-    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-
-    async function answer(prompt: string, keys: string[]): Promise<void> {
-      const deadline = Date.now() + 20_000;
-      while (!screen.includes(prompt)) {
-        if (Date.now() > deadline) throw new Error(`no prompt "${prompt}"; screen so far:\n${screen}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      screen = screen.slice(screen.indexOf(prompt) + prompt.length);
-      for (const k of keys) {
-        child.stdin.write(k);
-        await new Promise((r) => setTimeout(r, 80));
-      }
-    }
-
+    const t = onTerminal(`${process.execPath} ${CLI} create ${dir} --log-agent promtail --alert-webhook https://hooks.example/x`);
+    const answer = t.answer;
     // Profiles: fibre is pre-checked; add miner (third entry).
     await answer('What do you want to monitor?', [DOWN, DOWN, SPACE, ENTER]);
     await answer('Run the stack in', [DOWN, ENTER]); // native
+    await answer('What is this stack in a fleet?', [ENTER]); // standalone
     await answer('Node name', ['\x15', 'relay-7', ENTER]); // Ctrl-U clears the default
     await answer('Path of the bitcoind binary', [ENTER]);
     await answer('bitcoind data folder', [ENTER]);
     await answer('Miner log files', ['\x15', '/var/log/m/a.log, /var/log/m/b.log', ENTER]);
     await answer('Card names', ['left, right', ENTER]);
     await answer('Bitstream', [DOWN, ENTER]); // rb4
-    const code = await exited;
-    expect(screen).not.toContain('Log agent');
-    expect(screen).not.toContain('webhook URL');
+    const code = await t.exited;
+    expect(t.screen).not.toContain('Log agent');
+    expect(t.screen).not.toContain('webhook URL');
     expect(code).toBe(0);
 
     const spec = load(readFileSync(join(dir, 'fibre-stack.yml'), 'utf8')) as Record<string, any>;
@@ -60,5 +64,18 @@ describe.runIf(canRun)('create asks on a terminal', () => {
     expect(spec.profiles.fibre.node_name).toBe('relay-7');
     expect(spec.profiles.miner.bitstream).toBe('rb4');
     expect(spec.profiles.miner.logs).toEqual([{ path: '/var/log/m/a.log', card: 'left' }, { path: '/var/log/m/b.log', card: 'right' }]);
+  });
+
+  it("a fleet node: asks for its hub, name and site, not for a webhook (its alerts are the hub's)", async () => {
+    const dir = join(tempDir(), 'node');
+    const t = onTerminal(`${process.execPath} ${CLI} create ${dir} --profiles miner --mode native --log-agent alloy --miner-log /var/log/m.log --card c0 --miner-bitstream rb4`);
+    await t.answer('What is this stack in a fleet?', [DOWN, ENTER]); // node
+    await t.answer("The hub's write endpoint", ['https://hub.example:8427', ENTER]);
+    await t.answer("This machine's name", ['\x15', 'rig-7', ENTER]);
+    await t.answer('Its site', ['\x15', 'eu-1', ENTER]);
+    expect(await t.exited).toBe(0);
+    expect(t.screen).not.toContain('webhook URL');
+    const spec = load(readFileSync(join(dir, 'fibre-stack.yml'), 'utf8')) as Record<string, any>;
+    expect(spec.fleet).toEqual({ role: 'node', host: 'rig-7', site: 'eu-1', hub_url: 'https://hub.example:8427', token_file: 'fleet/hub.token', ca_file: 'fleet/ca.crt' });
   });
 });
