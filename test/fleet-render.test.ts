@@ -22,6 +22,7 @@ import { ensureHubTls } from '../cli/io/fleet-tls.js';
 import { agentModeFlag } from '../cli/render/fleet-node.js';
 import { vmRetention } from '../cli/render/fleet-hub.js';
 import { fleetTokenVar } from '../cli/spec/fleet.js';
+import { createWarnings } from '../cli/commands/create-warnings.js';
 import type { CreateAnswers } from '../cli/spec/from-answers.js';
 import type { StackSpec } from '../cli/spec/types.js';
 
@@ -80,6 +81,13 @@ describe('a node', () => {
     const config = yamlOf(specFor({ ...nodeAnswers, hubUrl: 'http://10.0.0.1:8427', mode: 'native' }), 'prometheus/prometheus.yml');
     expect(config.remote_write[0].tls_config).toBeUndefined();
     expect(yamlOf(specFor({ ...nodeAnswers, caFile: '', mode: 'native' }), 'prometheus/prometheus.yml').remote_write[0].tls_config).toBeUndefined();
+  });
+
+  it('create warns where a docker node cannot work as is: the token unreadable to nobody, a loopback hub', () => {
+    const docker = createWarnings(specFor({ ...nodeAnswers, hubUrl: 'https://127.0.0.1:8427', mode: 'docker' })).join('\n');
+    expect(docker).toContain('sudo chown 65534 fleet/hub.token');
+    expect(docker).toContain('the hub https://127.0.0.1:8427 is on 127.0.0.1');
+    expect(createWarnings(specFor({ ...nodeAnswers, mode: 'native' })).join('\n')).not.toMatch(/65534|the hub/);
   });
 
   it('agent mode takes the flag of the Prometheus that runs it', () => {

@@ -11,12 +11,8 @@ export function createWarnings(spec: StackSpec, registry: Registry = PROFILES): 
   // A path several exporters read is said once.
   const warnings: string[] = [...new Set([...missingHostPaths(spec, registry).values()].flat())];
   if (spec.mode === 'docker' && spec.alerting.webhook_url) {
-    let host = '';
-    try {
-      host = new URL(spec.alerting.webhook_url).hostname;
-    } catch {
-      // the spec reader has judged the URL already
-    }
+    // The spec reader has judged the URL already.
+    const host = hostOf(spec.alerting.webhook_url);
     if (LOOPBACK.test(host)) {
       warnings.push(
         `the alert webhook ${spec.alerting.webhook_url} points at ${host}, which inside the Alertmanager container is the container itself: ` +
@@ -24,5 +20,24 @@ export function createWarnings(spec: StackSpec, registry: Registry = PROFILES): 
       );
     }
   }
+  // Prometheus' image runs as nobody (prometheus/prometheus@v3.14.0:Dockerfile USER nobody): a token
+  // file of the user's, mode 0600, is unreadable in its container.
+  if (spec.mode === 'docker' && spec.fleet?.role === 'node') {
+    warnings.push(
+      `Prometheus runs as nobody (uid 65534) in its container: once ${spec.fleet.token_file} is in place, let it read the token with ` +
+        `\`sudo chown 65534 ${spec.fleet.token_file} && chmod 0400 ${spec.fleet.token_file}\`, or run the node natively (--mode native), where every service runs as you`,
+    );
+  }
+  if (spec.mode === 'docker' && spec.fleet?.role === 'node' && LOOPBACK.test(hostOf(spec.fleet.hub_url))) {
+    warnings.push(`the hub ${spec.fleet.hub_url} is on ${hostOf(spec.fleet.hub_url)}, which inside the containers is the container itself: use an address of the hub that containers reach`);
+  }
   return warnings;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }
