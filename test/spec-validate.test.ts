@@ -301,6 +301,9 @@ describe('fleet: a node or a hub (absent: standalone)', () => {
     ]],
     ['external URLs with another engine', { ...hub, external: { query_url: 'https://q.example' } }, [{ key: 'fleet.external', problem: 'only used with engine external; engine is victoriametrics' }]],
     ['an external URL that is no URL', { ...hub, engine: 'external', external: { remote_write_url: 'x', query_url: 'https://q' } }, [{ key: 'fleet.external.remote_write_url', problem: 'got "x"; allowed: an http:// or https:// URL' }]],
+    ['an engine URL with a vmauth placeholder, which would carry a token', { ...hub, engine: 'external', external: { remote_write_url: 'https://m.example/w?t=%{FLEET_TOKEN_RIG_1}', query_url: 'https://q' } }, [
+      { key: 'fleet.external.remote_write_url', problem: 'got "https://m.example/w?t=%{FLEET_TOKEN_RIG_1}"; allowed: a URL without "%{" (vmauth would fill in a variable there)' },
+    ]],
     ['an unknown external key', { ...hub, engine: 'external', external: { remote_write_url: 'https://w', query_url: 'https://q', token: 'x' } }, [{ key: 'fleet.external.token', problem: 'unknown key; allowed here: remote_write_url, query_url' }]],
     ['fleet as a list', [node], [{ key: 'fleet', problem: 'expected a mapping, got a list' }]],
   ])('%s', (_name, fleet, problems) => {

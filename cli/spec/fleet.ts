@@ -31,6 +31,16 @@ const checkFilePath = (s: string) => {
   return s.split('/').includes('..') ? `got ${JSON.stringify(s)}; allowed: a path without ".."` : undefined;
 };
 
+/**
+ * An engine URL vmauth forwards to. vmauth fills %{VAR} placeholders from its environment anywhere in
+ * its config (lib/envtemplate, v1.79.5 and v1.150.0), and its environment holds the nodes' tokens:
+ * a URL with `%{` could send a token to whoever runs that URL.
+ */
+const checkEngineUrl = (s: string) => {
+  if (!s) return undefined;
+  return checkHttpUrl(s) ?? (s.includes('%{') ? `got "${s}"; allowed: a URL without "%{" (vmauth would fill in a variable there)` : undefined);
+};
+
 const NODE_KEYS = ['role', 'host', 'site', 'hub_url', 'token_file', 'ca_file'];
 const HUB_KEYS = ['role', 'engine', 'listen_address', 'nodes', 'tls', 'external'];
 
@@ -77,7 +87,7 @@ function readHub(r: Reader, f: Obj, key: string): FleetHubSpec {
       key_file: r.string(tls, `${key}.tls`, 'key_file', '', (s) => (s === '' ? undefined : checkFilePath(s))),
     },
     external: {
-      remote_write_url: r.string(external, `${key}.external`, 'remote_write_url', '', (s) => (s ? checkHttpUrl(s) : undefined)),
+      remote_write_url: r.string(external, `${key}.external`, 'remote_write_url', '', checkEngineUrl),
       query_url: r.string(external, `${key}.external`, 'query_url', '', (s) => (s ? checkHttpUrl(s) : undefined)),
     },
   };
