@@ -4,6 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { hubChecks, nodeChecks, nodesSeen, queuesOf, queueVerdict, samplesOf, QUEUE_METRICS, type Series } from '../cli/run/fleet-checks.js';
 import { versionIn } from '../cli/run/program-version.js';
+import { commandLine, missingDotenv } from '../cli/run/native.js';
+import { stackServices } from '../cli/render/stack-services.js';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { specFor, tempDir } from './support/stack.js';
 
 // As Prometheus 2.42 in agent mode prints them (one queue, plus a metric we do not read).
 const AGENT_METRICS = `# HELP prometheus_remote_storage_samples_pending The number of samples pending in the queues shards to be sent to the remote storage.
@@ -93,5 +98,43 @@ describe('program versions', () => {
     expect(versionIn('prometheus, version 2.42.0+ds (branch: debian/sid, revision: 2.42.0+ds-5+deb12u1)')).toBe('2.42.0');
     expect(versionIn('prometheus, version 3.14.0 (branch: HEAD, revision: abc)')).toBe('3.14.0');
     expect(versionIn('no number here')).toBeUndefined();
+  });
+});
+
+describe("a node's agent, natively", () => {
+  const spec = specFor({ role: 'node', hubUrl: 'https://hub.example:8427', host: 'rig-1', profiles: ['fibre'] });
+  const agent = stackServices(spec).find((s) => s.name === 'prometheus')!;
+  /** A stand-in executable that only answers --version as the named Prometheus does. */
+  const fakePrometheus = (version: string) => {
+    const exe = join(tempDir(), 'prometheus');
+    writeFileSync(exe, `#!/bin/sh\necho "prometheus, version ${version} (branch: HEAD)"\n`);
+    chmodSync(exe, 0o755);
+    return { executable: exe, leadingArgs: [], via: 'PATH' as const };
+  };
+  const stack = { dir: tempDir(), spec, env: {} };
+
+  it('takes agent mode as a feature from Prometheus 2.x and as --agent from 3.x', () => {
+    expect(agent.argv).toContain('--agent');
+    const old = commandLine(stack, agent, fakePrometheus('2.42.0+ds')).argv;
+    expect(old).toContain('--enable-feature=agent');
+    expect(old).not.toContain('--agent');
+    const pinned = commandLine(stack, agent, fakePrometheus('3.14.0')).argv;
+    expect(pinned).toContain('--agent');
+    expect(pinned).not.toContain('--enable-feature=agent');
+  });
+
+  it('keeps the rendered flag when the program names no version', () => {
+    expect(commandLine(stack, agent, fakePrometheus('unknown')).argv).toContain('--agent');
+  });
+});
+
+describe("a hub's vmauth, natively", () => {
+  const spec = specFor({ role: 'hub', nodes: ['rig-1', 'rig-2'], profiles: ['fibre'] });
+  const vmauth = stackServices(spec).find((s) => s.name === 'vmauth')!;
+
+  it('is not started while .env lacks a node token (vmauth would take the placeholder literally)', () => {
+    expect(missingDotenv({ dir: '/srv/hub', spec, env: { FLEET_TOKEN_RIG_1: 'a' } }, vmauth)).toEqual(['FLEET_TOKEN_RIG_2']);
+    expect(missingDotenv({ dir: '/srv/hub', spec, env: { FLEET_TOKEN_RIG_1: 'a', FLEET_TOKEN_RIG_2: '' } }, vmauth)).toEqual(['FLEET_TOKEN_RIG_2']);
+    expect(missingDotenv({ dir: '/srv/hub', spec, env: { FLEET_TOKEN_RIG_1: 'a', FLEET_TOKEN_RIG_2: 'b' } }, vmauth)).toEqual([]);
   });
 });
