@@ -115,11 +115,16 @@ describe('a hub', () => {
     expect(names).toEqual({
       victoriametrics: ['alertmanager', 'grafana', 'loki', 'victoria-metrics', 'vmalert', 'vmauth'],
       mimir: ['alertmanager', 'grafana', 'loki', 'vmauth', 'mimir'],
-      external: ['alertmanager', 'grafana', 'loki', 'vmauth'],
+      external: ['alertmanager', 'grafana', 'loki', 'vmalert', 'vmauth'],
     }[engine]);
     const ds = (yamlOf(spec, 'grafana/provisioning/datasources/datasources.yml').datasources as Yaml[]).find((d) => d.uid === 'prometheus')!;
     expect(ds.url).toBe({ victoriametrics: 'http://127.0.0.1:8428', mimir: 'http://127.0.0.1:9009/prometheus', external: 'https://m.example/prometheus' }[engine]);
     expect(paths(spec).filter((p) => p.startsWith('systemd/'))).toEqual([]);
+    // Our rules run on every engine: vmalert on VictoriaMetrics and external ones, Mimir's own ruler.
+    const vmalert = stackServices(spec).find((s) => s.name === 'vmalert');
+    if (engine === 'mimir') expect(paths(spec)).toContain('mimir/rules/anonymous/fleet.yml');
+    else expect(vmalert!.argv).toContain(`-datasource.url=${ds.url}`);
+    if (engine === 'external') expect(JSON.stringify(vmalert!.argv)).not.toContain('remoteWrite');
   });
 
   it('vmauth pins each node to its own host label and sends logs to Loki; tokens only as placeholders', () => {

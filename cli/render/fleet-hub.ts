@@ -117,17 +117,20 @@ export function renderVmalert(spec: StackSpec, profiles: Registry): RenderedFile
   return hubRuleFiles(spec, profiles).map((r) => ({ path: `vmalert/rules/${r.file}`, content: r.content }));
 }
 
+/**
+ * vmalert against the engine's query API. With VictoriaMetrics alert state is written back as
+ * ALERTS/ALERTS_FOR_STATE series and read on restart, so a restarted vmalert does not start every
+ * `for` again; an external engine is only read (its write path is the nodes').
+ */
 export function vmalertArgs(spec: StackSpec, at: RunPaths, profiles: Registry): Arg[] {
-  const vm = `http://${serviceAddress(spec, 'victoria-metrics')}`;
+  const hub = fleetHub(spec)!;
+  const query = hubQueryUrl(spec, hub);
   const placement = at.placement;
   return [
     ...hubRuleFiles(spec, profiles).map((r) => `-rule=${stackPathFor('vmalert', `vmalert/rules/${r.file}`, placement)}`),
-    `-datasource.url=${vm}`,
+    `-datasource.url=${query}`,
     `-notifier.url=http://${serviceAddress(spec, 'alertmanager')}`,
-    // Alert state is written back as ALERTS/ALERTS_FOR_STATE series and read on restart, so a
-    // restarted vmalert does not start every `for` again.
-    `-remoteWrite.url=${vm}`,
-    `-remoteRead.url=${vm}`,
+    ...(hub.engine === 'victoriametrics' ? [`-remoteWrite.url=${query}`, `-remoteRead.url=${query}`] : []),
     '-evaluationInterval=15s',
     `-httpListenAddr=${at.listen}`,
   ];

@@ -318,7 +318,8 @@ const TABLE = {
     },
   },
   vmalert: {
-    runsIn: ['hub-victoriametrics'],
+    // An external engine's hub evaluates our rules with vmalert too: on the engine's query API.
+    runsIn: ['hub-victoriametrics', 'hub-external'],
     role: 'fleet-rules',
     port: 8880,
     image: 'victoriametrics/vmalert:v1.150.0',
