@@ -8,12 +8,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
-import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
 import { fileOf, render, secretsFor, specFor, tempDir } from './support/stack.js';
 import { prerequisites } from './support/prereq.js';
+import { freePort } from './support/ports.js';
 import { stackServices, resolveArg } from '../cli/render/stack-services.js';
 import { renderStack } from '../cli/render/index.js';
 import { loadPackageSources } from '../cli/io/templates.js';
@@ -229,15 +229,6 @@ describe('a hub', () => {
     });
   });
 });
-
-/** A free loopback port (closed again before use: the race is harmless here). */
-async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((ok) => s.close(ok));
-  return port;
-}
 
 describe.runIf(prerequisites('vmauth in front of the hub', { commands: ['vmauth', 'openssl'] }))('vmauth (Debian 1.79.5) serving the rendered auth.yml over the generated TLS', () => {
   const dir = tempDir();
