@@ -16,7 +16,7 @@ source scripts/lib/ci.sh
 # openssl, pgrep, and the usual fetch tools.
 PACKAGES=(prometheus prometheus-alertmanager docker.io docker-compose bpftrace gcc libc6-dev
           systemtap-sdt-dev debootstrap python3-prometheus-client wget curl ca-certificates
-          systemd openssl procps)
+          systemd openssl procps victoria-metrics)
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/fibre-stack-dockerd.log}"
 DOCKERD_WAIT_SECONDS=60
 
