@@ -1,4 +1,4 @@
-import { LOG_AGENTS, MODES, PROFILE_IDS, type StackSpec } from '../spec/types.js';
+import { FLEET_ENGINES, FLEET_ROLES, LOG_AGENTS, MODES, PROFILE_IDS, type StackSpec } from '../spec/types.js';
 import { dumpYaml } from '../../core/encode/yaml.js';
 import type { RenderedFile } from './types.js';
 
@@ -7,7 +7,8 @@ export const SPEC_FILE = 'fibre-stack.yml';
 const SPEC_HEADER = `# fibre-stack stack spec: the single source of truth for this folder.
 # Edit it, then run \`fibre-stack generate\` to re-render every other file from it.
 # Reference: profiles ${PROFILE_IDS.join(' | ')}; mode ${MODES.join(' | ')};
-# log_agent ${LOG_AGENTS.join(' | ')}. Secrets are not here: they live in .env.`;
+# log_agent ${LOG_AGENTS.join(' | ')}; fleet.role ${FLEET_ROLES.join(' | ')} (no fleet: a standalone
+# stack), a hub's fleet.engine ${FLEET_ENGINES.join(' | ')}. Secrets are not here: they live in .env.`;
 
 export function renderSpecFile(spec: StackSpec): RenderedFile {
   return { path: SPEC_FILE, content: dumpYaml(spec, SPEC_HEADER) };
