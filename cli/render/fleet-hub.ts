@@ -10,8 +10,8 @@
 // - vmalert (app/vmalert/main.go, datasource/init.go, notifier/init.go, remotewrite/init.go,
 //   remoteread/init.go at both tags): -rule (repeatable), -datasource.url, -notifier.url,
 //   -remoteWrite.url, -remoteRead.url, -evaluationInterval, -httpListenAddr.
-// - vmauth (app/vmauth/auth_config.go at both tags): users[].name, bearer_token, url_map[].src_paths,
-//   url_prefix, headers; %{ENV} placeholders (lib/envtemplate). -auth.config, -httpListenAddr;
+// - vmauth (app/vmauth/auth_config.go at both tags): users[].name, bearer_token, url_map[].src_paths
+//   and url_prefix; %{ENV} placeholders (lib/envtemplate). -auth.config, -httpListenAddr;
 //   -tls, -tlsCertFile, -tlsKeyFile (lib/httpserver/httpserver.go).
 //   drop_src_path_prefix_parts exists at v1.150.0 only (not at v1.79.5): it is emitted only for
 //   the mimir and external engines, whose hubs cannot be tested here; the docs say so.

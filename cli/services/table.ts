@@ -358,7 +358,7 @@ const TABLE = {
     release: { kind: 'victoriametrics-tarball', repo: 'VictoriaMetrics/VictoriaMetrics', name: 'vmutils', binary: 'vmauth-prod' },
     howToGet: 'apt-get install victoria-metrics (it carries vmauth), or vmutils from https://github.com/VictoriaMetrics/VictoriaMetrics/releases',
     sources: {
-      'config: users[].bearer_token, name, url_map[].src_paths, url_prefix, headers; %{ENV} placeholders': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:app/vmauth/auth_config.go',
+      'config: users[].bearer_token, name, url_map[].src_paths, url_prefix, drop_src_path_prefix_parts; %{ENV} placeholders': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:app/vmauth/auth_config.go',
       'url_prefix query args win over the request\'s': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:app/vmauth/target_url.go',
       'args: -auth.config, -httpListenAddr, -tls, -tlsCertFile, -tlsKeyFile': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:lib/httpserver/httpserver.go',
     },
