@@ -152,7 +152,12 @@ describe.skipIf(!ready)('a fleet: a hub and three nodes on this machine', () => 
     expect([400, 401]).toContain((await postTo(`${VMAUTH}/api/v1/write`, ca, { authorization: 'Bearer not-a-node-token' })).status);
     // vmauth renders /metrics at most once a second (VictoriaMetrics@v1.79.5:lib/httpserver/metrics.go).
     await eventually(async () => expect(await invalidTokenCount(ca)).toBe(before + 1), 5000, 300);
-  });
+    // The hub scrapes vmauth, and validate reports the count from there.
+    await eventually(async () => {
+      const v = await cli(['validate', '--json', '--dir', hubDir]);
+      expect(JSON.parse(v.stdout).fleet.refusedWrites).toBeGreaterThanOrEqual(1);
+    }, 90_000, 3000);
+  }, 120_000);
 
   it("pins a node's host to its token: a node claiming another host is stored as itself", async () => {
     // A hostile or broken node: rig-2's token, every series labelled host="rig-1".
