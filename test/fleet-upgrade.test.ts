@@ -102,11 +102,12 @@ describe.skipIf(!ready)('upgrading a standalone stack to a fleet node', () => {
     const vmctl = ['vmctl', 'prometheus', '-s', '--vm-disable-progress-bar', `--prom-snapshot=${join(tsdb, 'snapshots', name)}`, `--vm-addr=${VM}`, `--vm-extra-label=host=${HOST}`, `--vm-extra-label=site=${SITE}`, `--vm-extra-label=stack=${project}`];
     const r = spawnSync('script', ['-qec', vmctl.join(' '), '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Import finished!/);
     const imported = await eventually(async () => {
       const s = await vmExport(VM, `up{job="fibre", host="${HOST}"}`, 0);
-      expect(s).toHaveLength(1);
+      expect(s, `vmctl said:\n${r.stdout}\nthe hub has: ${JSON.stringify(await vmExport(VM, `up{host="${HOST}"}`, 0))}`).toHaveLength(1);
       return s[0];
-    }, 30_000, 1000);
+    }, 60_000, 1000);
     expect(imported.metric).toMatchObject({ host: HOST, site: SITE, stack: project, job: 'fibre' });
     expect(imported.timestamps).toEqual(expect.arrayContaining(history));
   }, 150_000);

@@ -111,12 +111,18 @@ async function main(): Promise<void> {
     const perNode = (await vmQuery(vm, 'count by (host) ({host=~"bench-.*"})')).map((s) => Number(s.value[1]));
     await probe(`${vm}/internal/force_flush`, { timeoutMs: 30_000 });
     await sleep(2000);
+    // Samples and their bytes, apart from the index (whose size follows the series, not the samples):
+    // VictoriaMetrics@v1.79.5:app/vmstorage/main.go vm_rows and vm_data_size_bytes by type.
     const stored = await vmCounter(vm, /^vm_rows\{type="storage\/(?:small|big)"\} (\S+)$/);
-    const onDisk = await vmCounter(vm, /^vm_data_size_bytes\{type="(?:storage\/small|storage\/big|indexdb)"\} (\S+)$/);
+    const sampleBytes = await vmCounter(vm, /^vm_data_size_bytes\{type="storage\/(?:small|big)"\} (\S+)$/);
+    const indexBytes = await vmCounter(vm, /^vm_data_size_bytes\{type="indexdb"\} (\S+)$/);
+    const allSeries = perNode.reduce((a, b) => a + b, 0);
     const dataDir = du(join(hubDir, 'data', 'victoria-metrics'));
+    const minutes = Math.round((COUNTS.length * (SETTLE_MS + WINDOW_MS)) / 60_000);
     process.stdout.write(
       `fleet sizing: ${median(perNode).toFixed(0)} series per node (median of ${perNode.length}, min ${Math.min(...perNode)}, max ${Math.max(...perNode)}); ` +
-        `${stored} samples stored in ${mb(onDisk)} (${(onDisk / stored).toFixed(2)} bytes/sample, data folder ${mb(dataDir)}) after ${Math.round(COUNTS.length * (SETTLE_MS + WINDOW_MS) / 60_000)} min\n`,
+        `${stored} samples in ${mb(sampleBytes)}: ${(sampleBytes / stored).toFixed(2)} bytes/sample; index ${mb(indexBytes)}: ${(indexBytes / allSeries).toFixed(0)} bytes/series; ` +
+        `data folder ${mb(dataDir)} after ${minutes} min (young parts compress worse than merged ones: an upper bound)\n`,
     );
   } finally {
     for (const d of [...dirs, hubDir].filter(Boolean)) await mustCli(['down', '--dir', d]).catch(() => undefined);
