@@ -1,18 +1,15 @@
 // A fleet hub's vmauth answers over https with the certificate `create` made from its own CA
 // (cli/io/fleet-tls.ts), which no system trusts: its readiness and validation probes check it
-// against that CA, as the nodes do.
+// against that CA (StackService.readyCaFile), as the nodes do.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { FLEET_TLS } from '../render/fleet-hub.js';
-import type { StackService } from '../render/stack-services.js';
+import { resolveArg, type StackService } from '../render/stack-services.js';
 import type { StackDir } from './stack-dir.js';
 
 /** The PEM a service's https readiness URL is checked against; undefined: the system's CAs. */
 export function readyCa(stack: StackDir, svc: StackService): string | undefined {
-  const hub = stack.spec.fleet;
-  if (svc.core !== 'vmauth' || hub?.role !== 'hub' || hub.tls.mode !== 'generate') return undefined;
+  if (!svc.readyCaFile) return undefined;
   try {
-    return readFileSync(join(stack.dir, FLEET_TLS.ca), 'utf8');
+    return readFileSync(resolveArg(svc.readyCaFile, stack.dir), 'utf8');
   } catch {
     // Not made (yet): the probe then fails on the certificate and says so.
     return undefined;
