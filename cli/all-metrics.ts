@@ -2,6 +2,7 @@
 // metrics we no longer serve, kept marked deprecated so the linter can name their replacement.
 import type { MetricDef } from '../core/catalog.js';
 import { PROFILES } from '../profiles/registry.js';
+import { hostMetrics } from './services/host-metrics.js';
 import { stackMetrics } from './services/metrics.js';
 
 // The original whitefire-fpga-metrics exporter's names (dashboards in the wild still chart them);
@@ -33,5 +34,6 @@ function dedupe(defs: readonly MetricDef[]): MetricDef[] {
 export const ALL_METRICS: readonly MetricDef[] = dedupe([
   ...PROFILES.profiles.flatMap((p) => p.metrics),
   ...stackMetrics,
+  ...hostMetrics,
   ...retiredMetrics,
 ]);

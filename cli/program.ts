@@ -1,6 +1,7 @@
 // fibre-stack: the command line. Each command lives in its own module under commands/.
 import yargs from 'yargs';
 import { commandsFor } from './commands/index.js';
+import { packageVersion } from '../core/package-root.js';
 
 export async function run(argv: string[]): Promise<void> {
   let parser = yargs(argv)
@@ -11,7 +12,9 @@ export async function run(argv: string[]): Promise<void> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // Named, not found: yargs looks for the package.json above the running file's node_modules
+    // folder, which a bundle (dist/cli/main.js) does not sit in.
+    .version(packageVersion())
     // yargs lays out the help text after every command starts, in case it fails; ours fails with a
     // one-line message instead, so text wrapping (string-width over every word, 30 ms of a 430 ms
     // `create --yes`) is only worth it when the help is asked for.

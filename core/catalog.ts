@@ -16,7 +16,7 @@ export interface MetricDef {
   /** Histogram buckets, upper bounds in the metric's unit. */
   buckets?: readonly number[];
   /** Who serves it: our exporter, or the program it belongs to (nodeos, Prometheus, ...). */
-  servedBy: 'fibre-stack-exporter' | 'nodeos' | 'prometheus' | 'alertmanager' | 'loki' | 'grafana' | 'log-agent';
+  servedBy: 'fibre-stack-exporter' | 'nodeos' | 'prometheus' | 'alertmanager' | 'loki' | 'grafana' | 'log-agent' | 'blackbox-exporter' | 'node-exporter' | 'cadvisor';
   /** A removed metric stays here, marked, so the linter can say what replaced it. */
   deprecated?: { since: string; replacedBy?: string };
 }

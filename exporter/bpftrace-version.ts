@@ -54,9 +54,13 @@ export function readsUsdtArg6(v: BpftraceVersion): boolean {
  *   0.17-0.19 read BPFTRACE_STRLEN (default 64, at most 200: v0.17.0:src/main.cpp 249-256);
  *   0.20-0.23 warn "BPFTRACE_STRLEN is deprecated" on it and read BPFTRACE_MAX_STRLEN
  *   (v0.20.4:src/main.cpp 273-285, default 64 in 0.20-0.22: v0.20.4:src/config.cpp 20);
- *   0.23 defaults to 1024 (v0.23.5:src/config.cpp 28) and 0.24+ ignores BPFTRACE_STRLEN
- *   (v0.24.0:src/config.cpp 290, 363-381), so from 0.23 nothing is set.
- *   80 keeps a hash whole; a mempool reject reason (up to 118 characters, Bitcoin Core
+ *   0.23 defaults to 1024 (v0.23.5:src/config.cpp 28) and still reads BPFTRACE_MAX_STRLEN
+ *   without a warning (v0.23.2:src/main.cpp 256-258); 0.24+ ignores BPFTRACE_STRLEN
+ *   (v0.24.0:src/config.cpp 290, 363-381), so from 0.24 nothing is set. On 0.23 this matters
+ *   for speed: str() makes a string of max_strlen bytes (v0.23.2:src/ast/passes/
+ *   semantic_analyser.cpp 895-918), each printf record carries its strings at that size, so
+ *   1024 makes a block_reconstructed record ~2 KiB and the ring buffer holds a tenth of the
+ *   events (docs/ebpf-performance.md). 80 keeps a hash whole; a mempool reject reason (up to 118 characters, Bitcoin Core
  *   doc/tracing.md) is cut at 79 before 0.23, which only merges a few very long reasons.
  * - Output buffer. 0.17 gives each CPU a perf buffer of BPFTRACE_PERF_RB_PAGES pages (default 64:
  *   v0.17.0:src/bpftrace.h 186, bpftrace.cpp 1283): 1024 is 4 MiB a CPU. From 0.18 printf goes
@@ -67,7 +71,7 @@ export function readsUsdtArg6(v: BpftraceVersion): boolean {
 export function bpftraceEnv(v: BpftraceVersion): Record<string, string> {
   const env: Record<string, string> = {};
   if (!atLeast(v, 0, 20)) env.BPFTRACE_STRLEN = '80';
-  else if (!atLeast(v, 0, 23)) env.BPFTRACE_MAX_STRLEN = '80';
+  else if (!atLeast(v, 0, 24)) env.BPFTRACE_MAX_STRLEN = '80';
   env.BPFTRACE_PERF_RB_PAGES = atLeast(v, 0, 18) ? '4096' : '1024';
   return env;
 }

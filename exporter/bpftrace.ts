@@ -30,18 +30,56 @@ export function parseBpftraceLine(raw: string): BpftraceMessage[] {
     case 'attached_probes':
       return [{ kind: 'attached', probes: Number((data as Record<string, unknown>)?.probes ?? 0) }];
     case 'printf':
-      // One printf may carry several lines, or (without a trailing newline) a part of one; ours
-      // always end each event with \n, so splitting on newlines gives whole events.
-      return String(data ?? '')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => ({ kind: 'printf' as const, line: l }));
+      return printfLines(String(data ?? ''));
     case 'map':
       return Object.entries((data ?? {}) as Record<string, unknown>).map(([name, value]) => ({ kind: 'map' as const, name, value }));
     case 'lost_events':
       return [{ kind: 'lost', events: Number((data as Record<string, unknown>)?.events ?? 0) }];
     default:
       return [{ kind: 'unknown', line }];
+  }
+}
+
+// One printf may carry several lines, or (without a trailing newline) a part of one; ours always
+// end each event with \n, so splitting on newlines gives whole events.
+function printfLines(data: string): BpftraceMessage[] {
+  const out: BpftraceMessage[] = [];
+  let start = 0;
+  for (let nl = data.indexOf('\n'); start < data.length; nl = data.indexOf('\n', start)) {
+    const end = nl < 0 ? data.length : nl;
+    if (end > start) out.push({ kind: 'printf', line: data.slice(start, end) });
+    start = end + 1;
+  }
+  return out;
+}
+
+/**
+ * Cuts a stream read in chunks into lines, without readline's per-line events: at a high event
+ * rate Node reads bpftrace's pipe 64 KiB at a time, hundreds of lines per chunk.
+ */
+export class LineSplitter {
+  private rest = '';
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: string): void {
+    let start = 0;
+    let text = chunk;
+    if (this.rest !== '') {
+      text = this.rest + chunk;
+      this.rest = '';
+    }
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      this.onLine(text.slice(start, nl));
+      start = nl + 1;
+    }
+    if (start < text.length) this.rest = text.slice(start);
+  }
+
+  /** The last line, when the stream ended without a newline. */
+  end(): void {
+    if (this.rest !== '') this.onLine(this.rest);
+    this.rest = '';
   }
 }
 
@@ -197,7 +235,7 @@ export class BpftraceSupervisor {
       for (const probe of target.program.probes) this.hooks.log(`attached usdt ${probe} (pid ${target.pid})`);
       this.hooks.onStatus(want, 'OK');
     };
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    const lines = new LineSplitter((line) => {
       for (const msg of parseBpftraceLine(line)) {
         if (msg.kind === 'attached' && proof === undefined && !attached) {
           proof = setInterval(prove, this.opts.proofPollMs ?? 100);
@@ -206,6 +244,9 @@ export class BpftraceSupervisor {
         this.hooks.onMessage(msg);
       }
     });
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => lines.push(chunk));
+    child.stdout!.on('end', () => lines.end());
     createInterface({ input: child.stderr! }).on('line', (line) => {
       if (line.trim() === '' || STDERR_NOISE.some((re) => re.test(line))) return;
       stderr.push(line.trim());

@@ -4,8 +4,9 @@
 // and test/exporter-exposition.test.ts checks our rendering against registry.metrics() byte for
 // byte, so a release that changes this layout fails there. When the layout is not there at
 // all, seriesStore() says so and /metrics reads such metrics whole through get().
-import { createRequire } from 'node:module';
 import type { MetricObject } from 'prom-client';
+// A static import, so the bundle (scripts/build.mjs) carries the pinned prom-client's own copy.
+import * as promClientUtil from 'prom-client/lib/util.js';
 
 export interface Series {
   value: number;
@@ -22,16 +23,7 @@ export interface SeriesStore {
 
 type HashObject = (labels: Readonly<Record<string, unknown>>, labelNames?: readonly string[]) => string;
 
-const hashObject = loadHashObject();
-
-function loadHashObject(): HashObject | undefined {
-  try {
-    const util = createRequire(import.meta.url)('prom-client/lib/util') as { hashObject?: unknown };
-    return typeof util.hashObject === 'function' ? (util.hashObject as HashObject) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const hashObject: HashObject | undefined = typeof promClientUtil.hashObject === 'function' ? (promClientUtil.hashObject as HashObject) : undefined;
 
 /** Direct access to a counter's or gauge's series; undefined for other metrics or another layout. */
 export function seriesStore(metric: MetricObject): SeriesStore | undefined {

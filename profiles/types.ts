@@ -13,6 +13,34 @@ export interface ScrapeJob {
   scheme?: 'http' | 'https';
   /** Targets and their labels, written to prometheus/targets/<job_name>.json (file_sd). */
   targets: { targets: string[]; labels: Record<string, string> }[];
+  /**
+   * host:port of a multi-target exporter (the blackbox exporter) that Prometheus asks about each
+   * target, which becomes its `target` parameter and its instance label.
+   */
+  via?: string;
+  /**
+   * Keep the labels the target serves over the target's own (prometheus.yml honor_labels): for our
+   * exporters, which put `node` on their series themselves; the target's `node` label then fills
+   * in only the series without one (up, the self-metrics) instead of renaming theirs exported_node
+   * (prometheus/prometheus@v3.14.0:scrape/scrape.go mutateSampleLabels; the same at v2.42.0).
+   */
+  honor_labels?: boolean;
+}
+
+/** What a synthetic check checks: it says how bad a failure is (its alert, cli/services/probe-rules.ts). */
+export type ProbeCheck = 'nodeos_api' | 'bitcoind_p2p' | 'bitcoind_rpc' | 'stack_ui';
+
+/** A module of the stack's blackbox exporter config (cli/render/blackbox.ts). */
+export type ProbeModule = 'http_2xx' | 'nodeos_head_block' | 'tcp_connect';
+
+/** A synthetic check the blackbox exporter runs, when the stack has them (`synthetic_checks: true`). */
+export interface Probe {
+  check: ProbeCheck;
+  module: ProbeModule;
+  /** A URL for the http modules, host:port for tcp_connect, as the blackbox exporter reaches it (where Prometheus runs). */
+  target: string;
+  /** Labels of its series beside `check`, e.g. the node's name. */
+  labels: Record<string, string>;
 }
 
 /**
@@ -71,15 +99,24 @@ export interface Addressing {
   host(hostPort: string): string;
 }
 
-/** The profile's section of fibre-stack.yml, `profiles.<id>`. */
+/**
+ * The profile's section of fibre-stack.yml, `profiles.<id>`: a list of nodes (one mapping is a
+ * list of one), each read by `read`. Everything else a profile says (scrape jobs, log sources,
+ * ports, its exporter) it says of one node; the stack asks it once per node.
+ */
 export interface ProfileSpecDef<S> {
-  /** The settings of `<id>: {}`; a fresh object on each call. */
+  /** One node's settings of `- {}`; a fresh object on each call. */
   defaults(): S;
   /**
-   * Reads the user's section (present, maybe null) at `key`, e.g. `profiles.miner`: every problem
-   * goes to the reader, named by its key; a missing field takes its default.
+   * Reads one node's mapping (present, maybe null) at `key`, e.g. `profiles.miner[1]`: every
+   * problem goes to the reader, named by its key; a missing field takes its default.
    */
   read(r: Reader, raw: unknown, key: string): S;
+  /**
+   * The node's name, its `node` label: unique among the profile's nodes. Profiles whose entries
+   * are not nodes (scrape: a list of targets) have none.
+   */
+  name?(settings: S): string;
 }
 
 interface QuestionBase<K extends string> {
@@ -182,6 +219,24 @@ export interface RunbookPart {
   prefix?: string;
 }
 
+/** How the status page (`fibre-stack report`) shows a headline number. */
+export type StatusUnit = 'number' | 'seconds' | 'ratio' | 'per_hour' | 'hashes_per_second' | 'celsius' | 'block_height';
+
+/**
+ * A headline number of the profile on the status page: an instant PromQL query, each series of
+ * which is one row (named by the labels in `by`), with a sparkline of the same query over the
+ * last hour. Queries use only metrics of the profile's catalog (`metrics`).
+ */
+export interface StatusHeadline {
+  title: string;
+  query: string;
+  unit: StatusUnit;
+  /** The labels that name a row: `node`, or `node` and `card`. */
+  by: readonly string[];
+  /** Said under the title, when the number needs it (what it is compared with, what it leaves out). */
+  note?: string;
+}
+
 // Settings are read by the profile's methods only, and the registry holds profiles of every
 // settings type side by side: with `any` there, a list of them is one type (method parameters
 // are checked bivariantly, so nothing is lost inside a profile, where S is exact).
@@ -192,7 +247,11 @@ export interface ProfileDef<Id extends string = string, S = any, Qs extends read
   spec: ProfileSpecDef<S>;
   questions: ProfileQuestions<S, Qs>;
   metrics: readonly MetricDef[];
-  scrapeJobs(settings: S, at: Addressing): ScrapeJob[];
+  /**
+   * The node's scrape jobs. `exporterService` is the service its exporter runs as: the profile's
+   * exporter.service for its first node, with `-2`, `-3`, ... for the nodes after it.
+   */
+  scrapeJobs(settings: S, at: Addressing, exporterService: string): ScrapeJob[];
   /**
    * What the operator must set on the monitored program for the stack to reach it from where
    * Prometheus runs (`at`), one sentence each, in plain text: listed in the stack's README and
@@ -200,13 +259,23 @@ export interface ProfileDef<Id extends string = string, S = any, Qs extends read
    */
   setupNotes?(settings: S, at: Addressing): string[];
   logSources(settings: S): LogSource[];
-  /** Ports it listens on, by settings field (`exporter_port`): no two services of a stack may share one. */
+  /** Synthetic checks of what it watches, reached as `at` says; none when it has nothing users reach. */
+  probes?(settings: S, at: Addressing): Probe[];
+  /**
+   * Ports the node's services listen on, by the settings field that holds each (`exporter_port`):
+   * no two services of a stack may share one. A node after the first that leaves such a field out
+   * gets a free port in it (cli/spec/validate.ts), so the field must be a number field of S.
+   */
   ports?(settings: S): Record<string, number>;
+  /** The node's data folder on this host (the disk-fill alert watches its filesystem); none without one. */
+  datadir?(settings: S): string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   exporter?: ExporterDef<S, any>;
   replay?: ProfileReplay;
   rules: RuleFileSpec;
   runbook: readonly RunbookPart[];
+  /** Its headline numbers on the status page, most important first; none for a profile with no metrics of its own. */
+  status?: readonly StatusHeadline[];
   /**
    * Its Grafana dashboard, built with Grafana's foundation SDK. Loads the SDK only when called (by
    * `fibre-stack dashboards`, which ships the JSON under dashboards/ for `create` to copy).

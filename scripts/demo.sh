@@ -11,7 +11,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
   npm ci --no-audit --no-fund
 fi
 echo "==> building"
-npx tsc -p tsconfig.json
+npm run --silent build
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! command -v prometheus >/dev/null; then
   echo "==> installing Debian's prometheus and prometheus-alertmanager for native mode"

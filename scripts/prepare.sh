@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Gets a machine ready to test or benchmark fibre-stack, from a fresh Debian 12 with only Node.js:
 # system packages the tests use (installed when run as root), a running docker engine, node
-# modules, the TypeScript build and the local test images. Each step is skipped quickly when done.
+# modules, the type check and the bundle in dist/ (scripts/build.mjs), and the local test images.
+# Each step is skipped quickly when done. Bash, not zx: it runs on a fresh machine before
+# node_modules (and so zx) exist.
 #
 # In CI (CI set to anything but "false" or "0", see scripts/lib/ci.sh) a prerequisite that cannot
 # be provided fails the run (exit 1) with the reason; otherwise it is a warning and the test
@@ -13,10 +15,12 @@ source scripts/lib/ci.sh
 
 # What the suites call: promtool/amtool, docker + compose, bpftrace and a C toolchain with USDT
 # headers (test binaries with probes), debootstrap (test images), systemd-analyze (unit checks),
-# openssl, pgrep, and the usual fetch tools.
+# openssl, pgrep, the usual fetch tools, chromium (the status page, headless), the blackbox
+# exporter (synthetic checks), node_exporter (host metrics) and VictoriaMetrics (fleet hub tests).
 PACKAGES=(prometheus prometheus-alertmanager docker.io docker-compose bpftrace gcc libc6-dev
           systemtap-sdt-dev debootstrap python3-prometheus-client wget curl ca-certificates
-          systemd openssl procps victoria-metrics)
+          systemd openssl procps chromium prometheus-blackbox-exporter prometheus-node-exporter
+          victoria-metrics)
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/fibre-stack-dockerd.log}"
 DOCKERD_WAIT_SECONDS=60
 
@@ -66,8 +70,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-step "tsc -p ."
-npx tsc -p . || { echo "prepare: the TypeScript build failed (errors above); fix them and rerun" >&2; exit 1; }
+step "tsc -p . (type check)"
+npx tsc -p . || { echo "prepare: the TypeScript type check failed (errors above); fix them and rerun" >&2; exit 1; }
+step "node scripts/build.mjs (bundle into dist/)"
+node scripts/build.mjs || { echo "prepare: bundling failed (errors above); fix them and rerun" >&2; exit 1; }
 
 if docker info >/dev/null 2>&1; then
   step "local test images (scripts/images/build.sh)"

@@ -36,7 +36,7 @@ describe.each(builds)('alertmanager.yml in $name', (build) => {
 
   it.each([
     ['no receiver', defaultSpec()],
-    ['a webhook receiver', { ...defaultSpec(), alerting: { receiver: 'webhook' as const, webhook_url: 'https://hooks.example.com/x?a=1&b=$2' } }],
+    ['a webhook receiver', { ...defaultSpec(), alerting: { receivers: [{ name: 'hook', type: 'webhook' as const, severities: ['critical' as const], url: 'https://hooks.example.com/x?a=1&b=$2' }], grafana_url: '' } }],
   ])('amtool check-config accepts it, with %s', (what, spec) => {
     const file = join(dir, `check-${what.replace(/\W+/g, '-')}.yml`);
     writeFileSync(file, fileOf(render(spec), 'alertmanager/alertmanager.yml'));

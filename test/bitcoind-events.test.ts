@@ -31,7 +31,7 @@ describe('event lines', () => {
     expect(parseFibreLine(line('block_reconstructed', 'abcd', '10.0.0.1:8336', 100, 120, 3, 3000))).toEqual({
       type: 'block_reconstructed', hash: 'abcd', peer: '10.0.0.1:8336', chunksUsed: 100, chunksReceived: 120, peers: 3, micros: 3000,
     });
-    expect(parseFibreLine(line('block_send_start', 'abcd', 1795000000000000))).toEqual({ type: 'block_send_start', hash: 'abcd', startMicros: 1795000000000000 });
+    expect(parseFibreLine(line('block_send_start', 'abcd', 1795000000000000))).toStrictEqual({ type: 'block_send_start', hash: 'abcd', startMicros: 1795000000000000 });
     expect(parseFibreLine(line('block_race_winner', HASH, 800001, 'FIBRE/UDP', 'n/a'))).toEqual({ type: 'block_race_winner', hash: HASH, height: 800001, winner: 'FIBRE/UDP', peer: 'n/a' });
     expect(parseFibreLine(line('block_race_time', HASH, 800001, -1, 'n/a', 45000000, '10.0.0.9:8333'))).toEqual({
       type: 'block_race_time', hash: HASH, height: 800001, udpNanos: -1, udpPeer: 'n/a', cmpctNanos: 45000000, cmpctPeer: '10.0.0.9:8333',

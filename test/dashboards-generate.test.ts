@@ -26,21 +26,21 @@ const exprsOf = (d: Json): string[] => panelsOf(d).flatMap((p) => p.targets.map(
 const metricsOf = (d: Json) => new Set(exprsOf(d).filter((e) => !e.startsWith('{')).flatMap((e) => analysePromql(e).selectors.map((s) => s.metric)));
 
 describe('which dashboards a stack gets', () => {
-  it('always includes the stack overview, and one per chosen profile that has one', async () => {
-    expect((await dashboardsFor([])).map((d) => d.file)).toEqual(['stack-overview.json']);
-    expect((await dashboardsFor(['scrape'])).map((d) => d.file)).toEqual(['stack-overview.json']);
-    expect((await dashboardsFor(['miner', 'fibre'])).map((d) => d.file)).toEqual(['stack-overview.json', 'miner.json', 'fibre.json']);
-    expect(all.map((d) => d.file)).toEqual(['stack-overview.json', 'fibre.json', 'bitcoin-core.json', 'miner.json', 'nodeos.json']);
+  it('always includes the stack overview and the host, and one per chosen profile that has one', async () => {
+    expect((await dashboardsFor([])).map((d) => d.file)).toEqual(['stack-overview.json', 'host.json']);
+    expect((await dashboardsFor(['scrape'])).map((d) => d.file)).toEqual(['stack-overview.json', 'host.json']);
+    expect((await dashboardsFor(['miner', 'fibre'])).map((d) => d.file)).toEqual(['stack-overview.json', 'host.json', 'miner.json', 'fibre.json']);
+    expect(all.map((d) => d.file)).toEqual(['stack-overview.json', 'host.json', 'fibre.json', 'bitcoin-core.json', 'miner.json', 'nodeos.json']);
   });
 
   it('names the same files without building them', () => {
-    expect(dashboardFiles(['miner', 'scrape', 'fibre'])).toEqual(['stack-overview.json', 'miner.json', 'fibre.json']);
+    expect(dashboardFiles(['miner', 'scrape', 'fibre'])).toEqual(['stack-overview.json', 'host.json', 'miner.json', 'fibre.json']);
     expect(dashboardFiles(PROFILE_IDS)).toEqual(all.map((d) => d.file));
   });
 
   it('gives every dashboard a stable, unique uid', async () => {
-    expect(all.map((d) => d.dashboard.uid)).toEqual(['fibre-stack-overview', 'fibre-relay', 'fibre-stack-bitcoin-core', 'fibre-stack-miner', 'fibre-stack-nodeos']);
-    expect((await dashboardsFor(['fibre']))[1].dashboard.uid).toBe('fibre-relay'); // the original dashboard's uid, so links keep working
+    expect(all.map((d) => d.dashboard.uid)).toEqual(['fibre-stack-overview', 'fibre-stack-host', 'fibre-relay', 'fibre-stack-bitcoin-core', 'fibre-stack-miner', 'fibre-stack-nodeos']);
+    expect((await dashboardsFor(['fibre']))[2].dashboard.uid).toBe('fibre-relay'); // the original dashboard's uid, so links keep working
     expect(JSON.stringify(await dashboardsFor(PROFILE_IDS))).toBe(JSON.stringify(all));
   });
 });
@@ -116,7 +116,7 @@ describe('what the dashboards cover', () => {
     const quantiles = exprsOf(d).filter((e) => e.includes('fibre_block_reconstruction_duration_seconds_bucket')).map((e) => e.match(/histogram_quantile\(([\d.]+)/)?.[1]);
     expect(quantiles).toEqual(expect.arrayContaining(['0.5', '0.95', '0.99']));
     const peers = panelsOf(d).find((p) => p.type === 'table');
-    expect(peers.targets[0].expr).toMatch(/by \(peer, mechanism\)/);
+    expect(peers.targets[0].expr).toMatch(/by \(node, peer, mechanism\)/);
     const logs = panelsOf(d).find((p) => p.type === 'logs');
     expect(logs.targets[0].expr).toMatch(/job="bitcoind".*winner=~"\.\+"/);
     expect(logs.datasource).toEqual({ type: 'loki', uid: '${loki}' });
@@ -206,10 +206,12 @@ describe('panels as the SDK builds them', () => {
 });
 
 describe('a stack gets the checked-in dashboards', () => {
-  it('byte for byte, the overview and one per profile that has one', () => {
+  it('byte for byte, the overview, the host (with node_exporter) and one per profile that has one', () => {
     const files = render(specFor({ profiles: ['fibre', 'miner', 'scrape'] }));
     const shipped = files.filter((f) => f.path.startsWith('grafana/dashboards/')).map((f) => f.path);
-    expect(shipped).toEqual(['grafana/dashboards/stack-overview.json', 'grafana/dashboards/fibre.json', 'grafana/dashboards/miner.json']);
+    expect(shipped).toEqual(['grafana/dashboards/stack-overview.json', 'grafana/dashboards/host.json', 'grafana/dashboards/fibre.json', 'grafana/dashboards/miner.json']);
+    const withoutHost = render({ ...specFor({ profiles: ['fibre'] }), disabled_services: ['node-exporter'] });
+    expect(withoutHost.filter((f) => f.path.startsWith('grafana/dashboards/')).map((f) => f.path)).toEqual(['grafana/dashboards/stack-overview.json', 'grafana/dashboards/fibre.json']);
     for (const path of shipped) expect(fileOf(files, path), path).toBe(readFileSync(join(ROOT, 'dashboards', path.slice('grafana/dashboards/'.length)), 'utf8'));
   });
 

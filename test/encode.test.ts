@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { load } from 'js-yaml';
 import { alloyString } from '../core/encode/alloy.js';
 import { EnvEncodingError, envLine, envValue, parseEnvText } from '../core/encode/env.js';
+import { htmlText } from '../core/encode/html.js';
+import { goTemplateString } from '../core/encode/go-template.js';
 import { systemdCommand, systemdWord } from '../core/encode/systemd.js';
 import { dumpYaml, parseYaml, yamlString } from '../core/encode/yaml.js';
 import { DOCUMENT_LIMITS } from '../core/document-limits.js';
@@ -118,5 +120,51 @@ describe('.env', () => {
   it('reads back what it wrote, skipping comments and blank lines, trimming values', () => {
     const text = ['# comment', '', envLine('A', 'x=y'), '  B=two  ', 'lower_ok=1', 'not a line', '#C=3', 'D='].join('\n');
     expect(parseEnvText(text)).toEqual({ A: 'x=y', B: 'two', lower_ok: '1', D: '' });
+  });
+});
+
+describe('HTML', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a & b', 'a &amp; b'],
+    ['<script>', '&lt;script&gt;'],
+    ['say "hi"', 'say &quot;hi&quot;'],
+    ["it's", 'it&#39;s'],
+    ['&amp;', '&amp;amp;'],
+  ])('writes %j as %j', (value, encoded) => {
+    expect(htmlText(value)).toBe(encoded);
+  });
+
+  it('leaves no character that starts markup, an entity or ends an attribute, and decodes back to the value', () => {
+    const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!);
+    fc.assert(fc.property(fc.string(), (value) => {
+      const encoded = htmlText(value);
+      expect(encoded).not.toMatch(/[<>"']|&(?!(amp|lt|gt|quot|#39);)/);
+      expect(decode(encoded)).toBe(value);
+    }));
+  });
+});
+
+// Go's text/template reads a string constant with strconv.Unquote, whose escapes include JSON's;
+// the real Alertmanager renders these in test/alerting-delivery.test.ts (the Grafana link).
+describe('Go template string constants', () => {
+  it.each([
+    ['http://g:3000/d/x', '{{ "http://g:3000/d/x" }}'],
+    ['a {{ .Labels }} b', '{{ "a {{ .Labels }} b" }}'],
+    ['say "hi" \\ there', '{{ "say \\"hi\\" \\\\ there" }}'],
+    ['two\nlines', '{{ "two\\nlines" }}'],
+    ['lone \ud800 surrogate', '{{ "lone \ufffd surrogate" }}'],
+    ['low \udc00 alone', '{{ "low \ufffd alone" }}'],
+    ['pair \ud83d\ude00 kept', '{{ "pair \ud83d\ude00 kept" }}'],
+  ])('writes %j as %s', (value, encoded) => {
+    expect(goTemplateString(value)).toBe(encoded);
+  });
+
+  it('prints the value back, whatever it holds, as one action', () => {
+    fc.assert(fc.property(fc.string(), (value) => {
+      const encoded = goTemplateString(value);
+      expect(encoded.startsWith('{{ "') && encoded.endsWith('" }}')).toBe(true);
+      expect(JSON.parse(encoded.slice(3, -3))).toBe(value);
+    }));
   });
 });

@@ -66,10 +66,10 @@ describe.runIf(ready)('exporters under docker-compose', () => {
     chownSync(log, 0, ADM_GID);
     chmodSync(log, 0o640);
     const spec = testSpec('docker', BASE, (s) => {
-      s.disabled_services = ['grafana', 'loki'];
+      s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
       s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: IMAGE };
-      s.profiles.fibre = { ...s.profiles.fibre!, source: 'ebpf', bitcoind: binary, bitcoin_datadir: datadir };
-      s.profiles.miner = { ...defaultProfile('miner'), bitstream: 'tokenminer', logs: [{ path: log, card: 'card0' }] };
+      s.profiles.fibre = [{ ...s.profiles.fibre![0], source: 'ebpf', bitcoind: binary, bitcoin_datadir: datadir }];
+      s.profiles.miner = [{ ...defaultProfile('miner'), bitstream: 'tokenminer', logs: [{ path: log, card: 'card0' }] }];
     });
     writeStack(dir, renderStack(spec, { grafanaAdminPassword: 'test-password-123' }, loadPackageSources(), readHostFacts(spec)));
     compose = load(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')) as typeof compose;

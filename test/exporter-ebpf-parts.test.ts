@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../exporter/bpf-program.js';
-import { MapDeltas, parseBpftraceLine } from '../exporter/bpftrace.js';
+import { LineSplitter, MapDeltas, parseBpftraceLine } from '../exporter/bpftrace.js';
 import { bpftraceEnv, parseBpftraceVersion } from '../exporter/bpftrace-version.js';
 import { probeId, readUsdtProbes } from '../exporter/usdt-notes.js';
 import { parseFibreLine } from '../profiles/fibre/events.js';
@@ -99,7 +99,7 @@ describe('bpftrace builds (read from bpftrace/bpftrace at v0.17.0, v0.20.4, v0.2
   it('sets only variables each build reads, so none warns: STRLEN up to 0.19, MAX_STRLEN on 0.20-0.22, neither from 0.23', () => {
     expect(bpftraceEnv(v('0.17.0'))).toEqual({ BPFTRACE_STRLEN: '80', BPFTRACE_PERF_RB_PAGES: '1024' });
     expect(bpftraceEnv(v('0.20.4'))).toEqual({ BPFTRACE_MAX_STRLEN: '80', BPFTRACE_PERF_RB_PAGES: '4096' });
-    expect(bpftraceEnv(v('0.23.5'))).toEqual({ BPFTRACE_PERF_RB_PAGES: '4096' });
+    expect(bpftraceEnv(v('0.23.5'))).toEqual({ BPFTRACE_MAX_STRLEN: '80', BPFTRACE_PERF_RB_PAGES: '4096' });
     expect(bpftraceEnv(v('0.24.0'))).toEqual({ BPFTRACE_PERF_RB_PAGES: '4096' });
   });
 });
@@ -108,6 +108,7 @@ describe('bpftrace -f json output', () => {
   it('parses every shape ABI.md section 3 lists', () => {
     expect(parseBpftraceLine('{"type": "attached_probes", "data": {"probes": 5}}')).toEqual([{ kind: 'attached', probes: 5 }]);
     expect(parseBpftraceLine('{"type": "printf", "data": "a\\tb\\n"}')).toEqual([{ kind: 'printf', line: 'a\tb' }]);
+    expect(parseBpftraceLine('{"type": "printf", "data": "\\npart"}')).toEqual([{ kind: 'printf', line: 'part' }]);
     expect(parseBpftraceLine('{"type": "printf", "data": "one\\ntwo\\n"}')).toEqual([
       { kind: 'printf', line: 'one' },
       { kind: 'printf', line: 'two' },
@@ -118,6 +119,18 @@ describe('bpftrace -f json output', () => {
     expect(parseBpftraceLine('')).toEqual([]);
     expect(parseBpftraceLine('No probes to attach')).toEqual([]);
     expect(parseBpftraceLine('garbage')).toEqual([{ kind: 'unknown', line: 'garbage' }]);
+  });
+
+  it('cuts a stream read in arbitrary chunks into the same lines readline would give', () => {
+    const text = 'one\n{"type": "printf", "data": "a\\tb\\n"}\n\nlast without newline';
+    for (const size of [1, 2, 3, 7, 64, text.length]) {
+      const lines: string[] = [];
+      const split = new LineSplitter((l) => lines.push(l));
+      for (let i = 0; i < text.length; i += size) split.push(text.slice(i, i + size));
+      split.end();
+      split.end();
+      expect(lines, `chunks of ${size}`).toEqual(['one', '{"type": "printf", "data": "a\\tb\\n"}', '', 'last without newline']);
+    }
   });
 
   it('turns cumulative map totals into increments that never go negative, per bpftrace run', () => {

@@ -44,7 +44,7 @@ describe('miner exporter', () => {
     const log = join(dir, 'miner.log');
     writeFileSync(log, 'miner starting\n' + tokenminer(1.2, 500, 0.5, 60, 0.8));
     const { metrics } = await start({ bitstream: 'tokenminer', logs: [{ path: log, card: 'left' }], staleAfterSeconds: 1 });
-    const card = { card: 'left', bitstream: 'tokenminer' };
+    const card = { node: 'test', card: 'left', bitstream: 'tokenminer' };
     const stats = series('fibre_exporter_events_processed_total', { event_type: 'stats_line' });
     const unparseable = series('fibre_exporter_errors_total', { error_type: 'unparseable_line' });
     const hashrate = series('fpga_miner_hashrate_hashes_per_second', card);
@@ -107,7 +107,7 @@ describe('miner exporter', () => {
     const log = join(dir, 'rb4.log');
     writeFileSync(log, rb4(2, '3/4', '10/12'));
     const { metrics } = await start({ bitstream: 'rb4', logs: [{ path: log, card: 'card0' }] });
-    const c = (name: string, result: string) => series(name, { card: 'card0', bitstream: 'rb4', result });
+    const c = (name: string, result: string) => series(name, { node: 'test', card: 'card0', bitstream: 'rb4', result });
     const sol = (good: number, bad: number) => ({ [c('fpga_miner_solutions_total', 'good')]: good, [c('fpga_miner_solutions_total', 'bad')]: bad });
     const sh = (good: number, bad: number) => ({ [c('fpga_miner_shares_total', 'good')]: good, [c('fpga_miner_shares_total', 'bad')]: bad });
     await expectSoon(metrics, { ...sol(3, 1), ...sh(10, 2) });
@@ -130,7 +130,7 @@ describe('miner exporter', () => {
     const log = join(dir, 'nimiq.log');
     writeFileSync(log, nimiq(2.5, 450, 70, 0.9, 1.5, '7/9') + 'share yay\nshare yay\nshare booooo\n');
     const { metrics } = await start({ bitstream: 'nimiq', logs: [{ path: log, card: 'n0' }] });
-    const l = { card: 'n0', bitstream: 'nimiq' };
+    const l = { node: 'test', card: 'n0', bitstream: 'nimiq' };
     await expectSoon(metrics, {
       [series('fpga_miner_hashrate_hashes_per_second', l)]: 2.5e9,
       [series('fpga_miner_clock_hertz', l)]: 4.5e8,
@@ -143,6 +143,21 @@ describe('miner exporter', () => {
     });
   });
 
+  it('labels each card with its rig\'s node name: two rigs, each with a card called left, serve series apart', async () => {
+    const dir = tmp();
+    const rigs = ['rig-a', 'rig-b'].map((node, i) => {
+      const log = join(dir, `${node}.log`);
+      writeFileSync(log, tokenminer(1 + i, 500, 0.5, 60 + i, 0.8));
+      return { node, log };
+    });
+    const exporters = await Promise.all(rigs.map((r) => start({ nodeName: r.node, bitstream: 'tokenminer', logs: [{ path: r.log, card: 'left' }] })));
+    for (const [i, e] of exporters.entries()) {
+      const got = await expectSoon(e.metrics, { [series('fpga_miner_temperature_celsius', { node: rigs[i].node, card: 'left', bitstream: 'tokenminer' })]: 60 + i });
+      // Every card series names the rig: none without a node label.
+      expect([...got.keys()].filter((k) => k.startsWith('fpga_miner_') && !k.includes(`node="${rigs[i].node}"`))).toEqual([]);
+    }
+  });
+
   it('runs from the CLI: waits for a missing log (health 503), then serves it, one series set per card', async () => {
     const dir = tmp();
     const a = join(dir, 'a.log');
@@ -150,7 +165,7 @@ describe('miner exporter', () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const child: ChildProcess = spawn(
       process.execPath,
-      [CLI, 'exporter', 'miner', '--bitstream', 'tokenminer', '-m', a, b, '-c', 'alpha', 'beta', '--host', '127.0.0.1', '--stale-after', '1'],
+      [CLI, 'exporter', 'miner', '--bitstream', 'tokenminer', '-m', a, b, '-c', 'alpha', 'beta', '--node-name', 'rig-a', '--host', '127.0.0.1', '--stale-after', '1'],
       { env: { ...process.env, FIBRE_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -170,7 +185,7 @@ describe('miner exporter', () => {
     writeFileSync(a, tokenminer(1, 400, 0, 50, 0.7));
     await eventually(async () => expect((await fetch(`${base}/health`)).status).toBe(200));
     await expectSoon(() => scrape(`${base}/metrics`), {
-      [series('fpga_miner_hashrate_hashes_per_second', { card: 'alpha', bitstream: 'tokenminer' })]: 1e9,
+      [series('fpga_miner_hashrate_hashes_per_second', { node: 'rig-a', card: 'alpha', bitstream: 'tokenminer' })]: 1e9,
       [series('fibre_exporter_errors_total', { error_type: 'log_missing' })]: 2,
       fibre_exporter_up: 1,
     });
@@ -178,8 +193,8 @@ describe('miner exporter', () => {
     // --stale-after 1: the first log goes stale after a second without growth, the missing one
     // after a second without a file.
     await expectSoon(() => scrape(`${base}/metrics`), {
-      [series('fpga_miner_log_stale', { card: 'alpha', bitstream: 'tokenminer' })]: 1,
-      [series('fpga_miner_log_stale', { card: 'beta', bitstream: 'tokenminer' })]: 1,
+      [series('fpga_miner_log_stale', { node: 'rig-a', card: 'alpha', bitstream: 'tokenminer' })]: 1,
+      [series('fpga_miner_log_stale', { node: 'rig-a', card: 'beta', bitstream: 'tokenminer' })]: 1,
     });
 
     child.kill('SIGTERM');

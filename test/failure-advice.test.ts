@@ -64,10 +64,10 @@ describe.skipIf(!dockerReady)('a docker stack whose config folder its Prometheus
   it('validate says which file and how to fix it', async () => {
     ensureTestImages();
     const spec = testSpec('docker', 29870, (s) => {
-      s.disabled_services = ['grafana', 'loki'];
+      s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
       s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE };
       delete s.profiles.fibre;
-      s.profiles.scrape = { targets: [] };
+      s.profiles.scrape = [{ targets: [] }];
     });
     const dir = writeTestStack(spec);
     dirs.push(dir);

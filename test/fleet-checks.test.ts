@@ -129,7 +129,7 @@ describe("a node's agent, natively", () => {
 });
 
 describe("a hub's vmauth, natively", () => {
-  const spec = specFor({ role: 'hub', nodes: ['rig-1', 'rig-2'], profiles: ['fibre'] });
+  const spec = specFor({ role: 'hub', fleetNodes: ['rig-1', 'rig-2'], profiles: ['fibre'] });
   const vmauth = stackServices(spec).find((s) => s.name === 'vmauth')!;
 
   it('is not started while .env lacks a node token (vmauth would take the placeholder literally)', () => {

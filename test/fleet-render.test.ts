@@ -28,16 +28,19 @@ import type { CreateAnswers } from '../cli/spec/from-answers.js';
 import type { StackSpec } from '../cli/spec/types.js';
 
 const nodeAnswers: Partial<CreateAnswers> = { role: 'node', hubUrl: 'https://hub.example:8427', host: 'rig-1', site: 'lab', profiles: ['miner', 'fibre'] };
-const hubAnswers: Partial<CreateAnswers> = { role: 'hub', nodes: ['rig-1', 'rig-2'], tlsNames: ['127.0.0.1', 'localhost'], profiles: ['fibre', 'miner'] };
+const hubAnswers: Partial<CreateAnswers> = { role: 'hub', fleetNodes: ['rig-1', 'rig-2'], tlsNames: ['127.0.0.1', 'localhost'], profiles: ['fibre', 'miner'] };
 
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const yamlOf = (spec: StackSpec, path: string) => load(fileOf(render(spec), path)) as Yaml;
 const paths = (spec: StackSpec) => render(spec).map((f) => f.path);
 
 describe('a node', () => {
-  it.each(['docker', 'native'] as const)('%s: runs exporters, Prometheus in agent mode and the log agent; no Grafana, Loki or Alertmanager', (mode) => {
+  it.each(['docker', 'native'] as const)('%s: runs exporters, Prometheus in agent mode, the log agent and the host metrics; no Grafana, Loki or Alertmanager', (mode) => {
     const spec = specFor({ ...nodeAnswers, mode });
-    expect(stackServices(spec).map((s) => s.name)).toEqual(['prometheus', 'alloy', 'fibre-exporter', 'miner-exporter']);
+    // node_exporter (and cAdvisor, in docker mode only) watch the node's host; the agent ships their series.
+    const host = mode === 'docker' ? ['node-exporter', 'cadvisor'] : ['node-exporter'];
+    expect(stackServices(spec).map((s) => s.name)).toEqual(['prometheus', 'alloy', ...host, 'fibre-exporter', 'miner-exporter']);
+    expect((yamlOf(spec, 'prometheus/prometheus.yml').scrape_configs as Yaml[]).map((j) => j.job_name)).toEqual(expect.arrayContaining(host));
     if (mode === 'docker') expect(Object.keys(load(fileOf(render(spec), 'docker-compose.yml')) as Yaml['services'])).not.toContain('grafana');
     const argv = stackServices(spec).find((s) => s.name === 'prometheus')!.argv;
     expect(argv).toContain('--agent');
@@ -54,9 +57,11 @@ describe('a node', () => {
     expect(rw.url).toBe('https://hub.example:8427/api/v1/write');
     expect(rw.authorization).toEqual({ type: 'Bearer', credentials_file: '../fleet/hub.token' });
     expect(rw.tls_config).toEqual({ ca_file: '../fleet/ca.crt' });
-    // The only relabelling sets host; nothing anywhere names `node` (honor_labels stays off, as standalone).
+    // The only relabelling sets host; nothing anywhere names `node`, and honor_labels (as standalone)
+    // only on our exporters' jobs, whose series carry their node label themselves.
     expect(rw.write_relabel_configs).toEqual([{ target_label: 'host', replacement: 'rig-1', action: 'replace' }]);
-    expect(JSON.stringify(config)).not.toMatch(/"node"|honor_labels/);
+    expect(JSON.stringify(config)).not.toMatch(/"node"/);
+    expect((config.scrape_configs as Yaml[]).filter((j) => j.honor_labels).map((j) => j.job_name).sort()).toEqual(['fibre', 'miner']);
   });
 
   it('in containers the token and CA are mounted where the configs name them', () => {
@@ -114,7 +119,8 @@ describe('a hub', () => {
     const spec = specFor({ ...hubAnswers, engine, mode: 'native', ...(engine === 'external' ? { remoteWriteUrl: 'https://m.example/api/v1/push', queryUrl: 'https://m.example/prometheus' } : {}) });
     const names = stackServices(spec).map((s) => s.name);
     expect(names).toEqual({
-      victoriametrics: ['alertmanager', 'grafana', 'loki', 'victoria-metrics', 'vmalert', 'vmauth'],
+      // node_exporter where something scrapes it: VictoriaMetrics, not Mimir or an external engine.
+      victoriametrics: ['alertmanager', 'grafana', 'loki', 'node-exporter', 'victoria-metrics', 'vmalert', 'vmauth'],
       mimir: ['alertmanager', 'grafana', 'loki', 'vmauth', 'mimir'],
       external: ['alertmanager', 'grafana', 'loki', 'vmalert', 'vmauth'],
     }[engine]);

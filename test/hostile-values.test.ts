@@ -68,7 +68,7 @@ describe('an exporter command line reads back every value exactly, whatever it h
       expect(exporter.output).toContain('--config=/etc/shadow does not exist (yet)');
       expect(exporter.output).not.toContain('config file');
       const s = await exporter.scrape();
-      expect(s.get('fpga_miner_log_stale{bitstream="tokenminer",card="a"}')).toBeDefined();
+      expect(s.get('fpga_miner_log_stale{bitstream="tokenminer",card="a",node="localhost"}')).toBeDefined();
     } finally {
       expect(await exporter.stop()).toBe(0);
     }
@@ -102,7 +102,7 @@ describe('the generated units and compose commands carry the same forms', () => 
   });
 
   it('a replay stack: the listen address goes before the --, the recording after it', () => {
-    const replaySpec = validateSpec({ version: 1, mode: 'native', profiles: { 'bitcoin-core': { source: 'replay', replay_file: '/srv/-rec.jsonl' } } });
+    const replaySpec = validateSpec({ version: 2, mode: 'native', profiles: { 'bitcoin-core': { source: 'replay', replay_file: '/srv/-rec.jsonl' } } });
     const unit = fileOf(render(replaySpec), 'systemd/fibre-stack-bitcoin-core-exporter.service');
     const argv = parseExecStart(unit.split('\n').find((l) => l.startsWith('ExecStart='))!.slice('ExecStart='.length));
     expect(argv.slice(-3)).toEqual(['--host=127.0.0.1', '--', '/srv/-rec.jsonl']);
@@ -122,16 +122,16 @@ function problems(doc: unknown): string {
 
 describe('names are checked for what they are', () => {
   it.each(['--config=/etc/shadow', '-n', 'relay 1', 'a"b', '', 'x'.repeat(65), 'é'])('node name %j is refused', (name) => {
-    expect(problems({ version: 1, profiles: { fibre: { node_name: name } } })).toContain('profiles.fibre.node_name: got');
-    expect(problems({ version: 1, profiles: { nodeos: { node_name: name } } })).toContain('profiles.nodeos.node_name: got');
+    expect(problems({ version: 2, profiles: { fibre: { node_name: name } } })).toContain('profiles.fibre.node_name: got');
+    expect(problems({ version: 2, profiles: { nodeos: { node_name: name } } })).toContain('profiles.nodeos.node_name: got');
   });
 
   it.each(['-cc=x', '--', 'a b', 'card/0', '', 'x'.repeat(33)])('card %j is refused', (card) => {
-    expect(problems({ version: 1, profiles: { miner: { logs: [{ path: '/var/log/a.log', card }] } } })).toContain('profiles.miner.logs[0].card: got');
+    expect(problems({ version: 2, profiles: { miner: { logs: [{ path: '/var/log/a.log', card }] } } })).toContain('profiles.miner.logs[0].card: got');
   });
 
   it.each(['relay-1', 'bp@eu:2', 'node.example.org', 'N_1'])('node name %j is taken', (name) => {
-    expect(problems({ version: 1, profiles: { fibre: { node_name: name } } })).toBe('');
+    expect(problems({ version: 2, profiles: { fibre: { node_name: name } } })).toBe('');
   });
 
   it('the exporter refuses the same names from its own flags, with exit 2', () => {
@@ -146,7 +146,7 @@ describe('names are checked for what they are', () => {
 
 describe('control characters are refused in every string of the spec', () => {
   const at = (path: string[], value: string): Record<string, unknown> => {
-    const doc: Record<string, unknown> = { version: 1, profiles: { fibre: {}, miner: {}, nodeos: {} } };
+    const doc: Record<string, unknown> = { version: 2, profiles: { fibre: {}, miner: {}, nodeos: {} } };
     let o = doc;
     for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
     o[path[path.length - 1]] = value;
@@ -158,6 +158,7 @@ describe('control characters are refused in every string of the spec', () => {
     [['retention', 'metrics'], '15d'],
     [['images', 'prometheus'], 'prom/prometheus:v3.7.3'],
     [['alerting', 'webhook_url'], 'http://127.0.0.1:5001/'],
+    [['alerting', 'grafana_url'], 'https://grafana.example/'],
     [['profiles', 'fibre', 'node_name'], 'relay-1'],
     [['profiles', 'fibre', 'bitcoind'], '/usr/bin/bitcoind'],
     [['profiles', 'fibre', 'bitcoin_datadir'], '/home/b/.bitcoin'],
@@ -175,7 +176,7 @@ describe('control characters are refused in every string of the spec', () => {
   });
 
   it('miner log paths and cards too', () => {
-    const doc = { version: 1, profiles: { miner: { logs: [{ path: '/var/log/a.log\0', card: 'left\r' }] } } };
+    const doc = { version: 2, profiles: { miner: { logs: [{ path: '/var/log/a.log\0', card: 'left\r' }] } } };
     expect(problems(doc)).toContain('profiles.miner.logs[0].path: "/var/log/a.log\\u0000" holds a NUL byte at its end');
     expect(problems(doc)).toContain('profiles.miner.logs[0].card: "left\\r" holds a carriage return at its end');
   });
@@ -237,7 +238,7 @@ describe('fleet values reach every config exactly, whatever they hold', () => {
 
   it("a hub: an external engine's URL in vmauth's YAML", () => {
     const url = `https://m.example/api/v1/push?a='1'&b="2"#x`;
-    const spec = specFor({ role: 'hub', engine: 'external', nodes: ['rig-1'], tls: 'off', remoteWriteUrl: url, queryUrl: 'https://m.example/q', mode: 'native' });
+    const spec = specFor({ role: 'hub', engine: 'external', fleetNodes: ['rig-1'], tls: 'off', remoteWriteUrl: url, queryUrl: 'https://m.example/q', mode: 'native' });
     const auth = load(fileOf(render(spec), 'vmauth/auth.yml')) as Record<string, any>;
     expect(auth.users[0].url_map[0].url_prefix).toBe(url);
   });

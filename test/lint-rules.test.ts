@@ -168,7 +168,6 @@ describe('alerts', () => {
   const where = 'group "g" › alert "FibreExporterDown"';
   it.each<[string, Record<string, string | object | undefined>, [string, string, string][]]>([
     ['a name that is not CamelCase', { alert: 'fibre_down' }, [['alert-name', 'group "g" › alert "fibre_down"', 'alert name "fibre_down" is not CamelCase']]],
-    ['no severity', { labels: {} }, [['alert-severity', where, 'alert has no severity label']]],
     ['missing annotations', { annotations: { summary: '' } }, [['alert-annotations', where, 'missing annotation(s): summary, description, runbook_url']]],
     ['a raw counter', { expr: 'fibre_blocks_reconstructed_total > 10' }, [['counter-without-rate', where, 'fibre_blocks_reconstructed_total is a counter used without rate()/increase(): its raw value only grows and drops to 0 when the exporter restarts']]],
   ])('%s: an error in ours, a warning in others\'', (_what, change, expected) => {
@@ -177,7 +176,6 @@ describe('alerts', () => {
   });
 
   it.each<[string, Record<string, string | object | undefined>, [string, string][]]>([
-    ['an unknown severity', { labels: { severity: 'page' } }, [['alert-severity', 'severity "page" is not one of critical, warning, info']]],
     ['bad durations', { for: '5 minutes', keep_firing_for: '' }, [
       ['rule-duration', 'for: "5 minutes" is not a Prometheus duration (e.g. 5m, 1h30m)'],
       ['rule-duration', 'keep_firing_for: "" is not a Prometheus duration (e.g. 5m, 1h30m)'],
@@ -190,6 +188,19 @@ describe('alerts', () => {
     ['a broken template in a label', { labels: { severity: 'critical', node: '{{ $labels.node' } }, [['alert-template', 'label node: unclosed action "{{ $labels.node"']]],
   ])('%s', (_what, change, expected) => {
     expect(lint(alertFile(change)).findings).toEqual(expected.map(([rule, message]) => ['error', rule, where, message]));
+  });
+
+  it('an alert without a severity is an error in any file: Alertmanager routes by it', () => {
+    const expected = [['error', 'alert-severity', where, 'alert has no severity label; Alertmanager routes alerts by it (critical, warning, info), so this one reaches no receiver']];
+    expect(lint(alertFile({ labels: {} })).findings).toEqual(expected);
+    expect(lint(alertFile({ labels: { node: 'x' } }, '')).findings.filter((f) => f[1] !== 'alert-annotations')).toEqual(expected);
+  });
+
+  it('a severity outside critical, warning and info is an error in ours, a warning in others\'', () => {
+    const message = 'severity "page" is not one of critical, warning, info; no route of fibre-stack\'s Alertmanager takes it';
+    expect(lint(alertFile({ labels: { severity: 'page' } })).findings).toEqual([['error', 'alert-severity', where, message]]);
+    expect(lint(alertFile({ labels: { severity: 'page' } }, '')).findings.filter((f) => f[1] !== 'alert-annotations')).toEqual([['warning', 'alert-severity', where, message]]);
+    for (const severity of ['critical', 'warning', 'info']) expect(lint(alertFile({ labels: { severity } }, '')).findings.filter((f) => f[1] === 'alert-severity'), severity).toEqual([]);
   });
 
   it('accepts every duration form Prometheus does', () => {

@@ -20,7 +20,7 @@ import { pidRecords, type PidRecord } from '../cli/run/pidfile.js';
 import type { StackSpec } from '../cli/spec/types.js';
 
 const ROOT = join(__dirname, '..');
-const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
 
 // ---- The Quick start, from README.md -------------------------------------------------------
 
@@ -111,7 +111,8 @@ const describeStep = (s: Step) => `${s.command}\n${s.output}`;
 
 /** Whether npm can get the package's dependencies, from its cache or the registry. */
 function dependenciesObtainable(): string | undefined {
-  for (const [name, range] of Object.entries(PKG.dependencies)) {
+  // The bundled CLI has none today; a dependency added later must be obtainable for the tarball install.
+  for (const [name, range] of Object.entries(PKG.dependencies ?? {})) {
     const r = spawnSync('npm', ['view', `${name}@${range}`, 'version', '--prefer-offline'], { encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) return `npm able to get ${name}@${range} from its cache or the registry (${r.stderr.trim().split('\n')[0]})`;
   }

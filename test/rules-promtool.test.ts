@@ -36,8 +36,8 @@ describe('alert rules follow our conventions', () => {
   });
 
   it('puts the stack rules in every stack, and one file per chosen profile', () => {
-    expect(ruleFilesFor([]).map((r) => r.file)).toEqual(['stack.yml']);
-    expect(ruleFilesFor(['nodeos', 'scrape']).map((r) => r.file)).toEqual(['stack.yml', 'nodeos.yml', 'scrape.yml']);
+    expect(ruleFilesFor([]).map((r) => r.file)).toEqual(['stack.yml', 'host.yml']);
+    expect(ruleFilesFor(['nodeos', 'scrape']).map((r) => r.file)).toEqual(['stack.yml', 'host.yml', 'nodeos.yml', 'scrape.yml']);
   });
 
   it('names recording rules level:metric:operations', () => {

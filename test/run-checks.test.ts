@@ -54,7 +54,7 @@ async function answering(routes: Record<string, [number, string]>): Promise<numb
 function services(prometheusPort: number, exporterPort: number) {
   const spec = testSpec('native', 29400, (s) => {
     s.ports.prometheus = prometheusPort;
-    s.profiles.fibre!.exporter_port = exporterPort;
+    s.profiles.fibre![0].exporter_port = exporterPort;
   });
   const all = stackServices(spec);
   return { prometheus: all.find((s) => s.name === 'prometheus')!, exporter: all.find((s) => s.name === 'fibre-exporter')! };

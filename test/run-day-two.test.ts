@@ -160,7 +160,7 @@ describe.skipIf(!ready)('an exporter whose bitcoind is not on this host', () => 
     dir = writeTestStack(
       testSpec('native', 29690, (s) => {
         withoutGrafanaLoki(s);
-        s.profiles.fibre = { ...s.profiles.fibre!, source: 'ebpf', bitcoind: '/nonexistent/day-two/bitcoind' };
+        s.profiles.fibre = [{ ...s.profiles.fibre![0], source: 'ebpf', bitcoind: '/nonexistent/day-two/bitcoind' }];
       }),
     );
   });

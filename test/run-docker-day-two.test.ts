@@ -33,14 +33,14 @@ async function listener(port: number): Promise<Server> {
 describe.skipIf(!ready)('docker up refuses, before compose runs, what compose would fail on halfway', () => {
   beforeAll(() => ensureTestImages());
   const images = (s: ReturnType<typeof testSpec>) => {
-    s.disabled_services = ['grafana', 'loki'];
+    s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
     s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
   };
 
   it('a miner log path that does not exist on this host: exit 2 naming the spec key, nothing started', async () => {
     const spec = testSpec('docker', 29800, (s) => {
       images(s);
-      s.profiles.miner = { ...defaultProfile('miner'), logs: [{ path: '/nonexistent/day-two/card0.log', card: 'left' }], exporter_port: 29807 };
+      s.profiles.miner = [{ ...defaultProfile('miner'), logs: [{ path: '/nonexistent/day-two/card0.log', card: 'left' }], exporter_port: 29807 }];
     });
     const dir = writeTestStack(spec);
     try {
@@ -93,7 +93,7 @@ describe.skipIf(!ready)('docker up refuses, before compose runs, what compose wo
 describe.skipIf(!ready)('a spec edit reaches the running containers', () => {
   let dir: string;
   const spec = testSpec('docker', 29860, (s) => {
-    s.disabled_services = ['grafana', 'loki'];
+    s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
     s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
   });
   beforeAll(async () => {

@@ -42,7 +42,7 @@ describe.skipIf(!ready)('docker mode with local images, on a stack created under
     const created = underUmask077(['create', dir, '--yes', '--overwrite', '--mode', 'docker', '--profiles', 'fibre', '--project', project]);
     expect(created.code, created.out).toBe(0);
     const spec = testSpec('docker', PROJECT_BASE, (s) => {
-      s.disabled_services = ['grafana', 'loki'];
+      s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
       s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
     });
     writeFileSync(join(dir, 'fibre-stack.yml'), renderSpecFile(spec).content, { mode: 0o600 });
@@ -117,7 +117,7 @@ describe.skipIf(!ready)('docker mode when an image cannot be had', () => {
     // Grafana stays enabled: its pinned image is not here and no registry answers.
     dir = writeTestStack(
       testSpec('docker', base, (s) => {
-        s.disabled_services = ['loki'];
+        s.disabled_services = ['loki', 'node-exporter', 'cadvisor'];
         s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
       }),
     );

@@ -183,6 +183,15 @@ describe.skipIf(!ready)('installing a release from a local server', () => {
     await expect(installRelease(join(work, 'cache-bare-bad'), bare)).rejects.toBeInstanceOf(ChecksumMismatch);
   });
 
+  it('refuses a release whose checksum file disagrees with the digest pinned for it', async () => {
+    const cache = join(work, 'cache-repinned');
+    const sha = createHash('sha256').update(good).digest('hex');
+    await expect(installRelease(cache, { ...release('good'), pinnedSha256: '1'.repeat(64) })).rejects.toThrow(new RegExp(`lists ${sha} for prometheus-9\\.9\\.9\\.linux-amd64\\.tar\\.gz, but fibre-stack pinned 1{64}`));
+    expect(readdirSync(cache)).toEqual([]);
+    // The same release pinned with its real digest installs.
+    expect(await installRelease(cache, { ...release('good'), pinnedSha256: sha })).toContain('prometheus-9.9.9');
+  });
+
   it('says which URL failed when the server has no such file', async () => {
     await expect(installRelease(join(work, 'cache-404'), release('missing'))).rejects.toThrow(new RegExp(`cannot download ${base}/missing/sha256sums.txt: HTTP 404`));
   });

@@ -31,14 +31,15 @@ describe.skipIf(!ready)('native mode with local binaries', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('up --native --detach starts Prometheus, Alertmanager and the exporter and returns', async () => {
+  it('up --native --detach starts Prometheus, Alertmanager, node_exporter and the exporter and returns', async () => {
     const up = await cli(['up', '--native', '--detach', '--dir', dir], env);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     started = pidRecords(dir);
-    expect(started.map((r) => r.service).sort()).toEqual(['alertmanager', 'fibre-exporter', 'prometheus']);
+    expect(started.map((r) => r.service).sort()).toEqual(['alertmanager', 'fibre-exporter', 'node-exporter', 'prometheus']);
     for (const r of started) expect(alive(r.pid)).toBe(true);
     expect(up.stdout).toMatch(/prometheus\s+ready in/);
+    expect(up.stdout).toMatch(/node-exporter\s+ready in/);
   });
 
   it('validate is all green: targets up, rules loaded, exporter healthy, disabled services skipped', async () => {
@@ -51,6 +52,8 @@ describe.skipIf(!ready)('native mode with local binaries', () => {
     const checks = byName.prometheus.checks.map((c: { check: string; ok: boolean }) => [c.check, c.ok]);
     expect(checks).toEqual([['process', true], ['listener', true], ['ready', true], ['scrape targets', true], ['rules', true]]);
     expect(byName['fibre-exporter'].status).toBe('healthy');
+    // node_exporter natively (Debian's prometheus-node-exporter on PATH), scraped among the targets above.
+    expect(byName['node-exporter'].status).toBe('healthy');
   });
 
   it('a second up leaves the running processes alone', async () => {
@@ -109,12 +112,12 @@ describe.skipIf(!ready)('native mode when a program cannot be had', () => {
     const up = await cli(['up', '--native', '--detach', '--dir', dir], { FIBRE_STACK_CACHE: join(dir, 'no-cache'), PATH: process.env.PATH! });
     expect(up.code).toBe(0);
     for (const s of ['grafana', 'loki', 'alloy']) expect(up.stdout).toMatch(new RegExp(`${s}\\s+cannot start: .*\\n\\s+to fix: install it`));
-    expect(pidRecords(dir).map((r) => r.service).sort()).toEqual(['alertmanager', 'fibre-exporter', 'prometheus']);
+    expect(pidRecords(dir).map((r) => r.service).sort()).toEqual(['alertmanager', 'fibre-exporter', 'node-exporter', 'prometheus']);
     const v = await cli(['validate', '--json', '--wait', '20', '--dir', dir]);
     expect(v.code).toBe(1);
     const report = JSON.parse(v.stdout);
     const status = Object.fromEntries(report.services.map((s: { service: string; status: string }) => [s.service, s.status]));
-    expect(status).toEqual({ prometheus: 'healthy', alertmanager: 'healthy', grafana: 'unavailable', loki: 'unavailable', alloy: 'unavailable', 'fibre-exporter': 'healthy' });
+    expect(status).toEqual({ prometheus: 'healthy', alertmanager: 'healthy', grafana: 'unavailable', loki: 'unavailable', alloy: 'unavailable', 'node-exporter': 'healthy', 'fibre-exporter': 'healthy' });
   });
 });
 
@@ -175,7 +178,7 @@ describe.skipIf(!ready)('native mode in the foreground', () => {
     const up = foregroundUp(dir);
     await up.waitFor(/Ctrl-C stops everything/);
     const recs = pidRecords(dir);
-    expect(recs.map((r) => r.service).sort()).toEqual(['alertmanager', 'fibre-exporter', 'prometheus']);
+    expect(recs.map((r) => r.service).sort()).toEqual(['alertmanager', 'fibre-exporter', 'node-exporter', 'prometheus']);
     // The logs and status commands see what runs.
     const status = await cli(['status', '--dir', dir]);
     expect(status.code).toBe(0);
@@ -195,7 +198,7 @@ describe.skipIf(!ready)('native mode in the foreground', () => {
     // The exporter (a Node process) takes longest to be ready: interrupt as soon as it is spawned.
     await up.waitFor(/fibre-exporter\s+starting/);
     const recs = pidRecords(dir);
-    expect(recs.length).toBe(3);
+    expect(recs.length).toBe(4);
     up.child.kill('SIGINT');
     // 130 when the start was cut short; 0 if every service happened to be ready first.
     expect([0, 130]).toContain(await up.exited);
@@ -223,7 +226,7 @@ describe.skipIf(!ready)('a docker stack where Docker does not answer', () => {
     const v = await cli(['validate', '--json', '--wait', '30', '--dir', dir], noDocker);
     expect(JSON.parse(v.stdout).healthy, v.stdout).toBe(true);
     const recs = pidRecords(join(dir, '.fibre-stack', 'native'));
-    expect(recs.length).toBe(3);
+    expect(recs.length).toBe(4);
     const down = await cli(['down', '--dir', dir], noDocker);
     expect(down.code).toBe(0);
     for (const r of recs) expect(alive(r.pid), r.service).toBe(false);

@@ -120,7 +120,7 @@ describe('what the runners say of each service', () => {
   it('docker: running and healthy, or what is wrong; exporters are reached on the stack network only', () => {
     const services = stackServices(loadStack(stack('docker')).spec);
     const states = containerStates(services, new Map([container('prometheus', 'healthy'), container('alertmanager', 'none'), container('fibre-exporter', 'healthy')]));
-    expect([...states.keys()]).toEqual(['prometheus', 'alertmanager', 'fibre-exporter']);
+    expect([...states.keys()]).toEqual(['prometheus', 'alertmanager', 'node-exporter', 'cadvisor', 'fibre-exporter']);
     expect(states.get('prometheus')).toEqual({
       service: 'prometheus',
       check: 'container',
@@ -136,6 +136,10 @@ describe('what the runners say of each service', () => {
     expect(containerStates(services, new Map([container('prometheus', 'healthy', 'exited', 137)])).get('prometheus')).toMatchObject({ running: false, down: 'crashed' });
     // Running, but another port than the one it is asked on: what answers there is not it.
     expect(containerStates(services, new Map([container('prometheus', 'healthy', 'running', 0, [9999])])).get('prometheus')!.identity!.ours).toBe(false);
+    // node_exporter runs on the host's network, publishing nothing: running, it holds its port itself.
+    expect(containerStates(services, new Map([container('node-exporter', 'healthy', 'running', 0, [])])).get('node-exporter')).toMatchObject({
+      running: true, reachableFromHost: true, identity: { ours: true, detail: "its container runs on the host's network and holds port 29707 itself" },
+    });
   });
 
   it('native: a pid file of a process that is not ours, a stale pid file, a program that could not be had, or not started', () => {

@@ -76,13 +76,50 @@ describe('create', () => {
     [['--profiles', 'fibre', '--bitcoind', 'relative/bitcoind'], /profiles\.fibre\.bitcoind.*absolute path/],
     [['--profiles', 'nodeos', '--nodeos-url', 'ftp://x'], /profiles\.nodeos\.url.*http/],
     [['--profiles', 'dogecoin'], /unknown profile dogecoin/],
-    [['--alert-webhook', 'not a url'], /alerting\.webhook_url/],
+    [['--alert-webhook', 'not a url'], /--alert-webhook: got "not a url"; allowed: an http:\/\/ or https:\/\/ URL/],
+    [['--alert-telegram', '12'], /--alert-telegram-token-file is needed/],
+    [['--alert-telegram', 'chat', '--alert-telegram-token-file', '/etc/hostname'], /alerting\.receivers\[0\]\.chat_id: got string "chat"/],
+    [['--alert-telegram-token-file', '/nonexistent/token', '--alert-telegram', '1'], /cannot read \/nonexistent\/token \(ENOENT\)/],
+    [['--node', 'bitcoin-core:node-name=a', '--node', 'bitcoin-core:node-name=a'], /profiles\.bitcoin-core\[1\]: node name "a" is also that of profiles\.bitcoin-core\[0\]/],
+    [['--node', 'bitcoin-core:datadir=/srv/a'], /--node bitcoin-core:datadir=\/srv\/a: "datadir=\/srv\/a" is not KEY=VALUE with KEY one of bitcoin-core's: node-name, bitcoind, bitcoin-datadir/],
+    [['--node', 'scrape:scrape-target=h:1'], /--node scrape:scrape-target=h:1: start with the profile of the node, one of fibre, bitcoin-core, miner, nodeos/],
+    [['--profiles', 'fibre', '--node', 'miner'], /--node: miner is not among --profiles fibre/],
   ])('bad input %j: exit 2, names the key, writes nothing', (flags, message) => {
     const dir = join(tempDir(), 'bad');
     const r = runCli(['create', dir, '--yes', ...flags]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('--node, repeated, makes the nodes of a profile, each with its own exporter and the other flags as defaults', () => {
+    const dir = join(tempDir(), 'nodes');
+    const r = runCli([
+      'create', dir, '--yes', '--mode', 'native', '--bitcoind', '/opt/bitcoind',
+      '--node', 'bitcoin-core:node-name=a,bitcoin-datadir=/srv/a', '--node', 'bitcoin-core:node-name=b,bitcoin-datadir=/srv/b',
+      '--node', 'miner:node-name=rig-a,miner-log=/var/log/a/left.log,card=left,miner-log=/var/log/a/right.log,card=right',
+      '--node', 'miner:node-name=rig-b,miner-log=/var/log/b/left.log,card=left',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Created a native stack for bitcoin-core (2 nodes), miner (2 nodes)');
+    const spec = load(readFileSync(join(dir, 'fibre-stack.yml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(spec.version).toBe(2);
+    expect(spec.profiles['bitcoin-core'].map((n: Record<string, unknown>) => [n.node_name, n.bitcoind, n.bitcoin_datadir, n.exporter_port])).toEqual([
+      ['a', '/opt/bitcoind', '/srv/a', 9437],
+      ['b', '/opt/bitcoind', '/srv/b', 9438],
+    ]);
+    expect(spec.profiles.miner.map((n: Record<string, unknown>) => [n.node_name, n.logs, n.exporter_port])).toEqual([
+      ['rig-a', [{ path: '/var/log/a/left.log', card: 'left' }, { path: '/var/log/a/right.log', card: 'right' }], 9439],
+      ['rig-b', [{ path: '/var/log/b/left.log', card: 'left' }], 9440],
+    ]);
+    expect(readdirSync(join(dir, 'systemd')).filter((f) => f.includes('exporter')).sort()).toEqual([
+      'fibre-stack-bitcoin-core-exporter-2.service', 'fibre-stack-bitcoin-core-exporter.service',
+      'fibre-stack-miner-exporter-2.service', 'fibre-stack-miner-exporter.service',
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'prometheus/targets/miner.json'), 'utf8'))).toEqual([
+      { targets: ['127.0.0.1:9439'], labels: { node: 'rig-a' } },
+      { targets: ['127.0.0.1:9440'], labels: { node: 'rig-b' } },
+    ]);
   });
 
   it('without a terminal and without --yes it says how to proceed instead of hanging', () => {

@@ -52,12 +52,12 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Prometheus, Alertmanager, Grafana, Loki', () => {
-  const spec = specFor({ profiles: ['fibre', 'nodeos', 'scrape'], nodeosUrl: 'http://127.0.0.1:8888', scrapeTargets: ['localhost:9100', '10.0.0.9:9100'], alertWebhook: 'https://hooks.example/a' });
+  const spec = specFor({ profiles: ['fibre', 'nodeos', 'scrape'], nodeosUrl: 'http://127.0.0.1:8888', scrapeTargets: ['localhost:9100', '10.0.0.9:9100'], receivers: [{ receiver: { name: 'webhook', type: 'webhook', url: 'https://hooks.example/a' } }] });
   const files = render(spec);
 
   it('a job per profile and stack service, targets in file_sd files', () => {
     const prom = load(fileOf(files, 'prometheus/prometheus.yml')) as any;
-    expect(prom.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'fibre', 'nodeos', 'scrape']);
+    expect(prom.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'node-exporter', 'cadvisor', 'fibre', 'nodeos', 'scrape']);
     expect(prom.rule_files).toEqual(['rules/*.yml']);
     const nodeos = prom.scrape_configs.find((j: any) => j.job_name === 'nodeos');
     expect(nodeos.metrics_path).toBe('/v1/prometheus/metrics');
@@ -69,10 +69,15 @@ describe('Prometheus, Alertmanager, Grafana, Loki', () => {
     expect(prom.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093']);
   });
 
-  it('Alertmanager sends to the webhook', () => {
+  it('Alertmanager sends alerts of every severity to the webhook, with its repeat interval', () => {
     const am = load(fileOf(files, 'alertmanager/alertmanager.yml')) as any;
-    expect(am.route.receiver).toBe('webhook');
-    expect(am.receivers).toEqual([{ name: 'webhook', webhook_configs: [{ url: 'https://hooks.example/a', send_resolved: true }] }]);
+    expect(am.route.receiver).toBe('none');
+    expect(am.receivers).toEqual([{ name: 'none' }, { name: 'webhook', webhook_configs: [{ send_resolved: true, url: 'https://hooks.example/a' }] }]);
+    expect(am.route.routes.slice(1).map((r: any) => [r.matchers, r.repeat_interval, r.routes])).toEqual([
+      [['severity="critical"'], '1h', [{ receiver: 'webhook', continue: true }]],
+      [['severity="warning"'], '4h', [{ receiver: 'webhook', continue: true }]],
+      [['severity="info"'], '24h', [{ receiver: 'webhook', continue: true }]],
+    ]);
   });
 
   it('Grafana datasources have fixed uids and the dashboards provider reads the mounted folder', () => {
@@ -104,6 +109,45 @@ describe('Prometheus, Alertmanager, Grafana, Loki', () => {
     const s = specFor({ profiles: ['scrape'] });
     s.disabled_services = ['grafana', 'loki'];
     const compose = load(fileOf(render(s), 'docker-compose.yml')) as Compose;
-    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'prometheus']);
+    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'cadvisor', 'node-exporter', 'prometheus']);
+  });
+});
+
+describe('several nodes of a profile, in docker mode', () => {
+  const spec = specFor({
+    profiles: ['bitcoin-core', 'miner'],
+    nodes: {
+      'bitcoin-core': [{ nodeName: 'a', bitcoinDatadir: '/srv/a' }, { nodeName: 'b', bitcoinDatadir: '/srv/b' }],
+      miner: [{ nodeName: 'rig-a', minerLogs: ['/var/log/a/left.log'], cards: ['left'] }, { nodeName: 'rig-b', minerLogs: ['/var/log/b/left.log'], cards: ['left'] }],
+    },
+  });
+  const files = render(spec);
+
+  it('run an exporter service each, the first under the name a one-node stack has', () => {
+    const compose = load(fileOf(files, 'docker-compose.yml')) as any;
+    const exporters = Object.keys(compose.services).filter((s) => /-exporter/.test(s) && s !== 'node-exporter');
+    expect(exporters).toEqual(['bitcoin-core-exporter', 'bitcoin-core-exporter-2', 'miner-exporter', 'miner-exporter-2']);
+    expect(compose.services['miner-exporter-2'].command).toEqual(expect.arrayContaining(['--node-name=rig-b', '--port=9440', '--log=/var/log/b/left.log', '--card=left']));
+  });
+
+  it('are targets of their profile\'s one job, each with its node label, the exporter\'s own labels kept', () => {
+    const prom = load(fileOf(files, 'prometheus/prometheus.yml')) as any;
+    const jobs = prom.scrape_configs.filter((j: any) => ['bitcoin-core', 'miner'].includes(j.job_name));
+    expect(jobs.map((j: any) => [j.job_name, j.honor_labels])).toEqual([['bitcoin-core', true], ['miner', true]]);
+    expect(JSON.parse(fileOf(files, 'prometheus/targets/bitcoin-core.json'))).toEqual([
+      { targets: ['bitcoin-core-exporter:9437'], labels: { node: 'a' } },
+      { targets: ['bitcoin-core-exporter-2:9438'], labels: { node: 'b' } },
+    ]);
+    expect(JSON.parse(fileOf(files, 'prometheus/targets/miner.json'))).toEqual([
+      { targets: ['miner-exporter:9439'], labels: { node: 'rig-a' } },
+      { targets: ['miner-exporter-2:9440'], labels: { node: 'rig-b' } },
+    ]);
+  });
+
+  it('ship their logs apart: each debug.log and card log once, labelled with its node', () => {
+    const alloy = fileOf(files, 'alloy/config.alloy');
+    for (const id of ['bitcoin_core_debug_log', 'bitcoin_core_debug_log_2', 'miner_log_0', 'miner_log_0_2']) expect(alloy).toContain(`local.file_match "${id}"`);
+    expect(alloy).toContain('"/srv/b/debug.log"');
+    expect(alloy).toContain('"__path__" = "/var/log/b/left.log",\n    "job" = "fpga-miner",\n    "node" = "rig-b",\n    "card" = "left",');
   });
 });

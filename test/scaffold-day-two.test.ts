@@ -23,10 +23,10 @@ describe('create warns of what will not work on this host', () => {
   it('says a docker-mode webhook on 127.0.0.1 is the container itself; natively it is fine', () => {
     const docker = runCli(['create', join(tempDir(), 'hook-docker'), '--yes', '--mode', 'docker', '--profiles', 'scrape', '--alert-webhook', 'http://127.0.0.1:5001/hook']);
     expect(docker.code, docker.stderr).toBe(0);
-    expect(docker.stderr).toMatch(/warning: the alert webhook http:\/\/127\.0\.0\.1:5001\/hook points at 127\.0\.0\.1, which inside the Alertmanager container is the container itself/);
+    expect(docker.stderr).toMatch(/warning: the alert receiver URL http:\/\/127\.0\.0\.1:5001\/hook points at 127\.0\.0\.1, which inside the Alertmanager container is the container itself/);
     const native = runCli(['create', join(tempDir(), 'hook-native'), '--yes', '--mode', 'native', '--profiles', 'scrape', '--alert-webhook', 'http://127.0.0.1:5001/hook']);
     expect(native.code, native.stderr).toBe(0);
-    expect(native.stderr).not.toContain('alert webhook');
+    expect(native.stderr).not.toContain('alert receiver URL');
   });
 });
 

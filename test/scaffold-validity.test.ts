@@ -15,7 +15,11 @@ import { TRIXIE_COMPOSE_IMAGE } from './support/images.js';
 const profileSets: ProfileId[][] = [...PROFILE_IDS.map((p) => [p]), [...PROFILE_IDS]];
 const modes: Mode[] = ['docker', 'native'];
 const agents: LogAgent[] = ['alloy', 'promtail'];
-const combos = profileSets.flatMap((profiles) => modes.flatMap((mode) => agents.map((logAgent) => ({ profiles, mode, logAgent }))));
+const combos = [
+  ...profileSets.flatMap((profiles) => modes.flatMap((mode) => agents.map((logAgent) => ({ profiles, mode, logAgent, syntheticChecks: false })))),
+  // With the blackbox exporter and its probe job.
+  ...modes.map((mode) => ({ profiles: [...PROFILE_IDS], mode, logAgent: 'alloy' as LogAgent, syntheticChecks: true })),
+];
 
 const extra = { scrapeTargets: ['10.0.0.5:9100', 'localhost:9101'], minerLogs: ['/var/log/miner/a.log', '/var/log/miner/b.log'], cards: ['left', 'right'] };
 
@@ -37,8 +41,8 @@ function containerPort(svc: Record<string, unknown>): string {
   return command.find((a) => a.startsWith('--port='))!.slice('--port='.length);
 }
 
-describe.each(combos)('profiles $profiles, $mode, $logAgent', ({ profiles, mode, logAgent }) => {
-  const spec = specFor({ profiles, mode, logAgent, ...extra });
+describe.each(combos)('profiles $profiles, $mode, $logAgent, synthetic checks $syntheticChecks', ({ profiles, mode, logAgent, syntheticChecks }) => {
+  const spec = specFor({ profiles, mode, logAgent, syntheticChecks, ...extra });
   const files = render(spec);
 
   it('every YAML and JSON file parses', () => {
@@ -72,6 +76,8 @@ describe.each(combos)('profiles $profiles, $mode, $logAgent', ({ profiles, mode,
       expect(timing, `${name} healthcheck timing`).toEqual({ interval: '10s', timeout: '5s', retries: 6, start_period: expect.stringMatching(/^\d+s$/) });
       // Each service is probed where it listens inside its container; Loki's binary checks itself.
       if (name === 'loki') expect(test).toEqual(['CMD', '/usr/bin/loki', '-health']);
+      // On the host's network (node_exporter) there is no port of its own: it is probed where it listens on the host.
+      else if (svc.network_mode === 'host') expect(test.join(' '), `${name} healthcheck`).toContain(`http://${(svc.command as string[]).find((a) => a.startsWith('--web.listen-address='))!.slice('--web.listen-address='.length)}/`);
       else expect(test.join(' '), `${name} healthcheck`).toMatch(new RegExp(`^CMD(-SHELL)? .*127\\.0\\.0\\.1[:/]${containerPort(svc)}\\b`));
       expect(String(svc.image), `${name} image pinned`).toMatch(/:[^:/]+$/);
       expect(String(svc.image)).not.toMatch(/:latest$/);
@@ -86,7 +92,8 @@ describe.each(combos)('profiles $profiles, $mode, $logAgent', ({ profiles, mode,
     expect(prom.alerting!.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:9093']);
     for (const f of files.filter((x) => x.path.startsWith('prometheus/targets/'))) {
       for (const group of JSON.parse(f.content) as { targets: string[] }[]) {
-        for (const t of group.targets) if (!t.startsWith('10.0.0.5')) expect(t, f.path).toMatch(/^(127\.0\.0\.1|localhost):/);
+        // A probe's target may be a URL: its host is what must be loopback.
+        for (const t of group.targets) if (!t.startsWith('10.0.0.5')) expect(t.replace(/^https?:\/\//, ''), f.path).toMatch(/^(127\.0\.0\.1|localhost):/);
       }
     }
   });

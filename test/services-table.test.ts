@@ -29,7 +29,13 @@ function fleetFor(kind: StackKind): StackSpec['fleet'] {
 function specWith(service: CoreService, mode: StackSpec['mode']): StackSpec {
   const def = CORE_SERVICES[service];
   const fleet = fleetFor(def.runsIn[0]);
-  return { ...defaultSpec(), mode, log_agent: def.role === 'log-agent' ? (service as StackSpec['log_agent']) : defaultSpec().log_agent, ...(fleet ? { fleet } : {}) };
+  return {
+    ...defaultSpec(),
+    mode,
+    log_agent: def.role === 'log-agent' ? (service as StackSpec['log_agent']) : defaultSpec().log_agent,
+    synthetic_checks: def.role === 'synthetic-checks',
+    ...(fleet ? { fleet } : {}),
+  };
 }
 
 const MODES = ['docker', 'native'] as const;
@@ -42,7 +48,9 @@ describe('each entry of the table', () => {
     expect(def.image).not.toMatch(/:latest$/);
     expect(def.binaries.length).toBeGreaterThan(0);
     expect(def.howToGet).not.toBe('');
-    expect(def.containerData).toMatch(/^\//);
+    // A service that keeps data keeps it at an absolute path of its container.
+    if (def.containerData !== undefined) expect(def.containerData).toMatch(/^\//);
+    for (const m of def.hostAccess?.mounts ?? []) expect([m.host, m.container]).toEqual([expect.stringMatching(/^\//), expect.stringMatching(/^\//)]);
     for (const other of [...def.startsAfter, ...(def.sendsTo ? [def.sendsTo] : [])]) expect(SERVICE_NAMES).toContain(other);
     if (def.datasource) expect(Object.values(DATASOURCES)).toContain(def.datasource.def);
   });
@@ -54,10 +62,18 @@ describe('each entry of the table', () => {
 
   it('a stack runs exactly the log agent it names, and none without the service it sends to', () => {
     for (const agent of LOG_AGENTS) {
-      const on = enabledServices({ disabled_services: [], log_agent: agent });
+      const on = enabledServices({ disabled_services: [], log_agent: agent, synthetic_checks: false, mode: 'docker' });
       expect(on.filter((s) => CORE_SERVICES[s].role === 'log-agent')).toEqual([agent]);
-      expect(enabledServices({ disabled_services: [CORE_SERVICES[agent].sendsTo!], log_agent: agent })).not.toContain(agent);
+      expect(enabledServices({ disabled_services: [CORE_SERVICES[agent].sendsTo!], log_agent: agent, synthetic_checks: false, mode: 'docker' })).not.toContain(agent);
     }
+  });
+
+  it('a stack runs the synthetic checks only when its spec turns them on, and not when it disables them', () => {
+    const checks = SERVICE_NAMES.filter((s) => CORE_SERVICES[s].role === 'synthetic-checks');
+    expect(checks).toEqual(['blackbox']);
+    expect(enabledServices({ disabled_services: [], log_agent: 'alloy', synthetic_checks: false })).not.toContain('blackbox');
+    expect(enabledServices({ disabled_services: [], log_agent: 'alloy', synthetic_checks: true })).toContain('blackbox');
+    expect(enabledServices({ disabled_services: ['blackbox'], log_agent: 'alloy', synthetic_checks: true })).not.toContain('blackbox');
   });
 
   it('every datasource is provided by one service', () => {
@@ -81,21 +97,33 @@ describe('every consumer covers every entry', () => {
     else expect(service.healthcheck!.test.join(' ')).toMatch(CORE_SERVICES[s].healthcheck.probe.tool === 'self' ? /-health/ : new RegExp(CORE_SERVICES[s].readyPath.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')));
     // The config file its command line names is one the stack mounts into it, or its image's own.
     const { config } = runPaths(specWith(s, 'docker'), s, 'containers');
+    if (config === undefined) return expect(CORE_SERVICES[s].config).toBeUndefined();
     const mounted = CORE_SERVICES[s].mounts.some((m) => config.startsWith(`${m.container}/`) && files.some((f) => f.path === `${m.stack}${config.slice(m.container.length)}`));
     expect(mounted || config === CORE_SERVICES[s].imageConfig, config).toBe(true);
   });
 
-  it.each(SERVICE_NAMES)('%s: natively it runs on its config file, which the stack has, and is asked for readiness', (s) => {
+  const nativeServices = SERVICE_NAMES.filter((s) => !CORE_SERVICES[s].dockerOnly);
+
+  it.each(nativeServices)('%s: natively it runs on its config file (if it has one), which the stack has, and is asked for readiness', (s) => {
     const spec = specWith(s, 'native');
     const files = render(spec);
-    expect(files.map((f) => f.path)).toContain(CORE_SERVICES[s].config);
+    const config = CORE_SERVICES[s].config;
+    if (config !== undefined) expect(files.map((f) => f.path)).toContain(config);
     const svc = stackServices(spec).find((x) => x.name === s)!;
     expect(svc.program).toEqual({ kind: 'binary', candidates: CORE_SERVICES[s].binaries, image: spec.images[s] });
     expect(svc.readyUrl).toBe(`http://127.0.0.1:${spec.ports[s]}${CORE_SERVICES[s].readyPath}`);
-    expect(JSON.stringify(svc.argv)).toContain(CORE_SERVICES[s].config);
+    if (config !== undefined) expect(JSON.stringify(svc.argv)).toContain(config);
   });
 
-  it.each(SERVICE_NAMES)('%s: has a pinned release for this platform', (s) => {
+  it('a service only containers run is in docker stacks alone, and has no release to download', () => {
+    for (const s of SERVICE_NAMES.filter((x) => CORE_SERVICES[x].dockerOnly)) {
+      expect(stackServices(specWith(s, 'native')).map((x) => x.name)).not.toContain(s);
+      expect(stackServices(specWith(s, 'docker')).map((x) => x.name)).toContain(s);
+      expect(() => releaseFor(s, 'amd64')).toThrow(/only in docker mode/);
+    }
+  });
+
+  it.each(nativeServices)('%s: has a pinned release for this platform', (s) => {
     const release = releaseFor(s, 'amd64');
     expect(release.version).toBe(versionOfImage(CORE_SERVICES[s].image));
     expect(release.binaryNames.length).toBeGreaterThan(0);
@@ -104,7 +132,7 @@ describe('every consumer covers every entry', () => {
 
 describe('upstream sources', () => {
   const SOURCE = /^([\w.-]+\/[\w.-]+)@([\w.-]+):(\S+)$/;
-  const cannotRunHere: CoreService[] = ['grafana', 'loki', 'alloy', 'promtail'];
+  const cannotRunHere: CoreService[] = ['grafana', 'loki', 'alloy', 'promtail', 'cadvisor'];
 
   it.each(cannotRunHere)('%s: its facts name their upstream source', (s) => {
     const sources = Object.values(CORE_SERVICES[s].sources);
@@ -114,7 +142,8 @@ describe('upstream sources', () => {
 
   it.each(SERVICE_NAMES)('%s: sources in its own repository were read at the pinned tag (a pin bump means reading them again)', (s) => {
     const def = CORE_SERVICES[s];
-    const repo = def.release.kind === 'grafana-downloads-api' ? 'grafana/grafana' : def.release.repo;
+    // A service never run natively has no release: every source of it is its own repository's.
+    const repo = def.release.kind === 'grafana-downloads-api' ? 'grafana/grafana' : def.release.kind === 'none' ? SOURCE.exec(Object.values(def.sources)[0])![1] : def.release.repo;
     const pinned = `v${versionOfImage(def.image)}`;
     for (const source of Object.values(def.sources)) {
       const [, from, ref, path] = SOURCE.exec(source)!;

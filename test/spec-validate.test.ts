@@ -18,7 +18,7 @@ function problemsOf(raw: unknown): SpecProblem[] {
   }
 }
 
-const minimal = (extra: Record<string, unknown> = {}) => ({ version: 1, profiles: { fibre: {} }, ...extra });
+const minimal = (extra: Record<string, unknown> = {}) => ({ version: 2, profiles: { fibre: {} }, ...extra });
 
 describe('a valid spec', () => {
   it('the shortest one takes every default', () => {
@@ -27,18 +27,19 @@ describe('a valid spec', () => {
 
   it('keeps what the user wrote, for every key', () => {
     const raw = {
-      version: 1,
+      version: 2,
       project: 'relay_2-b',
       mode: 'native',
       log_agent: 'promtail',
       bind_address: '::1',
       retention: { metrics: '30d', logs: '720h' },
-      ports: { prometheus: 19090, alertmanager: 19093, grafana: 13000, loki: 13100, alloy: 12346, promtail: 19080 },
+      ports: { prometheus: 19090, alertmanager: 19093, grafana: 13000, loki: 13100, alloy: 12346, promtail: 19080, blackbox: 19115 },
       images: { prometheus: 'registry.example/prom/prometheus:v3.7.3', exporter: 'fibre-stack-exporter@sha256:' + 'a'.repeat(64) },
-      alerting: { receiver: 'webhook', webhook_url: 'https://hooks.example/x' },
+      alerting: { receivers: [{ name: 'ops', type: 'telegram', severities: ['critical'], chat_id: -100123, api_url: '' }], grafana_url: 'https://grafana.example/' },
       disabled_services: ['grafana', 'grafana'],
+      synthetic_checks: true,
       profiles: {
-        fibre: { node_name: 'relay-1', bitcoind: '/opt/b/bitcoind', bitcoin_datadir: '/data', exporter_port: 9500, source: 'replay', replay_file: '/r.jsonl' },
+        fibre: { node_name: 'relay-1', bitcoind: '/opt/b/bitcoind', bitcoin_datadir: '/data', exporter_port: 9500, source: 'replay', replay_file: '/r.jsonl', p2p_port: 18333, rpc_port: 18332 },
         'bitcoin-core': { exporter_port: 9501 },
         miner: { bitstream: 'rb4', logs: [{ path: '/var/log/a.log', card: 'left' }, { path: '/var/log/b.log' }], exporter_port: 9502, stale_after_seconds: 30 },
         nodeos: { node_name: 'bp', url: 'http://10.0.0.1:8888' },
@@ -52,34 +53,36 @@ describe('a valid spec', () => {
       images: { ...defaultSpec().images, ...raw.images },
       disabled_services: ['grafana'],
       profiles: {
-        ...raw.profiles,
-        'bitcoin-core': { node_name: 'localhost', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/home/bitcoin/.bitcoin', exporter_port: 9501, source: 'ebpf', replay_file: '' },
-        miner: { ...raw.profiles.miner, logs: [{ path: '/var/log/a.log', card: 'left' }, { path: '/var/log/b.log', card: 'card1' }] },
+        fibre: [raw.profiles.fibre],
+        'bitcoin-core': [{ node_name: 'localhost', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/home/bitcoin/.bitcoin', exporter_port: 9501, source: 'ebpf', replay_file: '', p2p_port: 8333, rpc_port: 8332 }],
+        miner: [{ ...raw.profiles.miner, node_name: 'localhost', logs: [{ path: '/var/log/a.log', card: 'left' }, { path: '/var/log/b.log', card: 'card1' }] }],
+        nodeos: [raw.profiles.nodeos],
+        scrape: [raw.profiles.scrape],
       },
     });
   });
 
-  it('takes a profile given as an empty mapping with every default', () => {
-    expect(validateSpec({ version: 1, profiles: { miner: null, nodeos: {}, scrape: {} } }).profiles).toEqual({
-      miner: { bitstream: 'tokenminer', logs: [{ path: '/var/log/whitefire/miner.log', card: 'card0' }], exporter_port: 9439, stale_after_seconds: 120 },
-      nodeos: { node_name: 'localhost', url: 'http://127.0.0.1:8888' },
-      scrape: { targets: [] },
+  it('takes a profile given as an empty mapping, or nothing, as one node with every default', () => {
+    expect(validateSpec({ version: 2, profiles: { miner: null, nodeos: {}, scrape: {} } }).profiles).toEqual({
+      miner: [{ node_name: 'localhost', bitstream: 'tokenminer', logs: [{ path: '/var/log/whitefire/miner.log', card: 'card0' }], exporter_port: 9439, stale_after_seconds: 120 }],
+      nodeos: [{ node_name: 'localhost', url: 'http://127.0.0.1:8888' }],
+      scrape: [{ targets: [] }],
     });
   });
 });
 
 describe('mistakes, each named with its key and what is allowed', () => {
   it.each<[string, unknown, SpecProblem[]]>([
-    ['an empty file', null, [{ key: '(top level)', problem: 'the file is empty; it needs at least `version: 1` and `profiles:`' }]],
+    ['an empty file', null, [{ key: '(top level)', problem: 'the file is empty; it needs at least `version: 2` and `profiles:`' }]],
     ['a list at the top', [1], [{ key: '(top level)', problem: 'expected a mapping, got a list' }]],
-    ['a version before the first', { version: 0, profiles: { fibre: {} } }, [{ key: 'version', problem: 'got number 0; allowed: 1' }]],
-    ['a version from a newer fibre-stack, alone: nothing else can be read', { version: 2, colour: 'blue', profiles: {} }, [
-      { key: 'version', problem: 'got number 2; allowed: 1. Version 2 was written by a newer fibre-stack: upgrade fibre-stack to read this file' },
+    ['a version before the first', { version: 0, profiles: { fibre: {} } }, [{ key: 'version', problem: 'got number 0; allowed: 1, 2' }]],
+    ['a version from a newer fibre-stack, alone: nothing else can be read', { version: 3, colour: 'blue', profiles: {} }, [
+      { key: 'version', problem: 'got number 3; allowed: 1, 2. Version 3 was written by a newer fibre-stack: upgrade fibre-stack to read this file' },
     ]],
-    ['no profiles', { version: 1 }, [{ key: 'profiles', problem: 'needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape' }]],
-    ['an empty profiles mapping', { version: 1, profiles: {} }, [{ key: 'profiles', problem: 'needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape' }]],
-    ['an unknown top-level key', minimal({ colour: 'blue' }), [{ key: 'colour', problem: 'unknown key; allowed here: version, project, mode, log_agent, bind_address, retention, ports, images, alerting, disabled_services, profiles, fleet' }]],
-    ['an unknown profile', { version: 1, profiles: { fibre: {}, dogecoin: {} } }, [{ key: 'profiles.dogecoin', problem: 'unknown key; allowed here: fibre, bitcoin-core, miner, nodeos, scrape' }]],
+    ['no profiles', { version: 2 }, [{ key: 'profiles', problem: 'needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape' }]],
+    ['an empty profiles mapping', { version: 2, profiles: {} }, [{ key: 'profiles', problem: 'needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape' }]],
+    ['an unknown top-level key', minimal({ colour: 'blue' }), [{ key: 'colour', problem: 'unknown key; allowed here: version, project, mode, log_agent, bind_address, retention, ports, images, alerting, disabled_services, synthetic_checks, profiles, fleet' }]],
+    ['an unknown profile', { version: 2, profiles: { fibre: {}, dogecoin: {} } }, [{ key: 'profiles.dogecoin', problem: 'unknown key; allowed here: fibre, bitcoin-core, miner, nodeos, scrape' }]],
     ['a mode not offered', minimal({ mode: 'kubernetes' }), [{ key: 'mode', problem: 'got string "kubernetes"; allowed: docker, native' }]],
     ['a log agent not offered', minimal({ log_agent: 7 }), [{ key: 'log_agent', problem: 'got number 7; allowed: alloy, promtail' }]],
     ['a project with capitals', minimal({ project: 'My-Stack' }), [{ key: 'project', problem: 'got "My-Stack"; allowed: lower-case letters, digits, "-" and "_", starting with a letter or digit' }]],
@@ -98,36 +101,39 @@ describe('mistakes, each named with its key and what is allowed', () => {
       { key: 'ports.loki', problem: 'got number 3100.5; allowed: a whole number from 1 to 65535' },
       { key: 'ports.alloy', problem: 'got string "12345"; allowed: a whole number from 1 to 65535' },
     ]],
-    ['a port of an unknown service', minimal({ ports: { jaeger: 16686 } }), [{ key: 'ports.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, victoria-metrics, vmalert, vmauth, mimir' }]],
+    ['a port of an unknown service', minimal({ ports: { jaeger: 16686 } }), [{ key: 'ports.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor, victoria-metrics, vmalert, vmauth, mimir' }]],
     ['images that are not pinned', minimal({ images: { prometheus: 'prom/prometheus', grafana: 'grafana/grafana:latest', loki: 'Grafana/Loki:3', exporter: 'localhost:5000/exporter' } }), [
       { key: 'images.prometheus', problem: 'got "prom/prometheus"; allowed: a pinned tag (name:tag), never an untagged image' },
       { key: 'images.grafana', problem: 'got "grafana/grafana:latest"; allowed: a pinned tag, not "latest"' },
       { key: 'images.loki', problem: 'got "Grafana/Loki:3"; allowed: an image reference such as prom/prometheus:v3.7.3' },
       { key: 'images.exporter', problem: 'got "localhost:5000/exporter"; allowed: a pinned tag (name:tag), never an untagged image' },
     ]],
-    ['an image of an unknown service', minimal({ images: { jaeger: 'jaeger:1' } }), [{ key: 'images.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, victoria-metrics, vmalert, vmauth, mimir, exporter' }]],
+    ['an image of an unknown service', minimal({ images: { jaeger: 'jaeger:1' } }), [{ key: 'images.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor, victoria-metrics, vmalert, vmauth, mimir, exporter' }]],
     ['a webhook receiver without its URL', minimal({ alerting: { receiver: 'webhook' } }), [{ key: 'alerting.webhook_url', problem: 'required when alerting.receiver is webhook' }]],
     ['a webhook URL that is not http', minimal({ alerting: { receiver: 'webhook', webhook_url: 'ftp://x' } }), [{ key: 'alerting.webhook_url', problem: 'got "ftp://x"; allowed: an http:// or https:// URL' }]],
     ['a webhook URL that is no URL', minimal({ alerting: { webhook_url: 'not a url' } }), [{ key: 'alerting.webhook_url', problem: 'got "not a url"; allowed: an http:// or https:// URL' }]],
     ['an unknown receiver', minimal({ alerting: { receiver: 'email', to: 'x' } }), [
-      { key: 'alerting.to', problem: 'unknown key; allowed here: receiver, webhook_url' },
+      { key: 'alerting.to', problem: 'unknown key; allowed here: receivers, grafana_url, receiver, webhook_url' },
       { key: 'alerting.receiver', problem: 'got string "email"; allowed: none, webhook' },
     ]],
     ['an unknown disabled service', minimal({ disabled_services: ['grafana', 'jaeger', 3] }), [
-      { key: 'disabled_services[1]', problem: 'got string "jaeger"; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, victoria-metrics, vmalert, vmauth, mimir' },
-      { key: 'disabled_services[2]', problem: 'got number 3; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, victoria-metrics, vmalert, vmauth, mimir' },
+      { key: 'disabled_services[1]', problem: 'got string "jaeger"; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor, victoria-metrics, vmalert, vmauth, mimir' },
+      { key: 'disabled_services[2]', problem: 'got number 3; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor, victoria-metrics, vmalert, vmauth, mimir' },
     ]],
     ['disabled services as a mapping', minimal({ disabled_services: { grafana: true } }), [{ key: 'disabled_services', problem: 'expected a list, got a mapping' }]],
-    ['bitcoind profile fields', { version: 1, profiles: { fibre: { node_name: ' ', bitcoind: 'bin/bitcoind', bitcoin_datadir: '~/.bitcoin', source: 'pcap', replay_file: 'rec.jsonl', extra: 1 } } }, [
-      { key: 'profiles.fibre.extra', problem: 'unknown key; allowed here: node_name, bitcoind, bitcoin_datadir, exporter_port, source, replay_file' },
+    ['synthetic checks turned on by a word', minimal({ synthetic_checks: 'yes' }), [{ key: 'synthetic_checks', problem: 'got string "yes"; allowed: true or false' }]],
+    ['bitcoind profile fields', { version: 2, profiles: { fibre: { node_name: ' ', bitcoind: 'bin/bitcoind', bitcoin_datadir: '~/.bitcoin', source: 'pcap', replay_file: 'rec.jsonl', p2p_port: 0, rpc_port: '8332', extra: 1 } } }, [
+      { key: 'profiles.fibre.extra', problem: 'unknown key; allowed here: node_name, bitcoind, bitcoin_datadir, exporter_port, source, replay_file, p2p_port, rpc_port' },
       { key: 'profiles.fibre.node_name', problem: 'got " "; allowed: 1 to 64 letters, digits, ".", "_", "-", ":" or "@", starting with a letter or digit (such as relay-1)' },
       { key: 'profiles.fibre.bitcoind', problem: 'got "bin/bitcoind"; allowed: an absolute path' },
       { key: 'profiles.fibre.bitcoin_datadir', problem: 'got "~/.bitcoin"; allowed: an absolute path' },
       { key: 'profiles.fibre.source', problem: 'got string "pcap"; allowed: ebpf, replay' },
+      { key: 'profiles.fibre.p2p_port', problem: 'got number 0; allowed: a whole number from 1 to 65535' },
+      { key: 'profiles.fibre.rpc_port', problem: 'got string "8332"; allowed: a whole number from 1 to 65535' },
       { key: 'profiles.fibre.replay_file', problem: 'got "rec.jsonl"; allowed: an absolute path, or empty for the bundled sample' },
     ]],
-    ['a profile that is not a mapping', { version: 1, profiles: { 'bitcoin-core': 'yes' } }, [{ key: 'profiles.bitcoin-core', problem: 'expected a mapping, got string "yes"' }]],
-    ['miner fields', { version: 1, profiles: { miner: { bitstream: 'x11', logs: [{ path: 'm.log', card: '', colour: 1 }, 'b'], stale_after_seconds: 0 } } }, [
+    ['a profile that is not a mapping', { version: 2, profiles: { 'bitcoin-core': 'yes' } }, [{ key: 'profiles.bitcoin-core', problem: 'expected a mapping, got string "yes"' }]],
+    ['miner fields', { version: 2, profiles: { miner: { bitstream: 'x11', logs: [{ path: 'm.log', card: '', colour: 1 }, 'b'], stale_after_seconds: 0 } } }, [
       { key: 'profiles.miner.logs[0].colour', problem: 'unknown key; allowed here: path, card' },
       { key: 'profiles.miner.logs[0].path', problem: 'got "m.log"; allowed: an absolute path' },
       { key: 'profiles.miner.logs[0].card', problem: 'got ""; allowed: a short name of 1 to 32 letters, digits, ".", "_" or "-", starting with a letter or digit (such as left or card0)' },
@@ -135,17 +141,17 @@ describe('mistakes, each named with its key and what is allowed', () => {
       { key: 'profiles.miner.bitstream', problem: 'got string "x11"; allowed: tokenminer, rb4, nimiq' },
       { key: 'profiles.miner.stale_after_seconds', problem: 'got number 0; allowed: a whole number of 1 or more' },
     ]],
-    ['a miner without logs', { version: 1, profiles: { miner: { logs: [] } } }, [{ key: 'profiles.miner.logs', problem: 'needs at least one log: {path, card}' }]],
-    ['a miner card named twice', { version: 1, profiles: { miner: { logs: [{ path: '/a', card: 'left' }, { path: '/b', card: 'left' }] } } }, [
+    ['a miner without logs', { version: 2, profiles: { miner: { logs: [] } } }, [{ key: 'profiles.miner.logs', problem: 'needs at least one log: {path, card}' }]],
+    ['a miner card named twice', { version: 2, profiles: { miner: { logs: [{ path: '/a', card: 'left' }, { path: '/b', card: 'left' }] } } }, [
       { key: 'profiles.miner.logs', problem: 'card "left" appears twice; each log needs its own card name' },
     ]],
-    ['a fractional stale time', { version: 1, profiles: { miner: { stale_after_seconds: 1.5 } } }, [{ key: 'profiles.miner.stale_after_seconds', problem: 'got number 1.5; allowed: a whole number of 1 or more' }]],
-    ['nodeos fields', { version: 1, profiles: { nodeos: { node_name: '', url: 'localhost:8888', x: 1 } } }, [
+    ['a fractional stale time', { version: 2, profiles: { miner: { stale_after_seconds: 1.5 } } }, [{ key: 'profiles.miner.stale_after_seconds', problem: 'got number 1.5; allowed: a whole number of 1 or more' }]],
+    ['nodeos fields', { version: 2, profiles: { nodeos: { node_name: '', url: 'localhost:8888', x: 1 } } }, [
       { key: 'profiles.nodeos.x', problem: 'unknown key; allowed here: node_name, url' },
       { key: 'profiles.nodeos.node_name', problem: 'got ""; allowed: 1 to 64 letters, digits, ".", "_", "-", ":" or "@", starting with a letter or digit (such as relay-1)' },
       { key: 'profiles.nodeos.url', problem: 'got "localhost:8888"; allowed: an http:// or https:// URL' },
     ]],
-    ['scrape targets', { version: 1, profiles: { scrape: { targets: ['nohost', 9100, 'h:0', 'h:65536', 'h:9100'], jobs: [] } } }, [
+    ['scrape targets', { version: 2, profiles: { scrape: { targets: ['nohost', 9100, 'h:0', 'h:65536', 'h:9100'], jobs: [] } } }, [
       { key: 'profiles.scrape.jobs', problem: 'unknown key; allowed here: targets' },
       { key: 'profiles.scrape.targets[0]', problem: 'got "nohost"; allowed: host:port, such as 10.0.0.5:9100' },
       { key: 'profiles.scrape.targets[1]', problem: 'expected host:port, got number 9100' },
@@ -159,7 +165,7 @@ describe('mistakes, each named with its key and what is allowed', () => {
   it('says all of them at once, under the file name it read', () => {
     let error: unknown;
     try {
-      validateSpec({ version: 1, mode: 'k8s', profiles: {} }, '/srv/stack/fibre-stack.yml');
+      validateSpec({ version: 2, mode: 'k8s', profiles: {} }, '/srv/stack/fibre-stack.yml');
     } catch (err) {
       error = err;
     }
@@ -173,8 +179,8 @@ describe('mistakes, each named with its key and what is allowed', () => {
 
 describe('edges of what is allowed', () => {
   it('takes the first and last port, and a stale time of one second', () => {
-    const spec = validateSpec({ version: 1, ports: { prometheus: 1, grafana: 65535 }, profiles: { miner: { stale_after_seconds: 1 } } });
-    expect([spec.ports.prometheus, spec.ports.grafana, spec.profiles.miner!.stale_after_seconds]).toEqual([1, 65535, 1]);
+    const spec = validateSpec({ version: 2, ports: { prometheus: 1, grafana: 65535 }, profiles: { miner: { stale_after_seconds: 1 } } });
+    expect([spec.ports.prometheus, spec.ports.grafana, spec.profiles.miner![0].stale_after_seconds]).toEqual([1, 65535, 1]);
   });
 
   it('names a null where a mapping or a string belongs', () => {
@@ -204,7 +210,7 @@ describe('ports two services would both listen on', () => {
   });
 
   it('include the exporters of the profiles', () => {
-    expect(problemsOf({ version: 1, ports: { loki: 9435 }, profiles: { fibre: {}, 'bitcoin-core': { exporter_port: 9435 }, miner: { exporter_port: 9090 } } })).toEqual([
+    expect(problemsOf({ version: 2, ports: { loki: 9435 }, profiles: { fibre: {}, 'bitcoin-core': { exporter_port: 9435 }, miner: { exporter_port: 9090 } } })).toEqual([
       { key: 'profiles.fibre.exporter_port', problem: 'port 9435 is already taken by ports.loki; choose another' },
       { key: 'profiles.bitcoin-core.exporter_port', problem: 'port 9435 is already taken by ports.loki; choose another' },
       { key: 'profiles.miner.exporter_port', problem: 'port 9090 is already taken by ports.prometheus; choose another' },
@@ -215,6 +221,74 @@ describe('ports two services would both listen on', () => {
     expect(problemsOf(minimal({ ports: { grafana: 9090, promtail: 12345 }, disabled_services: ['grafana'] }))).toEqual([]);
     expect(problemsOf(minimal({ ports: { alloy: 9090 }, log_agent: 'promtail' }))).toEqual([]);
     expect(problemsOf(minimal({ ports: { promtail: 9090 } }))).toEqual([]);
+  });
+});
+
+describe('several nodes of a profile', () => {
+  const core = (nodes: unknown[]) => ({ version: 2, profiles: { 'bitcoin-core': nodes } });
+  const portsOf = (raw: unknown, id: 'bitcoin-core' | 'miner' = 'bitcoin-core') => validateSpec(raw).profiles[id]!.map((n) => n.exporter_port);
+
+  it('are a list, read in order, each node by its own reader with the defaults', () => {
+    const spec = validateSpec(core([{ node_name: 'a', bitcoin_datadir: '/srv/a' }, { node_name: 'b', bitcoin_datadir: '/srv/b', exporter_port: 9600 }]));
+    expect(spec.profiles['bitcoin-core']).toEqual([
+      { node_name: 'a', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/srv/a', exporter_port: 9437, source: 'ebpf', replay_file: '' },
+      { node_name: 'b', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/srv/b', exporter_port: 9600, source: 'ebpf', replay_file: '' },
+    ]);
+  });
+
+  it('name each problem by the node\'s place in the list', () => {
+    expect(problemsOf(core([{ node_name: 'a' }, { node_name: 'b', bitcoind: 'bitcoind' }, 'c']))).toEqual([
+      { key: 'profiles.bitcoin-core[1].bitcoind', problem: 'got "bitcoind"; allowed: an absolute path' },
+      { key: 'profiles.bitcoin-core[2]', problem: 'expected a mapping, got string "c"' },
+    ]);
+  });
+
+  it('need one node at least', () => {
+    expect(problemsOf(core([]))).toEqual([{ key: 'profiles.bitcoin-core', problem: 'needs at least one node: a list of mappings such as `- {}` (every default), or remove bitcoin-core' }]);
+  });
+
+  it('need names of their own within the profile, but may share one with another profile\'s node', () => {
+    expect(problemsOf(core([{ node_name: 'a' }, { node_name: 'b' }, { node_name: 'a' }]))).toEqual([
+      { key: 'profiles.bitcoin-core[2]', problem: 'node name "a" is also that of profiles.bitcoin-core[0]; each node of bitcoin-core needs its own name (node_name), its `node` label' },
+    ]);
+    expect(problemsOf({ version: 2, profiles: { miner: [{ logs: [{ path: '/a' }] }, { logs: [{ path: '/b' }] }] } })).toEqual([
+      { key: 'profiles.miner[1]', problem: 'node name "localhost" is also that of profiles.miner[0]; each node of miner needs its own name (node_name), its `node` label' },
+    ]);
+    expect(problemsOf({ version: 2, profiles: { fibre: [{ node_name: 'a' }], 'bitcoin-core': [{ node_name: 'a' }], nodeos: [{ node_name: 'a' }] } })).toEqual([]);
+    // Scrape's entries are target lists, not nodes: nothing to name.
+    expect(problemsOf({ version: 2, profiles: { scrape: [{ targets: ['h:1'] }, { targets: ['h:2'] }] } })).toEqual([]);
+  });
+
+  it('are rigs with cards of their own: two rigs may both have a card called left', () => {
+    const raw = { version: 2, profiles: { miner: [{ node_name: 'rig-a', logs: [{ path: '/a', card: 'left' }] }, { node_name: 'rig-b', logs: [{ path: '/b', card: 'left' }] }] } };
+    expect(validateSpec(raw).profiles.miner!.map((n) => [n.node_name, n.logs[0].card])).toEqual([['rig-a', 'left'], ['rig-b', 'left']]);
+    expect(problemsOf({ version: 2, profiles: { miner: [{ node_name: 'rig a' }] } })).toEqual([
+      { key: 'profiles.miner[0].node_name', problem: 'got "rig a"; allowed: 1 to 64 letters, digits, ".", "_", "-", ":" or "@", starting with a letter or digit (such as relay-1)' },
+    ]);
+  });
+
+  it('after the first, take the first free port from the profile\'s default up when they give none', () => {
+    // 9438 is free; 9439 is the miner's; 9440 is given to the fourth node, which keeps it.
+    const raw = {
+      version: 2,
+      profiles: {
+        'bitcoin-core': [{ node_name: 'a' }, { node_name: 'b' }, { node_name: 'c' }, { node_name: 'd', exporter_port: 9440 }, { node_name: 'e' }],
+        miner: [{}],
+      },
+    };
+    expect(portsOf(raw)).toEqual([9437, 9438, 9441, 9440, 9442]);
+    // The stack's own ports count too.
+    expect(portsOf({ version: 2, ports: { loki: 9438 }, profiles: { 'bitcoin-core': [{ node_name: 'a' }, { node_name: 'b' }] } })).toEqual([9437, 9439]);
+    // A first node is never moved: its clash is said.
+    expect(problemsOf({ version: 2, ports: { loki: 9437 }, profiles: { 'bitcoin-core': [{ node_name: 'a' }, { node_name: 'b' }] } })).toEqual([
+      { key: 'profiles.bitcoin-core[0].exporter_port', problem: 'port 9437 is already taken by ports.loki; choose another' },
+    ]);
+  });
+
+  it('clash on the ports they give, named by their place', () => {
+    expect(problemsOf(core([{ node_name: 'a' }, { node_name: 'b', exporter_port: 9437 }]))).toEqual([
+      { key: 'profiles.bitcoin-core[1].exporter_port', problem: 'port 9437 is already taken by profiles.bitcoin-core[0].exporter_port; choose another' },
+    ]);
   });
 });
 
@@ -312,6 +386,18 @@ describe('fleet: a node or a hub (absent: standalone)', () => {
 
   it('a token variable per node: upper case, "-" and "." as "_"', () => {
     expect(fleetTokenVar('rig-7.eu')).toBe('FLEET_TOKEN_RIG_7_EU');
+  });
+
+  it("a node's receivers are refused (its hub sends the alerts), a hub's kept; a hub's synthetic checks are refused, a node's kept", () => {
+    const receivers = [{ name: 'ops', type: 'webhook', url: 'https://hooks.example/x' }];
+    expect(problemsOf(minimal({ fleet: node, alerting: { receivers } }))).toEqual([
+      { key: 'alerting.receivers', problem: "a fleet node runs no Alertmanager (its hub evaluates the rules and sends the alerts): give the receivers in the hub's fibre-stack.yml and remove them here" },
+    ]);
+    expect(validateSpec(minimal({ fleet: hub, alerting: { receivers } })).alerting.receivers.map((r) => r.name)).toEqual(['ops']);
+    expect(problemsOf(minimal({ fleet: hub, synthetic_checks: true }))).toEqual([
+      { key: 'synthetic_checks', problem: "a fleet hub runs no synthetic checks (the services they probe run on the nodes): set synthetic_checks: true in the nodes' fibre-stack.yml, whose agents send the results to the hub" },
+    ]);
+    expect(validateSpec(minimal({ fleet: node, synthetic_checks: true })).synthetic_checks).toBe(true);
   });
 
   it("a hub's write endpoint takes a port of its own: it clashes like any other", () => {

@@ -1,8 +1,9 @@
 // fibre-stack.yml's `version`: today's files read as they are; a file from a newer fibre-stack is
 // refused; an older one goes through the chain of migrations (cli/spec/versions.ts) with every
-// value the user wrote kept, and `generate` writes it back in the current version. The real chain
-// is empty until the shape first changes, so the chain is exercised with migrations made here.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// value the user wrote kept, and `generate` writes it back in the current version. The chain's
+// mechanics are exercised with migrations made here; the real one (version 1 to 2: a profile's
+// section becomes a list of nodes) with real files.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
@@ -14,7 +15,7 @@ import { SpecError } from '../core/spec/reader.js';
 import { runCli } from './support/cli.js';
 import { render, tempDir } from './support/stack.js';
 
-const today = { version: 1, project: 'relay', mode: 'native', profiles: { fibre: { node_name: 'relay-1' }, miner: { bitstream: 'rb4' } } };
+const today = { version: 2, project: 'relay', mode: 'native', profiles: { fibre: [{ node_name: 'relay-1' }, { node_name: 'relay-2' }], miner: [{ bitstream: 'rb4' }] } };
 
 /** A made-up history: version 0 called the log agent `log_shipper` and put node names at the top. */
 const fromZero: SpecMigration = {
@@ -31,23 +32,66 @@ const fromZero: SpecMigration = {
 const withZero: SpecVersions = { current: 1, migrations: [fromZero] };
 
 describe('the current version', () => {
-  it('is 1, and a version 1 file reads as it always did', () => {
-    expect(SPEC_VERSION).toBe(1);
+  it('is 2, and a version 2 file reads as it is', () => {
+    expect(SPEC_VERSION).toBe(2);
     const { spec, fromVersion } = readSpecDocument(today);
-    expect(fromVersion).toBe(1);
+    expect(fromVersion).toBe(2);
     expect(spec).toEqual(validateSpec(today));
-    expect(spec).toMatchObject({ version: 1, project: 'relay', mode: 'native', profiles: { fibre: { node_name: 'relay-1' }, miner: { bitstream: 'rb4' } } });
+    expect(spec).toMatchObject({ version: 2, project: 'relay', mode: 'native', profiles: { fibre: [{ node_name: 'relay-1' }, { node_name: 'relay-2' }], miner: [{ bitstream: 'rb4' }] } });
+  });
+});
+
+describe('version 1 to 2: a profile\'s section becomes a list of its nodes', () => {
+  const v1 = { version: 1, project: 'relay', profiles: { fibre: { node_name: 'relay-1', exporter_port: 9500 }, miner: null, nodeos: {}, scrape: { targets: ['h:1'] } } };
+
+  it('makes each section a list of one, keeping every value', () => {
+    expect(upgradeDocument(v1)).toEqual({
+      doc: { version: 2, project: 'relay', profiles: { fibre: [{ node_name: 'relay-1', exporter_port: 9500 }], miner: [{}], nodeos: [{}], scrape: [{ targets: ['h:1'] }] } },
+      from: 1,
+    });
+    // What it cannot read it leaves for the reader to name.
+    expect(upgradeDocument({ version: 1, profiles: ['fibre'] })).toEqual({ doc: { version: 2, profiles: ['fibre'] }, from: 1 });
+    expect(upgradeDocument({ version: 1 })).toEqual({ doc: { version: 2 }, from: 1 });
+  });
+
+  it('reads a version 1 file into the spec a version 2 file of one node per profile gives, and a one-node mapping still reads in version 2', () => {
+    const { spec, fromVersion } = readSpecDocument(v1);
+    expect(fromVersion).toBe(1);
+    const listed = { ...v1, version: 2, profiles: { fibre: [v1.profiles.fibre], miner: [{}], nodeos: [{}], scrape: [v1.profiles.scrape] } };
+    expect(spec).toEqual(validateSpec(listed));
+    expect(spec).toEqual(validateSpec({ ...v1, version: 2 }));
+    expect(spec.profiles.fibre).toEqual([{ node_name: 'relay-1', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/home/bitcoin/.bitcoin', exporter_port: 9500, source: 'ebpf', replay_file: '' }]);
+  });
+
+  it('names a problem of a version 1 file by its key in the list', () => {
+    expect(() => validateSpec({ version: 1, profiles: { fibre: { node_name: 'relay 1' } } })).toThrow(/profiles\.fibre\[0\]\.node_name: got "relay 1"/);
+  });
+
+  it('is written by generate, which keeps the version 1 file beside it', () => {
+    const dir = tempDir();
+    const old = '# my relay\nversion: 1\nproject: relay\nmode: native\nprofiles:\n  fibre:\n    node_name: relay-1\n  miner:\n';
+    writeFileSync(join(dir, 'fibre-stack.yml'), old);
+    const r = runCli(['generate', '--dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'fibre-stack.yml.v1'), 'utf8')).toBe(old);
+    const now = load(readFileSync(join(dir, 'fibre-stack.yml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(now.version).toBe(2);
+    expect(now.profiles.fibre).toEqual([expect.objectContaining({ node_name: 'relay-1' })]);
+    expect(now.profiles.miner).toEqual([expect.objectContaining({ node_name: 'localhost', bitstream: 'tokenminer' })]);
+    // The stack it makes is the one-node stack it always was: the same exporter services.
+    expect(readdirSync(join(dir, 'systemd')).sort()).toEqual(['fibre-stack-fibre-exporter.service', 'fibre-stack-miner-exporter.service']);
+    expect(readSpecFile(dir).fromVersion).toBe(2);
   });
 });
 
 describe('a file from a newer fibre-stack', () => {
   it('is refused by every command, exit 2, saying to upgrade, and nothing is written', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'fibre-stack.yml'), 'version: 2\nprofiles:\n  fibre: { new_key: 1 }\n');
+    writeFileSync(join(dir, 'fibre-stack.yml'), 'version: 3\nprofiles:\n  fibre: { new_key: 1 }\n');
     for (const command of [['generate', '--dir', dir], ['status', '--dir', dir]]) {
       const r = runCli(command);
       expect(r.code, command[0]).toBe(2);
-      expect(r.stderr).toContain('version: got number 2; allowed: 1. Version 2 was written by a newer fibre-stack: upgrade fibre-stack to read this file');
+      expect(r.stderr).toContain('version: got number 3; allowed: 1, 2. Version 3 was written by a newer fibre-stack: upgrade fibre-stack to read this file');
       expect(r.stderr).not.toContain('new_key');
     }
     expect(existsSync(join(dir, 'docker-compose.yml'))).toBe(false);
@@ -104,8 +148,8 @@ describe('generate on an older file', () => {
     expect(kept).toBe('fibre-stack.yml.v0');
     expect(readFileSync(join(dir, kept), 'utf8')).toBe(old);
     const now = load(readFileSync(join(dir, 'fibre-stack.yml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(now).toMatchObject({ version: 1, project: 'relay', log_agent: 'promtail', profiles: { fibre: { node_name: 'relay-0' } } });
-    expect(readSpecFile(dir).fromVersion).toBe(1);
+    expect(now).toMatchObject({ version: 2, project: 'relay', log_agent: 'promtail', profiles: { fibre: [{ node_name: 'relay-0' }] } });
+    expect(readSpecFile(dir).fromVersion).toBe(2);
   });
 
   it('leaves a current file alone and says nothing of versions', () => {
@@ -116,6 +160,6 @@ describe('generate on an older file', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('Upgraded');
     expect(readFileSync(join(dir, 'fibre-stack.yml'), 'utf8')).toBe(before);
-    expect(existsSync(join(dir, 'fibre-stack.yml.v1'))).toBe(false);
+    expect(existsSync(join(dir, 'fibre-stack.yml.v2'))).toBe(false);
   });
 });

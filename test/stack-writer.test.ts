@@ -102,6 +102,24 @@ describe('writeStack', () => {
     expect(manifestOf(root).files).toEqual({ 'fibre-stack.yml': sha256('user spec\n') });
   });
 
+  it('writes untracked files (secrets) without recording them or touching the stack\'s other files', () => {
+    const root = tempDir();
+    writeStack(root, [{ path: 'a.yml', content: 'a\n' }]);
+    const manifest = read(root, MANIFEST_PATH);
+    const plan = planStack(root, [{ path: 'secrets/s', content: 'token\n', mode: 0o600 }], { untracked: true });
+    expect(plan).toEqual([{ path: 'secrets/s', action: 'created' }]);
+    expect(writeStack(root, [{ path: 'secrets/s', content: 'token\n', mode: 0o600 }], { untracked: true, force: true })).toEqual(plan);
+    expect(read(root, 'secrets/s')).toBe('token\n');
+    expect(statSync(join(root, 'secrets/s')).mode & 0o777).toBe(0o600);
+    expect(read(root, 'a.yml')).toBe('a\n');
+    expect(read(root, MANIFEST_PATH)).toBe(manifest);
+    // Written anew, still unrecorded; and the next run of the stack's own files leaves it alone.
+    writeStack(root, [{ path: 'secrets/s', content: 'new\n', mode: 0o600 }], { untracked: true, force: true });
+    expect(read(root, 'secrets/s')).toBe('new\n');
+    expect(writeStack(root, [{ path: 'a.yml', content: 'a\n' }])).toEqual([{ path: 'a.yml', action: 'unchanged' }]);
+    expect(read(root, 'secrets/s')).toBe('new\n');
+  });
+
   it('takes every file as edited when the manifest is damaged or not a manifest', () => {
     for (const damaged of ['{ not json', 'null', '"text"']) {
       const root = tempDir();

@@ -10,10 +10,14 @@ export interface DashboardFile {
   dashboard: Dashboard;
 }
 
-/** The stack overview, then each profile's dashboard (the scrape profile's targets are unknown to us, so it has none). */
+/** The host dashboard's file: a stack without node_exporter leaves it out (cli/render/grafana.ts). */
+export const HOST_DASHBOARD = 'host.json';
+
+/** The stack overview, the host, then each profile's dashboard (the scrape profile's targets are unknown to us, so it has none). */
 function sources(ids: readonly string[], registry: Registry): { file: string; build: () => Promise<Dashboard> }[] {
   const overview = { file: 'stack-overview.json', build: async () => (await import('../services/dashboard.js')).stackDashboard() };
-  return [overview, ...ids.flatMap((id) => {
+  const host = { file: HOST_DASHBOARD, build: async () => (await import('../services/host-dashboard.js')).hostDashboard() };
+  return [overview, host, ...ids.flatMap((id) => {
     const build = registry.get(id)?.dashboard;
     return build ? [{ file: `${id}.json`, build }] : [];
   })];

@@ -1,13 +1,20 @@
 // The questions `create` asks on a terminal, each only when its flag was not given: the stack's
 // own, and each profile question that a chosen profile asks (once, however many ask it).
-import { checkbox, input, select } from '@inquirer/prompts';
+// One package per prompt: @inquirer/prompts would also bring the editor prompt and its
+// character-set converters (half a megabyte of the bundle) that create never asks with.
+import checkbox from '@inquirer/checkbox';
+import confirm from '@inquirer/confirm';
+import input from '@inquirer/input';
+import select from '@inquirer/select';
 import type { ProfileId } from '../spec/types.js';
 import type { CreateAnswers } from '../spec/from-answers.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
-import type { Question } from '../../profiles/types.js';
+import type { ProfileDef, Question } from '../../profiles/types.js';
+import { nodeNameQuestion } from '../../profiles/kit/questions.js';
 import { ENGINE_CHOICES, LOG_AGENT_CHOICES, MODE_CHOICES, ROLE_CHOICES } from './choices.js';
 import { checkFleetHost } from '../spec/fleet.js';
 import { checkHttpUrl } from '../../core/spec/checks.js';
+import { promptReceivers } from './receiver-prompts.js';
 
 /** An input's validate: true when the check finds nothing, else its message. */
 const valid = (check: (s: string) => string | undefined) => (s: string) => check(s.trim()) ?? true;
@@ -26,7 +33,7 @@ async function askFleet(answers: CreateAnswers, unasked: (key: string) => boolea
       if (unasked('remoteWriteUrl')) answers.remoteWriteUrl = (await input({ message: "Your engine's remote_write URL", validate: valid(checkHttpUrl) })).trim();
       if (unasked('queryUrl')) answers.queryUrl = (await input({ message: "Your engine's Prometheus query API URL", validate: valid(checkHttpUrl) })).trim();
     }
-    if (unasked('nodes')) answers.nodes = list(await input({ message: 'The nodes allowed to write, comma-separated (one token each; more later in fibre-stack.yml)', default: answers.nodes.join(', ') }));
+    if (unasked('fleetNodes')) answers.fleetNodes = list(await input({ message: 'The nodes allowed to write, comma-separated (one token each; more later in fibre-stack.yml)', default: answers.fleetNodes.join(', ') }));
     if (answers.tls === 'generate' && unasked('tlsNames')) {
       answers.tlsNames = list(await input({ message: 'Names and addresses nodes reach this hub by (for its certificate)', default: answers.tlsNames.join(', ') }));
     }
@@ -35,11 +42,14 @@ async function askFleet(answers: CreateAnswers, unasked: (key: string) => boolea
 
 const list = (s: string) => s.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
 
-/** Asks one profile question, starting from its current answer. */
-async function ask(q: Question, current: unknown): Promise<string | string[]> {
+/** Asks one profile question, starting from its current answer; `taken`: node names already used. */
+async function ask(q: Question, current: unknown, taken: readonly string[] = []): Promise<string | string[]> {
   switch (q.kind) {
-    case 'text':
-      return input({ message: q.message, default: current as string, validate: q.validate });
+    case 'text': {
+      const check = q.validate;
+      const validate = (s: string) => (q === nodeNameQuestion && taken.includes(s.trim()) ? `another node is called ${s.trim()}` : (check?.(s) ?? true));
+      return input({ message: q.message, default: current as string, validate });
+    }
     case 'list': {
       const check = q.validate;
       return list(await input({ message: q.message, default: (current as string[]).join(', '), validate: check && ((s) => check(list(s))) }));
@@ -47,6 +57,22 @@ async function ask(q: Question, current: unknown): Promise<string | string[]> {
     case 'choice':
       return select({ message: q.message, choices: q.choices.map((value) => ({ value })), default: current as string });
   }
+}
+
+/**
+ * "Add another node?" after a profile's first, and its questions for each node added, starting
+ * from the first node's answers; a node name must differ from the names before it.
+ */
+async function askMoreNodes(def: ProfileDef, answers: CreateAnswers): Promise<void> {
+  const nodes: Record<string, unknown>[] = [{}];
+  const names = () => nodes.map((own) => def.spec.name!(def.questions.settings({ ...answers, ...own } as never, def.spec.defaults())));
+  while (await confirm({ message: `Add another ${def.id} node?`, default: false })) {
+    const taken = names();
+    const own: Record<string, unknown> = {};
+    for (const q of def.questions.asks) own[q.key] = await ask(q, (answers as unknown as Record<string, unknown>)[q.key], taken);
+    nodes.push(own);
+  }
+  if (nodes.length > 1) answers.nodes = { ...answers.nodes, [def.id]: nodes };
 }
 
 /** Asks for every answer whose key is not in `given`, starting from the defaults in `a`. */
@@ -70,12 +96,14 @@ export async function promptAnswers(a: CreateAnswers, given: ReadonlySet<string>
   for (const q of registry.questions) {
     if (unasked(q.key) && chosen.some((p) => p.questions.asks.includes(q))) out[q.key] = await ask(q, out[q.key]);
   }
-  if (unasked('logAgent')) {
+  // A hub runs no exporters and no log agent: its nodes do.
+  if (unasked('nodes') && answers.role !== 'hub') {
+    for (const def of chosen) if (def.spec.name) await askMoreNodes(def, answers);
+  }
+  if (unasked('logAgent') && answers.role !== 'hub') {
     answers.logAgent = await select({ message: 'Log agent', choices: LOG_AGENT_CHOICES, default: a.logAgent });
   }
   // A node keeps no Alertmanager: its alerts are the hub's.
-  if (unasked('alertWebhook') && answers.role !== 'node') {
-    answers.alertWebhook = (await input({ message: 'Alertmanager webhook URL (empty: keep alerts in Alertmanager, send nowhere)', default: a.alertWebhook })).trim();
-  }
+  if (unasked('receivers') && answers.role !== 'node') answers.receivers = await promptReceivers();
   return answers;
 }

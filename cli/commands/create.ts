@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
-import { FLEET_ENGINES, FLEET_TLS_MODES, LOG_AGENTS, MODES, type ProfileId } from '../spec/types.js';
+import { FLEET_ENGINES, FLEET_TLS_MODES, LOG_AGENTS, MODES, type ProfileId, type StackSpec } from '../spec/types.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../spec/from-answers.js';
 import { defaultSpec } from '../spec/defaults.js';
 import { renderStack } from '../render/index.js';
@@ -21,14 +21,16 @@ import { describeChoices, ENGINE_CHOICES, LOG_AGENT_CHOICES, MODE_CHOICES, ROLE_
 import { ensureHubTls } from '../io/fleet-tls.js';
 import { fleetNextSteps } from './fleet-steps.js';
 import { createWarnings } from './create-warnings.js';
+import { alertOptions, receiversFromFlags, type AlertFlags } from './alert-flags.js';
+import { receiverSecretFiles, writeReceiverSecrets } from '../io/receiver-secrets.js';
 
-interface CreateArgs {
+interface CreateArgs extends AlertFlags {
   dir: string;
   profiles?: string[];
   mode?: CreateAnswers['mode'];
   logAgent?: CreateAnswers['logAgent'];
   bind?: string;
-  alertWebhook?: string;
+  syntheticChecks?: boolean;
   project?: string;
   role?: CreateAnswers['role'];
   hub?: string;
@@ -45,6 +47,7 @@ interface CreateArgs {
   tlsKey?: string;
   remoteWriteUrl?: string;
   queryUrl?: string;
+  node?: string[];
   yes: boolean;
   overwrite: boolean;
   dryRun: boolean;
@@ -79,6 +82,32 @@ function answerFromFlag(q: Question, value: unknown): string | string[] {
   }
 }
 
+/**
+ * One `--node PROFILE[:KEY=VALUE,...]`: a node of PROFILE whose answers are its flags' (KEY, a flag
+ * of that profile without the dashes; a list flag's key may repeat) over the other flags'.
+ */
+export function nodeFromFlag(value: string, registry: Registry): { profile: ProfileId; answers: Record<string, unknown> } {
+  const colon = value.indexOf(':');
+  const profile = (colon < 0 ? value : value.slice(0, colon)).trim();
+  const def = registry.get(profile);
+  if (!def?.spec.name) {
+    const named = registry.profiles.filter((p) => p.spec.name).map((p) => p.id);
+    throw new UserError(`--node ${value}: start with the profile of the node, one of ${named.join(', ')}, as in --node bitcoin-core:node-name=b,bitcoin-datadir=/srv/b`);
+  }
+  const answers: Record<string, unknown> = {};
+  const pairs = colon < 0 ? [] : value.slice(colon + 1).split(',').map((p) => p.trim()).filter(Boolean);
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const q = def.questions.asks.find((x) => x.flag === pair.slice(0, eq).trim());
+    if (eq < 0 || !q) {
+      throw new UserError(`--node ${value}: "${pair}" is not KEY=VALUE with KEY one of ${profile}'s: ${def.questions.asks.map((x) => x.flag).join(', ')}`);
+    }
+    const v = pair.slice(eq + 1).trim();
+    answers[q.key] = q.kind === 'list' ? [...((answers[q.key] as string[] | undefined) ?? []), v] : v;
+  }
+  return { profile: profile as ProfileId, answers };
+}
+
 /** Answers given by flags, and which ones, so that prompts ask only for the rest. */
 export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry: Registry = PROFILES): { answers: CreateAnswers; given: Set<string> } {
   const a: Record<string, unknown> = { ...base };
@@ -94,12 +123,20 @@ export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry
     if (unknown.length) throw new UserError(`--profiles: unknown profile ${unknown.join(', ')}; allowed: ${registry.ids.join(', ')}`);
     if (!profiles.length) throw new UserError(`--profiles: name at least one of ${registry.ids.join(', ')}`);
   }
-  set('profiles', profiles as ProfileId[] | undefined);
+  const nodes = (args.node ?? []).map((v) => nodeFromFlag(String(v), registry));
+  const noded = registry.ids.filter((id) => nodes.some((n) => n.profile === id)) as ProfileId[];
+  const unchosen = profiles ? noded.filter((id) => !profiles.includes(id)) : [];
+  if (unchosen.length) throw new UserError(`--node: ${unchosen.join(', ')} is not among --profiles ${profiles!.join(',')}; add it there, or leave --profiles out to monitor what --node names`);
+  // --node names the profiles when --profiles does not.
+  set('profiles', (profiles ?? (noded.length ? noded : undefined)) as ProfileId[] | undefined);
+  if (nodes.length) set('nodes', Object.fromEntries(noded.map((id) => [id, nodes.filter((n) => n.profile === id).map((n) => n.answers)])));
   set('mode', args.mode);
   set('logAgent', args.logAgent);
   for (const q of registry.questions) if (args[q.flag] !== undefined) set(q.key, answerFromFlag(q, args[q.flag]));
   set('bind', args.bind);
-  set('alertWebhook', args.alertWebhook);
+  set('syntheticChecks', args.syntheticChecks);
+  set('receivers', receiversFromFlags(args));
+  set('grafanaUrl', args.grafanaUrl);
   set('project', args.project);
   set('role', args.role);
   set('hubUrl', args.hub);
@@ -108,7 +145,7 @@ export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry
   set('tokenFile', args.tokenFile);
   set('caFile', args.caFile);
   set('engine', args.engine);
-  set('nodes', split(args.nodes));
+  set('fleetNodes', split(args.nodes));
   set('listen', args.listen);
   set('tls', args.tls);
   set('tlsNames', split(args.tlsName));
@@ -117,11 +154,16 @@ export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry
   set('remoteWriteUrl', args.remoteWriteUrl);
   set('queryUrl', args.queryUrl);
   // A fleet flag says which role is meant: --hub only makes sense on a node, --nodes on a hub.
-  if (!given.has('role') && (given.has('hubUrl') || given.has('engine') || given.has('nodes'))) {
+  if (!given.has('role') && (given.has('hubUrl') || given.has('engine') || given.has('fleetNodes'))) {
     set('role', given.has('hubUrl') ? 'node' : 'hub');
   }
   if (!given.has('tls') && (given.has('tlsCert') || given.has('tlsKey'))) set('tls', 'files');
   return { answers: a as unknown as CreateAnswers, given };
+}
+
+/** The profiles of a stack, each with its nodes' count when it has more than one. */
+function describeNodes(spec: StackSpec): string {
+  return Object.entries(spec.profiles).map(([id, nodes]) => (nodes.length > 1 ? `${id} (${nodes.length} nodes)` : id)).join(', ');
 }
 
 function isNonEmptyDir(dir: string): boolean {
@@ -154,8 +196,9 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
     throw new UserError(`${dir} is not empty: choose an empty or new folder, or pass --overwrite to replace the files fibre-stack makes there (other files are left alone)`);
   }
   const files = renderStack(spec, loadOrCreateSecrets(dir, spec), { ...loadPackageSources(), profiles: registry }, readHostFacts(spec, registry));
+  const secretFiles = receiverSecretFiles(spec, final.receivers);
   if (args.dryRun) {
-    const plan = planStack(dir, files, { force: true });
+    const plan = [...planStack(dir, files, { force: true }), ...planStack(dir, secretFiles, { force: true, untracked: true })];
     if (args.json) process.stdout.write(JSON.stringify({ dir, dryRun: true, files: plan }, null, 2) + '\n');
     else {
       process.stdout.write(`Dry run: nothing written. In ${dir}:\n`);
@@ -166,15 +209,16 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
   const results = writeStack(dir, files, { force: args.overwrite });
   // A hub's CA and certificate: made once, beside what was written (kept on --overwrite).
   const tls = ensureHubTls(dir, spec);
+  const secrets = writeReceiverSecrets(dir, spec, secretFiles);
   // What the stack cannot do as specified, or a choice to reconsider, with the fix: said, not refused.
-  const warnings = [...stackNotices(spec, registry), ...createWarnings(spec, registry)];
+  const warnings = [...stackNotices(spec, registry), ...createWarnings(spec, registry, final.receivers), ...secrets.flatMap((s) => s.warning ?? [])];
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   if (args.json) {
-    process.stdout.write(JSON.stringify({ dir, files: results, tls, urls: stackUrls(spec), warnings }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ dir, files: results, secrets: secrets.map((s) => s.path), tls, urls: stackUrls(spec), warnings }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(`Created a ${spec.mode} ${spec.fleet ? `fleet ${spec.fleet.role}` : 'stack'} for ${Object.keys(spec.profiles).join(', ')} in ${dir}:\n`);
-  printWriteResults(results);
+  process.stdout.write(`Created a ${spec.mode} ${spec.fleet ? `fleet ${spec.fleet.role}` : 'stack'} for ${describeNodes(spec)} in ${dir}:\n`);
+  printWriteResults([...results, ...secrets.map((s) => ({ path: s.path, action: 'created' as const }))]);
   for (const f of tls.made) process.stdout.write(`  made     ${f}\n`);
   for (const line of fleetNextSteps(spec)) process.stdout.write(`${line}\n`);
   const cd = dir === process.cwd() ? '' : `cd ${JSON.stringify(args.dir)} && `;
@@ -199,9 +243,19 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
         .option('mode', { choices: MODES, describe: describeChoices(MODE_CHOICES) })
         .option('log-agent', { choices: LOG_AGENTS, describe: `${describeChoices(LOG_AGENT_CHOICES)}; default ${defaultSpec().log_agent}` });
       for (const q of registry.questions) parser = parser.option(q.flag, questionOption(q));
-      return parser
-        .option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })
-        .option('alert-webhook', { type: 'string', describe: 'Alertmanager webhook URL (default: no receiver)' })
+      return alertOptions(
+        parser
+          .option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })
+          .option('synthetic-checks', { type: 'boolean', describe: "Run the blackbox exporter: probe nodeos's API, bitcoind's P2P and RPC ports and the stack's pages, with alerts (default off)" })
+          .option('node', {
+            type: 'array',
+            string: true,
+            describe:
+              'A node of a profile, for more than one per profile: PROFILE:KEY=VALUE,... with KEY one of that profile\'s flags without dashes ' +
+              '(a list flag\'s may repeat), e.g. bitcoin-core:node-name=b,bitcoin-datadir=/srv/b. Repeat it, once per node: a profile named by --node has ' +
+              'exactly those nodes, each taking the other flags as its defaults; each after the first gets a free exporter port',
+          }),
+      )
         .option('project', { type: 'string', describe: 'Project name (default: the folder name)' })
         .option('role', { choices: ['standalone', 'node', 'hub'] as const, describe: describeChoices(ROLE_CHOICES) })
         .option('hub', { type: 'string', describe: "Node: the hub's write endpoint, such as https://hub.example:8427" })
@@ -225,6 +279,11 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
         .example('$0 create my-stack --yes --profiles fibre,miner --miner-log /var/log/miner.log', 'Non-interactive')
         .example('$0 create hub --yes --role hub --nodes rig-1,rig-2 --tls-name hub.example', 'A fleet hub (VictoriaMetrics) for two nodes')
         .example('$0 create rig-1 --yes --role node --hub https://hub.example:8427 --host rig-1 --profiles miner', 'A fleet node')
+        .example('$0 create my-stack --yes --alert-telegram -1001234567890 --alert-telegram-token-file ~/telegram.token', 'Alerts to a Telegram chat')
+        .example(
+          '$0 create my-stack --yes --node bitcoin-core:node-name=a,bitcoin-datadir=/srv/a --node bitcoin-core:node-name=b,bitcoin-datadir=/srv/b',
+          'Two Bitcoin Core nodes on one host',
+        )
         .example('create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>;
     },
     handler: handler(registry),

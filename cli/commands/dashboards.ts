@@ -3,7 +3,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { checkedInArtifacts } from '../artifacts/index.js';
 import { packageRoot } from '../../core/package-root.js';
 import { UserError } from '../../core/errors.js';
 
@@ -29,7 +28,8 @@ function staleFiles(root: string, expected: Set<string>): string[] {
 async function handler(args: ArgumentsCamelCase<DashboardsArgs>): Promise<void> {
   const root = resolve(args.out ?? packageRoot());
   if (args.check && !existsSync(root)) throw new UserError(`${root} does not exist; nothing to check`);
-  const artifacts = await checkedInArtifacts().catch((err: NodeJS.ErrnoException) => {
+  // Imported here: in the bundle it is dist/dev/artifacts.js (scripts/build.mjs), which only a clone has.
+  const artifacts = await import('../artifacts/index.js').then((m) => m.checkedInArtifacts()).catch((err: NodeJS.ErrnoException) => {
     // The SDK and the profiles' sources are a clone's, not an installed package's (which ships the built files).
     if (err.code !== 'ERR_MODULE_NOT_FOUND' && err.code !== 'ENOENT') throw err;
     throw new UserError(

@@ -1,7 +1,8 @@
 // fibre-stack demo: a whole stack with no bitcoind: the FIBRE exporter replays a recording. Made,
 // started (docker when this host can run every image, natively otherwise), validated, and the
 // URLs printed. Services this host cannot run are named with the reason; the rest still run.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../core/errors.js';
@@ -19,6 +20,8 @@ import { dockerHere } from '../run/docker-runner.js';
 import { runnerToStart } from '../run/choose-runner.js';
 import { allHealthy, printReports, validateUntil } from '../run/validation.js';
 import { enabledServices } from '../services/table.js';
+import { renderStatusHtml, statusSource } from '../report/index.js';
+import { PROFILES } from '../../profiles/registry.js';
 
 interface DemoArgs {
   dir: string;
@@ -30,7 +33,7 @@ const say = (line: string) => process.stdout.write(line + '\n');
 
 /** The demo stack: every service, and the FIBRE profile fed by the replay exporter. */
 export function demoSpec(mode: Mode): StackSpec {
-  return { ...defaultSpec(), project: 'fibre-stack-demo', mode, profiles: { fibre: { ...defaultProfile('fibre'), source: 'replay' } } };
+  return { ...defaultSpec(), project: 'fibre-stack-demo', mode, profiles: { fibre: [{ ...defaultProfile('fibre'), source: 'replay' }] } };
 }
 
 /** Docker mode only when it can run the demo whole: daemon, compose, and every core image here. */
@@ -45,6 +48,17 @@ async function chooseMode(forceNative: boolean): Promise<{ mode: Mode; why: stri
   }
   if (missing.length) return { mode: 'native', why: `images not on this host: ${missing.join(', ')}` };
   return { mode: 'docker', why: 'Docker runs here and has every image' };
+}
+
+/** Writes the status page into the demo folder (the demo's own file: made anew each run) and says where it is. */
+async function statusPageLine(spec: StackSpec, dir: string): Promise<string> {
+  const page = join(dir, 'status.html');
+  try {
+    writeFileSync(page, renderStatusHtml(await statusSource(spec, PROFILES).read()));
+  } catch (err) {
+    return `  ${'status page'.padEnd(13)} not made: ${(err as Error).message}`;
+  }
+  return `  ${'status page'.padEnd(13)} ${pathToFileURL(page).href}  (now; live: fibre-stack report --serve 8080 --dir ${dir})`;
 }
 
 export const demoCommand: CommandModule<object, DemoArgs> = {
@@ -75,7 +89,8 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
     const urls = stackUrls(stack.spec).filter((u) => running.has(u.name));
     say('\nOpen:');
     for (const u of urls) say(`  ${u.name.padEnd(13)} ${u.url}${u.name === 'grafana' ? `  (user admin, password in ${dir}/.env)` : ''}`);
-    say(`  ${'metrics'.padEnd(13)} http://127.0.0.1:${stack.spec.profiles.fibre?.exporter_port}/metrics  (the replay exporter)`);
+    say(`  ${'metrics'.padEnd(13)} http://127.0.0.1:${stack.spec.profiles.fibre?.[0].exporter_port}/metrics  (the replay exporter)`);
+    if (running.has('prometheus')) say(await statusPageLine(stack.spec, dir));
     const unavailable = reports.filter((r) => r.status === 'unavailable');
     if (unavailable.length) {
       say(`\nThis host could not run ${unavailable.map((r) => r.service).join(', ')}; the demo runs without them (see the table for how to get them).`);

@@ -10,17 +10,20 @@ interface LintArgs {
   json: boolean;
   promtool: boolean;
   warnings: boolean;
+  config?: string;
 }
 
 async function handler(args: ArgumentsCamelCase<LintArgs>): Promise<void> {
   const paths = args.paths.length > 0 ? args.paths : [packagePath('dashboards'), packagePath('rules')];
   // Loaded here, not at the top: the parsers cost every other command's start-up otherwise.
   const { lintPaths, MissingPathError } = await import('../lint/index.js');
+  const { LintConfigError } = await import('../lint/config.js');
   let report;
   try {
-    report = await lintPaths(paths, { promtool: args.promtool });
+    report = await lintPaths(paths, { promtool: args.promtool, config: args.config });
   } catch (err) {
     if (err instanceof MissingPathError) throw new UserError(`${err.message}\nGive dashboard JSON files, rule files, or folders holding them.`);
+    if (err instanceof LintConfigError) throw new UserError(`${err.message}\nSee docs/lint.md for the .lint format.`);
     throw err;
   }
   const errors = report.findings.filter((f) => f.severity === 'error').length;
@@ -46,6 +49,7 @@ export const lintCommand: CommandModule<object, LintArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print findings as JSON' })
       .option('promtool', { type: 'boolean', default: true, describe: 'Also run `promtool check rules` when promtool is on PATH (--no-promtool to skip)' })
       .option('warnings', { type: 'boolean', default: true, describe: 'Print warnings as well as errors (--no-warnings for errors only)' })
+      .option('config', { type: 'string', describe: "Lint configuration for every file (default: a .lint file in each file's folder): exclusions and warnings by rule, per file, dashboard, panel, group or alert" })
       .epilog('Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 bad usage.') as unknown as Argv<LintArgs>,
   handler,
 };

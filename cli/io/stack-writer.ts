@@ -30,6 +30,11 @@ export interface WriteOptions {
   force?: boolean;
   /** Paths written only when absent (the spec, .env): they hold the user's choices and secrets. */
   preserve?: readonly string[];
+  /**
+   * Files written beside the stack's own and left out of the manifest (the receivers' secrets: not
+   * even their hashes are recorded); the stack's other files are neither planned nor removed.
+   */
+  untracked?: boolean;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -160,6 +165,7 @@ export function planStack(root: string, files: readonly RenderedFile[], opts: Wr
     else if (opts.force || manifest.files[file.path] === sha256(current)) results.push({ path: file.path, action: 'updated' });
     else results.push({ path: file.path, action: 'kept-edited', newPath: `${file.path}.new` });
   }
+  if (opts.untracked) return results;
   // Files an earlier run wrote that this one no longer makes (a profile was removed, say).
   for (const [path, hash] of Object.entries(manifest.files)) {
     if (rendered.has(path)) continue;
@@ -194,7 +200,7 @@ export function writeStack(root: string, files: readonly RenderedFile[], opts: W
     const mode = file.mode ?? 0o644;
     if (step.action === 'created' || step.action === 'updated') {
       atomicWrite(full, file.content, mode);
-      manifest.files[step.path] = sha256(file.content);
+      if (!opts.untracked) manifest.files[step.path] = sha256(file.content);
     } else if (step.action === 'kept-edited') {
       const beside = safeJoin(root, step.newPath!);
       checkInside(root, step.newPath!, beside);
@@ -203,6 +209,7 @@ export function writeStack(root: string, files: readonly RenderedFile[], opts: W
       manifest.files[step.path] = sha256(file.content);
     }
   }
+  if (opts.untracked) return plan;
   ensureDirInside(root, dirname(join(root, MANIFEST_PATH)));
   atomicWrite(join(root, MANIFEST_PATH), JSON.stringify(manifest, null, 2) + '\n', 0o644);
   return plan;

@@ -16,7 +16,8 @@ export function loadTemplates(dir = TEMPLATES_DIR): TemplateSources {
   if (cache && dir === TEMPLATES_DIR) return cache;
   const out: Record<string, string> = {};
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.hbs')) continue;
+    // Handlebars templates by name without .hbs; Go templates (.tmpl) are copied as they are, by full name.
+    if (!entry.isFile() || !/\.(hbs|tmpl)$/.test(entry.name)) continue;
     const full = join(entry.parentPath, entry.name);
     out[relative(dir, full).replace(/\\/g, '/').replace(/\.hbs$/, '')] = readFileSync(full, 'utf8');
   }

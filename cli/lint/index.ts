@@ -7,6 +7,7 @@ import type { Finding } from './findings.js';
 import { lintDashboardText } from './dashboard.js';
 import { lintRuleText } from './rules.js';
 import { promtoolCheckRules } from './promtool.js';
+import { applyLintConfigs, readLintConfig } from './config.js';
 import { SPEC_FILE } from '../render/spec-file.js';
 
 const DASHBOARD_EXT = new Set(['.json']);
@@ -15,6 +16,8 @@ const RULE_EXT = new Set(['.yml', '.yaml', '.rules']);
 export interface LintOptions {
   /** Run promtool check rules when it is on PATH (default true). */
   promtool?: boolean;
+  /** A lint configuration file for every file; else each file's folder's `.lint`, if any (config.ts). */
+  config?: string;
 }
 
 export interface LintReport {
@@ -64,7 +67,23 @@ export async function collectFiles(paths: readonly string[]): Promise<{ dashboar
 }
 
 export async function lintPaths(paths: readonly string[], opts: LintOptions = {}): Promise<LintReport> {
+  // Read first: a configuration named but unreadable is a usage problem before any work.
+  const config = opts.config === undefined ? undefined : readLintConfig(opts.config, true);
   const { dashboards, rules } = await collectFiles(paths);
+  // Rule files first, so promtool (a process of its own, and most of a lint's wall time) checks
+  // them while the dashboards are linted here.
+  const ruleFindings: Finding[] = [];
+  const promRuleFiles: string[] = [];
+  let unitTests = 0;
+  for (const file of rules) {
+    const result = lintRuleText(file, await readFile(file, 'utf8'));
+    ruleFindings.push(...result.findings);
+    if (result.kind === 'prometheus') promRuleFiles.push(file);
+    if (result.kind === 'promtool-test') unitTests++;
+  }
+  const promtoolRun = opts.promtool !== false && promRuleFiles.length > 0 ? promtoolCheckRules(promRuleFiles) : Promise.resolve(undefined);
+  // Awaited below; marked handled now, so a dashboard that throws first leaves no stray rejection.
+  promtoolRun.catch(() => undefined);
   const findings: Finding[] = [];
   const uids = new Map<string, string>();
   for (const file of dashboards) {
@@ -76,16 +95,9 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions = {}
       else uids.set(result.uid, file);
     }
   }
-  const promRuleFiles: string[] = [];
-  let unitTests = 0;
-  for (const file of rules) {
-    const result = lintRuleText(file, await readFile(file, 'utf8'));
-    findings.push(...result.findings);
-    if (result.kind === 'prometheus') promRuleFiles.push(file);
-    if (result.kind === 'promtool-test') unitTests++;
-  }
-  const fromPromtool = opts.promtool !== false && promRuleFiles.length > 0 ? await promtoolCheckRules(promRuleFiles) : undefined;
+  findings.push(...ruleFindings);
+  const fromPromtool = await promtoolRun;
   if (fromPromtool) findings.push(...fromPromtool);
   const promtool = fromPromtool ? 'ran' : opts.promtool !== false && promRuleFiles.length > 0 ? 'missing' : 'not-run';
-  return { files: { dashboards: dashboards.length, rules: rules.length - unitTests, unitTests }, findings, promtool };
+  return { files: { dashboards: dashboards.length, rules: rules.length - unitTests, unitTests }, findings: applyLintConfigs(findings, config), promtool };
 }

@@ -1,21 +1,23 @@
 // Lints one Prometheus rule file. Files fibre-stack generates (they say so in their header) must
 // meet every rule of ours: errors. Files from elsewhere get errors only for what Prometheus itself
 // would refuse or mis-evaluate (YAML, shape, PromQL, durations, templates, duplicates that
-// clash), and warnings for our conventions: a missing severity label or summary/description,
-// non-CamelCase alert names, counters read raw, metrics outside our catalog. runbook_url is
-// required of our own rules only.
+// clash), and warnings for our conventions: a missing summary/description, non-CamelCase alert
+// names, counters read raw, metrics outside our catalog. runbook_url is required of our own rules
+// only. The severity label is load-bearing: Alertmanager routes by it (cli/render/alertmanager.ts),
+// so an alert without one reaches nobody, an error in any file; a value outside critical, warning
+// and info is an error in ours and a warning in others' (a route of their own may take it).
 import { parseYaml } from '../../core/encode/yaml.js';
 import { GENERATED_MARK } from '../../core/generated.js';
 import { FindingSink, type Finding } from './findings.js';
 import { analysePromql } from './promql.js';
 import { checkSelectors } from './catalog-check.js';
 import { goTemplateErrors } from './go-template.js';
+import { SEVERITIES } from '../spec/alerting.js';
 
 type Json = Record<string, unknown>;
 
 const GROUP_KEYS = new Set(['name', 'interval', 'limit', 'rules', 'query_offset', 'labels']);
 const RULE_KEYS = new Set(['record', 'alert', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations']);
-const SEVERITIES = new Set(['critical', 'warning', 'info']);
 const REQUIRED_ANNOTATIONS = ['summary', 'description', 'runbook_url'];
 /** Prometheus' duration syntax (model.ParseDuration): units largest first, each at most once. */
 const DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
@@ -135,8 +137,8 @@ class RuleFileLinter {
     if (r.keep_firing_for !== undefined) this.duration(r.keep_firing_for, where, 'keep_firing_for');
     const labels = isObject(r.labels) ? r.labels : {};
     const severity = labels.severity;
-    if (severity === undefined) this.add('error', 'alert-severity', where, 'alert has no severity label');
-    else if (this.own && !SEVERITIES.has(String(severity))) this.sink.add('error', 'alert-severity', where, `severity "${String(severity)}" is not one of ${[...SEVERITIES].join(', ')}`);
+    if (severity === undefined) this.sink.add('error', 'alert-severity', where, `alert has no severity label; Alertmanager routes alerts by it (${SEVERITIES.join(', ')}), so this one reaches no receiver`);
+    else if (!(SEVERITIES as readonly unknown[]).includes(String(severity))) this.add('error', 'alert-severity', where, `severity "${String(severity)}" is not one of ${SEVERITIES.join(', ')}; no route of fibre-stack's Alertmanager takes it`);
     const annotations = r.annotations;
     if (annotations !== undefined && !isObject(annotations)) {
       this.sink.add('error', 'rule-shape', where, 'annotations must be a mapping');

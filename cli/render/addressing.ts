@@ -68,21 +68,45 @@ export function reachableHost(spec: StackSpec): string {
 
 /** host:port of a core service as this machine reaches it: its published port, or where it listens natively. */
 export function hostAddress(spec: StackSpec, service: CoreService): string {
+  if (placementOf(spec) === 'containers' && CORE_SERVICES[service].hostAccess?.network) {
+    const at = listenOn(spec, service);
+    return `${isWildcard(at.host) ? '127.0.0.1' : hostPart(at.host)}:${at.port}`;
+  }
   const at = publishAddress(spec, service);
   return `${isWildcard(at) ? '127.0.0.1' : hostPart(at)}:${spec.ports[service]}`;
 }
 
 /** host:port of a core service as other services of the stack reach it. */
 export function serviceAddress(spec: StackSpec, service: CoreService): string {
-  return byPlacement(placementOf(spec), { containers: `${service}:${CORE_SERVICES[service].port}`, host: hostAddress(spec, service) });
+  // A container on the host's network is not on the compose network: it is the host's.
+  const inContainers = CORE_SERVICES[service].hostAccess?.network ? `${DOCKER_HOST_ALIAS}:${spec.ports[service]}` : `${service}:${CORE_SERVICES[service].port}`;
+  return byPlacement(placementOf(spec), { containers: inContainers, host: hostAddress(spec, service) });
 }
 
 /** Where a core service listens: every interface on the standard port in its container, the bind address and spec port natively. */
 export function listenOn(spec: StackSpec, service: CoreService, placement: Placement = placementOf(spec)): { host: string; port: number } {
   return byPlacement(placement, {
-    containers: { host: '0.0.0.0', port: CORE_SERVICES[service].port },
+    containers: CORE_SERVICES[service].hostAccess?.network
+      ? { host: hostNetworkListen(spec), port: spec.ports[service] }
+      : { host: '0.0.0.0', port: CORE_SERVICES[service].port },
     host: { host: publishAddress(spec, service), port: spec.ports[service] },
   });
+}
+
+/**
+ * Docker's default bridge gateway (dockerd's default `bip`), which compose's `host-gateway`
+ * (DOCKER_HOST_ALIAS) names unless dockerd is told otherwise: the host address containers reach.
+ */
+export const DOCKER_BRIDGE_GATEWAY = '172.17.0.1';
+
+/**
+ * Where a container on the host's network listens in docker mode: the stack's containers reach
+ * it through DOCKER_HOST_ALIAS, never on the host's loopback. A loopback bind address (the
+ * default) becomes the bridge gateway, reachable from this host and its containers but not from
+ * other machines; any other bind address the user chose is kept.
+ */
+function hostNetworkListen(spec: StackSpec): string {
+  return LOOPBACK_HOST.test(hostPart(spec.bind_address)) ? DOCKER_BRIDGE_GATEWAY : spec.bind_address;
 }
 
 /** Where a service finds a file or folder of the stack folder: where it is mounted in its container, or as it is natively. */
@@ -102,9 +126,10 @@ function mountOf(service: CoreService, stackPath: string) {
   return CORE_SERVICES[service].mounts.find((m) => stackPath === m.stack || stackPath.startsWith(`${m.stack}/`));
 }
 
-/** The config file a core service is started with: ours, or in a container where ours is not mounted, its image's. */
-function configFor(service: CoreService, placement: Placement): string {
+/** The config file a core service is started with: ours, or in a container where ours is not mounted, its image's; none for a service run by flags alone. */
+function configFor(service: CoreService, placement: Placement): string | undefined {
   const def = CORE_SERVICES[service];
+  if (def.config === undefined) return undefined;
   switch (placement) {
     case 'host':
       return def.config;
@@ -118,10 +143,10 @@ function configFor(service: CoreService, placement: Placement): string {
 /** Where a core service's program finds what it is started with, and where it listens. */
 export interface RunPaths {
   placement: Placement;
-  /** Its config file. */
-  config: string;
-  /** Its data folder. */
-  data: string;
+  /** Its config file, if it has one. */
+  config?: string;
+  /** Its data folder, if it keeps data. */
+  data?: string;
   /** host:port to listen on. */
   listen: string;
 }
@@ -131,7 +156,16 @@ export function runPaths(spec: StackSpec, service: CoreService, placement: Place
   return {
     placement,
     config: configFor(service, placement),
-    data: byPlacement(placement, { containers: CORE_SERVICES[service].containerData, host: `data/${service}` }),
+    data: CORE_SERVICES[service].containerData === undefined ? undefined : byPlacement(placement, { containers: CORE_SERVICES[service].containerData, host: `data/${service}` }),
     listen: `${hostPart(listen.host)}:${listen.port}`,
   };
+}
+
+/** The paths of a service that has a config file and keeps data: every one but those run by flags alone. */
+export type FiledPaths = RunPaths & { config: string; data: string };
+
+/** `at`, for a service the table gives a config file and a data folder. */
+export function filed(at: RunPaths): FiledPaths {
+  if (at.config === undefined || at.data === undefined) throw new Error('this service has no config file or data folder in the table (cli/services/table.ts)');
+  return at as FiledPaths;
 }

@@ -7,33 +7,24 @@ import type { StackSpec } from '../spec/types.js';
 import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
 import type { ExporterRun } from '../../profiles/types.js';
-import type { Arg, RenderedFile } from './types.js';
-import { DOCKER_HOST_ALIAS, hostPart, publishAddress, runPaths, stackPathFor } from './addressing.js';
+import type { Arg, HostFacts, RenderedFile } from './types.js';
+import { DOCKER_HOST_ALIAS, hostPart, listenOn, publishAddress, runPaths, stackPathFor } from './addressing.js';
 import { fleetHub } from './fleet-hub.js';
 import { SERVICE_RENDERERS } from './core-services.js';
 import { logSources } from './log-agent.js';
 import { exporterRuns } from './stack-profiles.js';
 import { withHost } from '../exporters.js';
 import type { Registry } from '../../profiles/registry.js';
-import { CORE_SERVICES, enabledServices, type CoreService, type ImageProbe } from '../services/table.js';
+import { CORE_SERVICES, enabledServices, type CoreService, type HostAccess, type ImageProbe } from '../services/table.js';
 
 type Service = Record<string, unknown>;
 
-/** What rendering needs to know about this host, read at the edge (cli/io/host-facts.ts). */
-export interface HostFacts {
-  /**
-   * By host path an exporter reads (a log), the groups its unprivileged container user must be in
-   * to read it and search its folder: the gids of those that are not readable by others. A miner log
-   * is often root:adm 0640, which the exporter's uid 10001 cannot read otherwise.
-   */
-  readGroups?: Readonly<Record<string, readonly number[]>>;
-}
 
 const INTERVALS = { interval: '10s', timeout: '5s', retries: 6 };
 
-/** The healthcheck command that asks a readiness path with what the image ships. */
-function probeTest(probe: ImageProbe, port: number, path: string): string[] | undefined {
-  const url = `http://127.0.0.1:${port}${path}`;
+/** The healthcheck command that asks a readiness path with what the image ships, at `host` in the container's network. */
+function probeTest(probe: ImageProbe, port: number, path: string, host = '127.0.0.1'): string[] | undefined {
+  const url = `http://${host}:${port}${path}`;
   switch (probe.tool) {
     case 'wget':
       return ['CMD', 'wget', '-q', '-O', '/dev/null', url];
@@ -63,13 +54,35 @@ function publish(spec: StackSpec, service: CoreService): string {
   return `${hostPart(publishAddress(spec, service))}:${spec.ports[service]}:${CORE_SERVICES[service].port}`;
 }
 
-function bind(source: string, target: string, readOnly = true) {
+function bind(source: string, target: string, readOnly = true, propagation?: 'rslave') {
   // Long syntax: a path with ':' or spaces would break the short "src:dst:ro" form.
-  return { type: 'bind', source, target, read_only: readOnly };
+  return { type: 'bind', source, target, read_only: readOnly, ...(propagation ? { bind: { propagation } } : {}) };
 }
 
+/** What a service watching the host is given of it (the table's hostAccess), all read-only. */
+function hostAccessOf(spec: StackSpec, s: CoreService, access: HostAccess): { settings: Service; volumes: unknown[]; healthHost?: string } {
+  const settings: Service = {
+    ...(access.network ? { network_mode: 'host' } : {}),
+    ...(access.pid ? { pid: 'host' } : {}),
+    ...(access.devices ? { devices: access.devices.map((d) => `${d}:${d}`) } : {}),
+    ...(access.unprivileged ? { read_only: true, cap_drop: ['ALL'] } : {}),
+  };
+  const volumes = access.mounts.map((m) => bind(m.host, m.container, true, m.propagation));
+  // On the host's network it listens where the stack's containers reach the host (addressing.ts);
+  // the label tells `up`'s preflight which host port it will hold, as `ports` do for the others.
+  const at = listenOn(spec, s);
+  const healthHost = access.network ? hostPart(at.host) : undefined;
+  if (access.network) settings.labels = { ...projectLabel(spec), [HOST_LISTEN_LABEL]: `${hostPart(at.host)}:${at.port}` };
+  return { settings, volumes, ...(healthHost ? { healthHost } : {}) };
+}
+
+const projectLabel = (spec: StackSpec) => ({ 'io.fibre-stack.project': spec.project });
+
+/** On a service on the host's network: where it listens on the host (`host:port`), which `up` checks is free, as it does published ports. */
+export const HOST_LISTEN_LABEL = 'io.fibre-stack.host-listen';
+
 function base(spec: StackSpec, image: string): Service {
-  return { image, restart: 'unless-stopped', security_opt: ['no-new-privileges:true'], labels: { 'io.fibre-stack.project': spec.project } };
+  return { image, restart: 'unless-stopped', security_opt: ['no-new-privileges:true'], labels: projectLabel(spec) };
 }
 
 /** An argument as the program sees it in its container: stack paths where they are mounted. */
@@ -83,20 +96,25 @@ function coreService(spec: StackSpec, s: CoreService, running: ReadonlySet<CoreS
   // A log agent reads the host's log files, mounted read-only at the same paths.
   const logMounts = def.role === 'log-agent' ? [...new Set(logSources(spec, profiles).map((l) => posix.dirname(l.path)))].map((dir) => bind(dir, dir)) : [];
   const after = def.startsAfter.filter((d) => running.has(d));
-  const probe = probeTest(probeOf(spec, s), def.port, def.readyPath);
+  const host = def.hostAccess ? hostAccessOf(spec, s, def.hostAccess) : undefined;
+  const data = def.containerData === undefined ? [] : [`${s}-data:${def.containerData}`];
+  const probe = probeTest(probeOf(spec, s), listenOn(spec, s).port, def.readyPath, host?.healthHost);
   // What it starts after: healthy where compose can tell, else started.
-  const condition = (d: CoreService) => (probeTest(probeOf(spec, d), CORE_SERVICES[d].port, CORE_SERVICES[d].readyPath) ? 'service_healthy' : 'service_started');
+  const condition = (d: CoreService) => (probeOf(spec, d).tool === 'none' ? 'service_started' : 'service_healthy');
   return {
     ...base(spec, spec.images[s]),
     ...(command.length ? { command } : {}),
     ...(def.containerEnv ? { environment: { ...def.containerEnv } } : {}),
+    ...host?.settings,
     volumes: [
       ...def.mounts.map((m) => bind(`./${m.stack}`, m.container)),
-      `${s}-data:${def.containerData}`,
+      ...data,
       ...logMounts,
+      ...(host?.volumes ?? []),
       ...(SERVICE_RENDERERS[s].mounts?.(spec) ?? []).map((m) => bind(m.source, m.target)),
     ],
-    ports: [publish(spec, s)],
+    // On the host's network a port is not published: the service listens on the host itself.
+    ...(def.hostAccess?.network ? {} : { ports: [publish(spec, s)] }),
     // Scrape targets given as localhost (nodeos, extra targets) are the host's.
     ...(def.reachesHost ? { extra_hosts: [`${DOCKER_HOST_ALIAS}:host-gateway`] } : {}),
     ...(after.length ? { depends_on: Object.fromEntries(after.map((d) => [d, { condition: condition(d) }])) } : {}),

@@ -3,13 +3,15 @@
 // service inventory both runners use and the stack's file list are built from the two.
 import type { StackSpec } from '../spec/types.js';
 
-import type { Arg, PackageSources, RenderedFile } from './types.js';
-import type { RunPaths } from './addressing.js';
+import type { Arg, HostFacts, PackageSources, RenderedFile } from './types.js';
+import { filed, type RunPaths } from './addressing.js';
+import { cadvisorFlags, datadirRulesFor, nodeExporterFlags } from './host-metrics.js';
 import { prometheusFlags, renderPrometheus } from './prometheus.js';
 import { alertmanagerFlags, renderAlertmanager } from './alertmanager.js';
 import { grafanaArgs, grafanaHostEnv, renderGrafana } from './grafana.js';
 import { renderLoki } from './loki.js';
 import { alloyArgs, renderAlloy, renderPromtail } from './log-agent.js';
+import { blackboxArgs, renderBlackbox } from './blackbox.js';
 import type { CoreService } from '../services/table.js';
 import { renderVictoriaMetrics, renderVmalert, renderVmauth, victoriaMetricsArgs, vmalertArgs, vmauthArgs, vmauthDotenv, vmauthTlsMounts } from './fleet-hub.js';
 import { fleetMounts } from './fleet-node.js';
@@ -17,8 +19,8 @@ import { mimirArgs, renderMimir } from './fleet-mimir.js';
 import { PROFILES } from '../../profiles/registry.js';
 
 export interface ServiceRenderer {
-  /** Its files in the stack folder (only asked of services the stack runs). */
-  files(spec: StackSpec, sources: PackageSources): RenderedFile[];
+  /** Its files in the stack folder (only asked of services the stack runs); `host`: what was read of this host at the edge. */
+  files(spec: StackSpec, sources: PackageSources, host: HostFacts): RenderedFile[];
   /** Its arguments after the program name, given where its config and data are and where it listens; none runs its image's own command. */
   args(spec: StackSpec, at: RunPaths): Arg[];
   /** Variables its process on the host needs beyond its arguments. */
@@ -29,18 +31,25 @@ export interface ServiceRenderer {
   mounts?(spec: StackSpec): { source: string; target: string }[];
 }
 
-const configFileFlag = (at: RunPaths) => [`-config.file=${at.config}`];
+const configFileFlag = (at: RunPaths) => [`-config.file=${filed(at).config}`];
 
 export const SERVICE_RENDERERS: Record<CoreService, ServiceRenderer> = {
-  prometheus: { files: (spec, sources) => renderPrometheus(spec, sources.profiles), args: prometheusFlags, mounts: fleetMounts },
-  alertmanager: { files: renderAlertmanager, args: (_spec, at) => alertmanagerFlags(at) },
-  grafana: { files: (spec, sources) => renderGrafana(spec, sources.dashboards, sources.profiles), args: (_spec, at) => grafanaArgs(at), hostEnv: grafanaHostEnv },
+  prometheus: {
+    files: (spec, sources, host) => [...renderPrometheus(spec, sources.profiles), ...datadirRulesFor(spec, sources.profiles, host)],
+    args: (spec, at) => prometheusFlags(spec, filed(at)),
+    mounts: fleetMounts,
+  },
+  alertmanager: { files: renderAlertmanager, args: (_spec, at) => alertmanagerFlags(filed(at)) },
+  grafana: { files: (spec, sources) => renderGrafana(spec, sources.dashboards, sources.profiles), args: (_spec, at) => grafanaArgs(filed(at)), hostEnv: (at) => grafanaHostEnv(filed(at)) },
   loki: { files: renderLoki, args: (_spec, at) => configFileFlag(at) },
-  alloy: { files: (spec, sources) => renderAlloy(spec, sources.templates, sources.profiles), args: (_spec, at) => alloyArgs(at), mounts: fleetMounts },
+  alloy: { files: (spec, sources) => renderAlloy(spec, sources.templates, sources.profiles), args: (_spec, at) => alloyArgs(filed(at)), mounts: fleetMounts },
   promtail: { files: (spec, sources) => renderPromtail(spec, sources.profiles), args: (_spec, at) => configFileFlag(at), mounts: fleetMounts },
-  'victoria-metrics': { files: renderVictoriaMetrics, args: victoriaMetricsArgs },
+  blackbox: { files: renderBlackbox, args: blackboxArgs },
+  'node-exporter': { files: () => [], args: (_spec, at) => nodeExporterFlags(at) },
+  cadvisor: { files: () => [], args: (_spec, at) => cadvisorFlags(at) },
+  'victoria-metrics': { files: renderVictoriaMetrics, args: (spec, at) => victoriaMetricsArgs(spec, filed(at)) },
   // The rule files are the profiles' of the package (args has no sources): the same registry renders them.
   vmalert: { files: (spec, sources) => renderVmalert(spec, sources.profiles), args: (spec, at) => vmalertArgs(spec, at, PROFILES) },
-  vmauth: { files: renderVmauth, args: vmauthArgs, dotenv: vmauthDotenv, mounts: vmauthTlsMounts },
-  mimir: { files: (spec, sources) => renderMimir(spec, sources.profiles), args: mimirArgs },
+  vmauth: { files: renderVmauth, args: (spec, at) => vmauthArgs(spec, filed(at)), dotenv: vmauthDotenv, mounts: vmauthTlsMounts },
+  mimir: { files: (spec, sources) => renderMimir(spec, sources.profiles), args: (spec, at) => mimirArgs(spec, filed(at)) },
 };

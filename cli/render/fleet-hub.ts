@@ -22,7 +22,7 @@ import { fleetRuleFile, ruleFilesFor } from '../artifacts/rules.js';
 import { fleetTokenVar } from '../spec/fleet.js';
 import type { Registry } from '../../profiles/registry.js';
 import type { Arg, RenderedFile } from './types.js';
-import { placementOf, serviceAddress, stackPathFor, type RunPaths } from './addressing.js';
+import { placementOf, serviceAddress, stackPathFor, type FiledPaths, type RunPaths } from './addressing.js';
 import { enabledProfiles } from './stack-profiles.js';
 import { enabledServices } from '../services/table.js';
 
@@ -104,7 +104,7 @@ export function hubReadyCa(spec: StackSpec): string | undefined {
   return fleetHub(spec)?.tls.mode === 'generate' ? FLEET_TLS.ca : undefined;
 }
 
-export function victoriaMetricsArgs(spec: StackSpec, at: RunPaths): Arg[] {
+export function victoriaMetricsArgs(spec: StackSpec, at: FiledPaths): Arg[] {
   return [`-storageDataPath=${at.data}`, `-retentionPeriod=${vmRetention(spec.retention.metrics)}`, `-httpListenAddr=${at.listen}`, `-promscrape.config=${at.config}`];
 }
 
@@ -195,7 +195,7 @@ function tlsFiles(hub: FleetHubSpec, placement: ReturnType<typeof placementOf>):
   }
 }
 
-export function vmauthArgs(spec: StackSpec, at: RunPaths): Arg[] {
+export function vmauthArgs(spec: StackSpec, at: FiledPaths): Arg[] {
   const hub = fleetHub(spec)!;
   const tls = tlsFiles(hub, at.placement);
   return [`-auth.config=${at.config}`, `-httpListenAddr=${at.listen}`, ...(tls ? ['-tls', `-tlsCertFile=${tls.cert}`, `-tlsKeyFile=${tls.key}`] : [])];

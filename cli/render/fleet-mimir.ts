@@ -19,7 +19,7 @@ import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
 import type { Registry } from '../../profiles/registry.js';
 import type { Arg, RenderedFile } from './types.js';
-import { listenOn, placementOf, runPaths, serviceAddress, stackPathFor, type RunPaths } from './addressing.js';
+import { filed, listenOn, placementOf, runPaths, serviceAddress, stackPathFor, type FiledPaths } from './addressing.js';
 import { hubRuleFiles, vmRetention } from './fleet-hub.js';
 
 /** The tenant every write lands in with multitenancy off: the ruler reads <rules dir>/<tenant>/. */
@@ -28,7 +28,7 @@ export const MIMIR_TENANT = 'anonymous';
 export function mimirConfig(spec: StackSpec): Record<string, unknown> {
   const placement = placementOf(spec);
   const listen = listenOn(spec, 'mimir', placement);
-  const data = runPaths(spec, 'mimir', placement).data;
+  const data = filed(runPaths(spec, 'mimir', placement)).data;
   const ring = { instance_addr: '127.0.0.1', kvstore: { store: 'memberlist' } };
   return {
     multitenancy_enabled: false,
@@ -60,6 +60,6 @@ export function renderMimir(spec: StackSpec, profiles: Registry): RenderedFile[]
 }
 
 /** -config.file and -target: the only flags, everything else is in the file. */
-export function mimirArgs(_spec: StackSpec, at: RunPaths): Arg[] {
+export function mimirArgs(_spec: StackSpec, at: FiledPaths): Arg[] {
   return [`-config.file=${at.config}`, '-target=all'];
 }

@@ -7,9 +7,9 @@ import type { StackSpec } from '../spec/types.js';
 
 import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
-import { dashboardFiles } from '../artifacts/dashboards.js';
+import { dashboardFiles, HOST_DASHBOARD } from '../artifacts/dashboards.js';
 import { stackPath, type Arg, type DashboardSources, type RenderedFile } from './types.js';
-import { isWildcard, placementOf, runPaths, serviceAddress, stackPathFor, type RunPaths } from './addressing.js';
+import { filed, isWildcard, placementOf, runPaths, serviceAddress, stackPathFor, type FiledPaths } from './addressing.js';
 import { enabledProfiles } from './stack-profiles.js';
 import { fleetHub, hubQueryUrl } from './fleet-hub.js';
 import type { Registry } from '../../profiles/registry.js';
@@ -68,7 +68,7 @@ export function renderGrafana(spec: StackSpec, dashboards: DashboardSources, pro
         generatedFromSpec('#'),
       ),
     },
-    ...dashboardFiles(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).map((file) => ({
+    ...dashboardFiles(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).filter((file) => file !== HOST_DASHBOARD || enabledServices(spec).includes('node-exporter')).map((file) => ({
       path: `grafana/dashboards/${file}`,
       content: shipped(dashboards, file),
     })),
@@ -84,7 +84,7 @@ export function renderGrafana(spec: StackSpec, dashboards: DashboardSources, pro
 
 /** Natively Grafana takes its settings from this file; the admin password comes from .env at start. */
 function grafanaIni(spec: StackSpec): RenderedFile {
-  const data = runPaths(spec, 'grafana', 'host').data;
+  const data = filed(runPaths(spec, 'grafana', 'host')).data;
   return {
     path: 'grafana/grafana.ini',
     content: generatedFromSpec(';') + '\n' + ini({
@@ -99,7 +99,7 @@ function grafanaIni(spec: StackSpec): RenderedFile {
 }
 
 /** Grafana's arguments: none in its container (its image starts it with its own grafana.ini), natively ours. */
-export function grafanaArgs(at: RunPaths): Arg[] {
+export function grafanaArgs(at: FiledPaths): Arg[] {
   switch (at.placement) {
     case 'containers':
       return [];
@@ -114,7 +114,7 @@ export function grafanaArgs(at: RunPaths): Arg[] {
  * tag), so the variables GF_PATHS_<KEY> for the [paths] keys of
  * grafana/grafana@d6b8507785:conf/defaults.ini, which win over the file, give them absolute.
  */
-export function grafanaHostEnv(at: RunPaths): Record<string, Arg> {
+export function grafanaHostEnv(at: FiledPaths): Record<string, Arg> {
   return {
     GF_PATHS_DATA: stackPath(at.data),
     GF_PATHS_LOGS: stackPath(`${at.data}/log`),

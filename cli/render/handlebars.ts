@@ -6,6 +6,10 @@ import { alloyString } from '../../core/encode/alloy.js';
 import { systemdCommand, systemdWord } from '../../core/encode/systemd.js';
 import { yamlString } from '../../core/encode/yaml.js';
 import type { TemplateSources } from './types.js';
+import { PRECOMPILED_TEMPLATES } from './precompiled-templates.js';
+
+/** How every template is compiled; scripts/build.mjs precompiles with the same (test/bundle.test.ts). */
+const COMPILE_OPTIONS = { strict: true, noEscape: true } as const;
 
 const hb = Handlebars.create();
 
@@ -36,7 +40,8 @@ export function renderTemplate(templates: TemplateSources, name: string, data: o
   if (source === undefined) throw new Error(`template ${name} is missing from templates/`);
   let fn = compiled.get(source);
   if (!fn) {
-    fn = hb.compile(source, { strict: true, noEscape: true });
+    const spec = PRECOMPILED_TEMPLATES.get(source);
+    fn = spec ? hb.template(spec) : hb.compile(source, COMPILE_OPTIONS);
     compiled.set(source, fn);
   }
   return fn(data);

@@ -5,7 +5,7 @@ import type { StackSpec } from '../spec/types.js';
 
 import type { Registry } from '../../profiles/registry.js';
 import { DOCKER_HOST_ALIAS, addressing, placementOf } from './addressing.js';
-import { enabledProfiles } from './stack-profiles.js';
+import { enabledNodes } from './stack-profiles.js';
 
 /** A scrape target the spec gives on this host's loopback, and the address a container scrapes it at. */
 export interface LoopbackTarget {
@@ -25,15 +25,19 @@ export function loopbackTargets(spec: StackSpec, registry: Registry): LoopbackTa
   if (placementOf(spec) !== 'containers') return [];
   const at = addressing(spec);
   const found: LoopbackTarget[] = [];
-  for (const { def, settings } of enabledProfiles(spec, registry)) {
-    def.scrapeJobs(settings, {
-      exporter: at.exporter,
-      host: (hostPort) => {
-        const scrapedAs = at.host(hostPort);
-        if (scrapedAs !== hostPort) found.push({ profile: def.id, target: hostPort, scrapedAs });
-        return scrapedAs;
+  for (const { def, settings, exporterService } of enabledNodes(spec, registry)) {
+    def.scrapeJobs(
+      settings,
+      {
+        exporter: at.exporter,
+        host: (hostPort) => {
+          const scrapedAs = at.host(hostPort);
+          if (scrapedAs !== hostPort) found.push({ profile: def.id, target: hostPort, scrapedAs });
+          return scrapedAs;
+        },
       },
-    });
+      exporterService,
+    );
   }
   return found;
 }
@@ -67,9 +71,10 @@ export function stackNotices(spec: StackSpec, registry: Registry): string[] {
 export function setupNotesByJob(spec: StackSpec, registry: Registry): Map<string, string[]> {
   const at = addressing(spec);
   const byJob = new Map<string, string[]>();
-  for (const { def, settings } of enabledProfiles(spec, registry)) {
+  for (const { def, settings, exporterService } of enabledNodes(spec, registry)) {
     const notes = def.setupNotes?.(settings, at) ?? [];
-    if (notes.length) for (const job of def.scrapeJobs(settings, at)) byJob.set(job.job_name, notes);
+    // Nodes of one profile share its job: the notes of each of them, once.
+    for (const job of def.scrapeJobs(settings, at, exporterService)) byJob.set(job.job_name, [...new Set([...(byJob.get(job.job_name) ?? []), ...notes])]);
   }
   return byJob;
 }

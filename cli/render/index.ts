@@ -2,8 +2,8 @@
 // files out. No I/O here: the caller reads those sources and writes the files (cli/io).
 import type { StackSecrets, StackSpec } from '../spec/types.js';
 
-import type { PackageSources, RenderedFile } from './types.js';
-import { renderCompose, type HostFacts } from './compose.js';
+import type { HostFacts, PackageSources, RenderedFile } from './types.js';
+import { renderCompose } from './compose.js';
 import { SERVICE_RENDERERS } from './core-services.js';
 import { renderEnv } from './env.js';
 import { renderReadme } from './readme.js';
@@ -12,7 +12,7 @@ import { renderSystemdUnits } from './systemd.js';
 import { enabledServices } from '../services/table.js';
 
 export type { PackageSources, RenderedFile, TemplateSources } from './types.js';
-export type { HostFacts } from './compose.js';
+export type { HostFacts } from './types.js';
 
 /** The files a run mode runs the stack by: the compose file for docker; native mode needs none beyond the services' own. */
 function runModeFiles(spec: StackSpec, sources: PackageSources, host: HostFacts): RenderedFile[] {
@@ -24,14 +24,14 @@ function runModeFiles(spec: StackSpec, sources: PackageSources, host: HostFacts)
   }
 }
 
-/** `host`: what the docker stack needs to know of this host (cli/io/host-facts.ts); none by default. */
+/** `host`: what the stack needs to know of this host (cli/io/host-facts.ts); none by default. */
 export function renderStack(spec: StackSpec, secrets: StackSecrets, sources: PackageSources, host: HostFacts = {}): RenderedFile[] {
   return [
     renderSpecFile(spec),
     ...renderEnv(spec, secrets),
     ...renderReadme(spec, sources.templates, sources.profiles),
     ...runModeFiles(spec, sources, host),
-    ...enabledServices(spec).flatMap((s) => SERVICE_RENDERERS[s].files(spec, sources)),
+    ...enabledServices(spec).flatMap((s) => SERVICE_RENDERERS[s].files(spec, sources, host)),
     ...renderSystemdUnits(spec, sources.templates, sources.profiles),
   ];
 }

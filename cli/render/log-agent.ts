@@ -8,7 +8,7 @@ import type { LogSource } from '../../profiles/types.js';
 import type { Registry } from '../../profiles/registry.js';
 import type { RenderedFile, TemplateSources } from './types.js';
 import { listenOn, runPaths, serviceAddress } from './addressing.js';
-import { enabledProfiles } from './stack-profiles.js';
+import { enabledNodes } from './stack-profiles.js';
 import { renderTemplate } from './handlebars.js';
 import { fleetNode, nodeLogPush } from './fleet-node.js';
 
@@ -17,12 +17,16 @@ import { fleetNode, nodeLogPush } from './fleet-node.js';
  * debug.log, and two sources of one file would ship every line twice (two Alloy components), or,
  * in Promtail, make two jobs share the file's one position entry (positions are keyed by path:
  * grafana/loki@v3.6.11:clients/pkg/promtail/positions/positions.go), so that lines are skipped or
- * sent again after a restart. The first profile's source (registry order) is kept.
+ * sent again after a restart. The first profile's source (registry order) is kept. A profile
+ * names its sources for one node; a node after its first has `_2`, `_3`, ... after their ids, so
+ * that a one-node stack keeps the component and job names it had.
  */
 export function logSources(spec: StackSpec, profiles: Registry): LogSource[] {
   const byPath = new Map<string, LogSource>();
-  for (const { def, settings } of enabledProfiles(spec, profiles)) {
-    for (const source of def.logSources(settings)) if (!byPath.has(source.path)) byPath.set(source.path, source);
+  for (const { def, settings, index } of enabledNodes(spec, profiles)) {
+    for (const source of def.logSources(settings)) {
+      if (!byPath.has(source.path)) byPath.set(source.path, index === 0 ? source : { ...source, id: `${source.id}_${index + 1}` });
+    }
   }
   return [...byPath.values()];
 }

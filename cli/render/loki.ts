@@ -8,10 +8,10 @@ import type { StackSpec } from '../spec/types.js';
 import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
 import type { RenderedFile } from './types.js';
-import { listenOn, runPaths } from './addressing.js';
+import { filed, listenOn, runPaths } from './addressing.js';
 
 export function renderLoki(spec: StackSpec): RenderedFile[] {
-  const dataDir = runPaths(spec, 'loki').data;
+  const dataDir = filed(runPaths(spec, 'loki')).data;
   const listen = listenOn(spec, 'loki');
   const config = {
     auth_enabled: false,

@@ -9,15 +9,18 @@ import { serviceAddress } from './addressing.js';
 import { enabledProfiles, scrapeJobs } from './stack-profiles.js';
 import { enabledServices } from '../services/table.js';
 import type { Registry } from '../../profiles/registry.js';
+import type { ScrapeJob } from '../../profiles/types.js';
 import { agentFlags, fleetNode, nodeExternalLabels, remoteWrite } from './fleet-node.js';
 
 /** Scrape configs with their targets in file_sd files, so targets can change without a restart. */
-export function fileSdScrapeConfigs(jobs: readonly { job_name: string; metrics_path?: string; scheme?: string }[], dir = 'targets') {
+export function fileSdScrapeConfigs(jobs: readonly ScrapeJob[], dir = 'targets') {
   return jobs.map((job) => ({
     job_name: job.job_name,
     ...(job.metrics_path ? { metrics_path: job.metrics_path } : {}),
     ...(job.scheme ? { scheme: job.scheme } : {}),
+    ...(job.honor_labels ? { honor_labels: true } : {}),
     file_sd_configs: [{ files: [`${dir}/${job.job_name}.json`], refresh_interval: '30s' }],
+    ...(job.via ? { relabel_configs: throughExporter(job.via) } : {}),
   }));
 }
 
@@ -53,6 +56,19 @@ export function renderPrometheus(spec: StackSpec, profiles: Registry): RenderedF
       content: JSON.stringify(job.targets, null, 2) + '\n',
     })),
     ...(node ? [] : ruleFilesFor(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).map((r) => ({ path: `prometheus/rules/${r.file}`, content: r.content }))),
+  ];
+}
+
+/**
+ * The multi-target exporter pattern: the target becomes the exporter's `target` parameter and the
+ * series' instance, and the exporter is what is scraped (relabel_config's source_labels,
+ * target_label, replacement: prometheus/prometheus@v3.14.0:model/relabel/relabel.go).
+ */
+function throughExporter(via: string): unknown[] {
+  return [
+    { source_labels: ['__address__'], target_label: '__param_target' },
+    { source_labels: ['__param_target'], target_label: 'instance' },
+    { target_label: '__address__', replacement: via },
   ];
 }
 

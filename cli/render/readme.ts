@@ -5,7 +5,7 @@ import type { RenderedFile, TemplateSources } from './types.js';
 import { addressing, byPlacement, hostPart, isWildcard, placementOf } from './addressing.js';
 import { renderTemplate } from './handlebars.js';
 import { exporterUnitName } from './systemd.js';
-import { enabledProfiles, exporterRuns } from './stack-profiles.js';
+import { enabledNodes, enabledProfiles, exporterRuns } from './stack-profiles.js';
 import { CORE_SERVICES, enabledServices } from '../services/table.js';
 import type { Registry } from '../../profiles/registry.js';
 
@@ -20,6 +20,7 @@ export function stackUrls(spec: StackSpec): { name: string; url: string }[] {
 
 export function renderReadme(spec: StackSpec, templates: TemplateSources, registry: Registry): RenderedFile[] {
   const profiles = enabledProfiles(spec, registry);
+  const at = addressing(spec);
   const data = {
     generatedBy: GENERATED_MARK,
     project: spec.project,
@@ -29,7 +30,7 @@ export function renderReadme(spec: StackSpec, templates: TemplateSources, regist
     profiles: profiles.map(({ def }) => def.id).join(', '),
     urls: stackUrls(spec),
     units: exporterRuns(spec, registry).map(exporterUnitName),
-    setupNotes: profiles.flatMap(({ def, settings }) => def.setupNotes?.(settings, addressing(spec)) ?? []),
+    setupNotes: enabledNodes(spec, registry).flatMap(({ def, settings }) => def.setupNotes?.(settings, at) ?? []),
   };
   return [{ path: 'README.md', content: renderTemplate(templates, 'stack/README.md', data) }];
 }

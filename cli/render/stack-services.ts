@@ -35,8 +35,8 @@ export interface StackService {
   env: Record<string, Arg>;
   /** Variables copied from the stack's .env when the process starts (secrets are never rendered). */
   envFromDotenv: string[];
-  /** Its data folder on the host, relative to the stack folder; created before it starts. */
-  dataDir: string;
+  /** Its data folder on the host, relative to the stack folder; created before it starts. None: it keeps nothing. */
+  dataDir?: string;
   /** The CA its readyUrl's TLS certificate is checked against (a fleet hub's generated one); absent: plain HTTP or the system's CAs. */
   readyCaFile?: Arg;
 }
@@ -54,7 +54,7 @@ function coreService(spec: StackSpec, s: CoreService): StackService {
     argv: renderer.args(spec, at),
     env: renderer.hostEnv?.(at) ?? {},
     envFromDotenv: [...(def.fromDotenv ?? []), ...(renderer.dotenv?.(spec) ?? [])],
-    dataDir: at.data,
+    ...(at.data === undefined ? {} : { dataDir: at.data }),
     ...(s === 'vmauth' && hubReadyCa(spec) ? { readyCaFile: stackPath(hubReadyCa(spec)!) } : {}),
   };
 }

@@ -40,3 +40,15 @@ export interface StackPath {
 export type Arg = string | StackPath;
 
 export const stackPath = (path: string): StackPath => ({ stackPath: path });
+
+/** What rendering needs to know about this host, read at the edge (cli/io/host-facts.ts). */
+export interface HostFacts {
+  /**
+   * By host path an exporter reads (a log), the groups its unprivileged container user must be in
+   * to read it and search its folder: the gids of those that are not readable by others. A miner log
+   * is often root:adm 0640, which the exporter's uid 10001 cannot read otherwise.
+   */
+  readGroups?: Readonly<Record<string, readonly number[]>>;
+  /** By node datadir (cli/render/stack-profiles.ts nodeDatadirs), the host's mount point holding it. */
+  datadirMounts?: Readonly<Record<string, string>>;
+}

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import type { StackSpec } from '../spec/types.js';
+import { HOST_LISTEN_LABEL } from '../render/compose.js';
 import { exporterRuns } from '../render/stack-profiles.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { StackDir } from './stack-dir.js';
@@ -15,7 +16,9 @@ export interface ComposeService {
   image?: string;
   volumes?: (string | { type?: string; source?: string })[];
   ports?: (string | number | { published?: string | number; host_ip?: string })[];
+  labels?: Record<string, string>;
 }
+
 
 /** The spec keys whose value is this host path or lies under it (profiles.miner.logs[0].path for /var/log/miner). */
 export function specKeysFor(spec: StackSpec, hostPath: string): string[] {
@@ -75,8 +78,13 @@ export function missingBindSources(stack: StackDir, services: ReadonlyMap<string
   );
 }
 
-/** Host address and port of each port a service publishes. */
+/** Host address and port of each port a service publishes, or holds itself on the host's network. */
 export function publishedPorts(svc: ComposeService): { address: string; port: number }[] {
+  const onHost = svc.labels?.[HOST_LISTEN_LABEL];
+  if (onHost !== undefined) {
+    const colon = onHost.lastIndexOf(':');
+    return [{ address: onHost.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(onHost.slice(colon + 1)) }];
+  }
   return (svc.ports ?? []).flatMap((p) => {
     if (typeof p === 'object') return p.published === undefined ? [] : [{ address: p.host_ip ?? '0.0.0.0', port: Number(p.published) }];
     const parts = String(p).split(':');

@@ -10,6 +10,7 @@ import { connectDocker, containerCrashed, containerHealthy, containerLogTail, co
 import { adviceFromLog } from './failure-advice.js';
 import { baseUrlOf, changesFor, portOf } from './changes.js';
 import { reloadOverHttp } from './probe.js';
+import { CORE_SERVICES } from '../services/table.js';
 
 /** The Docker daemon when the docker runner can run a stack here (daemon and compose CLI), else why not. */
 export async function dockerHere(): Promise<DockerCheck> {
@@ -55,6 +56,12 @@ export function containerStates(services: StackService[], containers: ReadonlyMa
       if (!running) return [svc.name, { ...state, down: containerCrashed(c) ? 'crashed' : 'stopped' }];
       if (!reachableFromHost) return [svc.name, state];
       const port = portOf(svc);
+      // On the host's network nothing is published: a running container there holds its port
+      // itself, since its program exits when another holds it (node_exporter: web.ListenAndServe's
+      // error ends it, prometheus/node_exporter@v1.12.1:node_exporter.go).
+      if (svc.core !== undefined && CORE_SERVICES[svc.core].hostAccess?.network) {
+        return [svc.name, { ...state, identity: { ours: true, detail: `its container runs on the host's network and holds port ${port} itself` } }];
+      }
       const ours = c!.publishedPorts.includes(port);
       return [svc.name, { ...state, identity: { ours, detail: ours ? `port ${port} is published by its container` : `its container does not publish port ${port}: what answers there is not it` } }];
     }),

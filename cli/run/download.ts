@@ -84,6 +84,9 @@ export async function resolveArchive(release: Release): Promise<{ url: string; s
   // A file of one bare digest is the checksum of the one asset it is named after (Mimir's -sha-256).
   const sha256 = checksumFor(sums, file) ?? /^([0-9a-fA-F]{64})\s*$/.exec(sums)?.[1].toLowerCase();
   if (!sha256) throw new UserError(`${src.checksumUrl} lists no checksum for ${file}`);
+  if (release.pinnedSha256 !== undefined && release.pinnedSha256 !== sha256) {
+    throw new UserError(`${src.checksumUrl} lists ${sha256} for ${file}, but fibre-stack pinned ${release.pinnedSha256}: the release was re-published; download nothing and report it`);
+  }
   return { url: src.archiveUrl, sha256 };
 }
 

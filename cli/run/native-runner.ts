@@ -179,7 +179,7 @@ export const nativeRunner: StackRunner = {
     await nativeDown(stack, say);
     if (volumes) {
       // Each data folder is checked to really be inside the stack: a `data` symlink to elsewhere is refused, not followed.
-      const folders = stackServices(stack.spec).map((svc) => pathInStack(stack.dir, svc.dataDir));
+      const folders = stackServices(stack.spec).flatMap((svc) => (svc.dataDir === undefined ? [] : [pathInStack(stack.dir, svc.dataDir)]));
       for (const folder of folders) rmSync(folder, { recursive: true, force: true });
       say('  data/ deleted');
     }

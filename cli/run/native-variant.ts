@@ -8,6 +8,7 @@ import { renderStack } from '../render/index.js';
 import { writeStack, type WriteResult } from '../io/stack-writer.js';
 import { loadPackageSources } from '../io/templates.js';
 import { loadOrCreateSecrets } from '../io/spec-io.js';
+import { shareReceiverSecrets } from '../io/receiver-secrets.js';
 import { loadStack, type StackDir } from './stack-dir.js';
 import { runDir } from './pidfile.js';
 
@@ -17,6 +18,7 @@ export const NATIVE_VARIANT_DIR = '.fibre-stack/native';
 export function writeNativeVariant(stack: StackDir): { twin: StackDir; results: WriteResult[] } {
   const dir = join(stack.dir, NATIVE_VARIANT_DIR);
   const results = writeStack(dir, renderStack({ ...stack.spec, mode: 'native' }, loadOrCreateSecrets(stack.dir, stack.spec), loadPackageSources()), { force: true });
+  shareReceiverSecrets(stack.dir, dir);
   // A fleet stack's token, CA and certificates are made at the edge, not rendered: the twin's
   // services read them relative to the twin, so they are copied in (modes kept: keys stay 0600).
   if (existsSync(join(stack.dir, 'fleet'))) cpSync(join(stack.dir, 'fleet'), join(dir, 'fleet'), { recursive: true, force: true, preserveTimestamps: true });

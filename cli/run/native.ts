@@ -124,7 +124,7 @@ export function foreignListener(svc: StackService, bindAddress: string, ourPid?:
  * the stack folder, and a log that is not a plain file (a symlink planted there is not written through).
  */
 function prepareFolders(stack: StackDir, svc: StackService): void {
-  folderInStack(stack.dir, svc.dataDir);
+  if (svc.dataDir !== undefined) folderInStack(stack.dir, svc.dataDir);
   folderInStack(stack.dir, 'logs');
   const log = logFile(stack.dir, svc.name);
   let kind: Stats | undefined;

@@ -17,7 +17,20 @@ export interface Release {
   source: ReleaseSource;
   /** Names of the executable inside the archive (some archives name it after the platform). */
   binaryNames: string[];
+  /** The archive's SHA-256 as recorded here when we pinned it: the release's checksum file must agree. */
+  pinnedSha256?: string;
 }
+
+/**
+ * SHA-256 of release archives recorded when they were pinned, by file name: a release whose
+ * checksum file later says otherwise (a re-published archive) is refused rather than trusted.
+ * node_exporter 1.12.1 linux-amd64: the digest its release's sha256sums.txt lists, as recorded
+ * independently by several public deployment repositories (no arm64 digest could be read here:
+ * arm64 relies on the checksum file alone, like every other release).
+ */
+const PINNED_SHA256: Readonly<Record<string, string>> = {
+  'node_exporter-1.12.1.linux-amd64.tar.gz': 'b51d8a76aa2a9156a55d501aca6276fae09e262259a5e4e831d2c2222f084e63',
+};
 
 export type ReleaseArch = 'amd64' | 'arm64';
 
@@ -43,8 +56,15 @@ export function releaseFor(service: CoreService, arch: ReleaseArch, image: strin
   switch (release.kind) {
     case 'prometheus-tarball': {
       const base = `${GITHUB}/${release.repo}/releases/download/v${version}`;
-      const archiveUrl = `${base}/${release.name}-${version}.linux-${arch}.tar.gz`;
-      return { service, version, source: { kind: 'checksum-file', archiveUrl, checksumUrl: `${base}/sha256sums.txt` }, binaryNames: [release.name] };
+      const archive = `${release.name}-${version}.linux-${arch}.tar.gz`;
+      const pinned = PINNED_SHA256[archive];
+      return {
+        service,
+        version,
+        source: { kind: 'checksum-file', archiveUrl: `${base}/${archive}`, checksumUrl: `${base}/sha256sums.txt` },
+        binaryNames: [release.name],
+        ...(pinned ? { pinnedSha256: pinned } : {}),
+      };
     }
     case 'victoriametrics-tarball': {
       // VictoriaMetrics/VictoriaMetrics@v1.150.0:Makefile release-victoria-metrics-goos-goarch and
@@ -72,5 +92,7 @@ export function releaseFor(service: CoreService, arch: ReleaseArch, image: strin
         source: { kind: 'downloads-api', apiUrl: `https://grafana.com/api/downloads/grafana/versions/${version}/packages/${arch}/linux` },
         binaryNames: [...release.binaryNames],
       };
+    case 'none':
+      throw new Error(`${service} runs only in docker mode; it has no release to download`);
   }
 }

@@ -7,6 +7,7 @@ import { grafanaChecks, prometheusChecks, readinessCheck, targetsCheck, type Che
 import { hubChecks, hubQueryBase, hubView, nodeChecks, nodeView, type FleetView } from './fleet-checks.js';
 import { sleep } from './probe.js';
 import { readyCa } from './hub-ca.js';
+import { receiversCheck } from './alert-delivery.js';
 import { printTable } from './text-table.js';
 
 export interface ServiceReport {
@@ -43,6 +44,7 @@ async function serviceReport(stack: StackDir, svc: StackService, state: ServiceS
       else return withChecks(svc.name, [...checks, ...nodeChecks(view)], view);
     } else if (svc.core === 'prometheus') checks.push(...(await prometheusChecks(stack, base, notRunning)));
     if (svc.core === 'grafana') checks.push(...(await grafanaChecks(stack, base)));
+    if (svc.core === 'alertmanager') checks.push(await receiversCheck(base));
   }
   return withChecks(svc.name, checks);
 }

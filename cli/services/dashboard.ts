@@ -1,5 +1,5 @@
-// The stack overview: is every target up, and how Prometheus, Alertmanager, Loki and the log
-// agent are doing. Included in every generated stack.
+// The stack overview: is every target up, do the synthetic checks pass, and how Prometheus,
+// Alertmanager, Loki and the log agent are doing. Included in every generated stack.
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import {
@@ -30,6 +30,21 @@ export function stackDashboard(): Dashboard {
           tablePanel('Targets', units.NoUnit, 'Every scrape target, whether it is up (1) and its last scrape duration.')
             .span(24).height(8)
             .targets(queries(tableQuery('up'), tableQuery('scrape_duration_seconds'))),
+        ],
+      },
+      {
+        // Empty unless the stack runs the blackbox exporter (synthetic_checks: true).
+        title: 'Synthetic checks',
+        panels: [
+          statPanel('Checks failing', units.NoUnit, 'Probes of the blackbox exporter that fail now: nodeos get_info, bitcoind ports, the stack\'s pages.')
+            .span(6).height(6).thresholds(thresholdSteps([1, 'red']))
+            .targets(queries(instantQuery('count(probe_success{job="probe"} == 0) or vector(0)'))),
+          timeseriesPanel('Probe duration', units.Seconds, 'How long each probe took, by check and target.')
+            .span(18).height(6)
+            .targets(queries(rangeQuery('max by (check, instance) (probe_duration_seconds{job="probe"})', '{{check}} {{instance}}'))),
+          tablePanel('Checks', units.NoUnit, 'Every probe: whether it succeeds (1) and the HTTP status of an http probe.')
+            .span(24).height(8)
+            .targets(queries(tableQuery('probe_success{job="probe"}'), tableQuery('probe_http_status_code{job="probe"}'))),
         ],
       },
       {

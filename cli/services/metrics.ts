@@ -29,5 +29,9 @@ export const stackMetrics: MetricDef[] = [
   m('loki_write_dropped_entries_total', 'counter', 'log-agent', 'Log entries the agent dropped.', ['host', 'reason']),
   m('promtail_sent_entries_total', 'counter', 'log-agent', 'Entries Promtail sent to Loki.', ['host']),
   m('promtail_dropped_entries_total', 'counter', 'log-agent', 'Entries Promtail dropped.', ['host', 'reason']),
+  // The blackbox exporter's answer to each probe (prometheus/blackbox_exporter@v0.28.0:prober/handler.go, prober/http.go).
+  m('probe_success', 'gauge', 'blackbox-exporter', '1 when the probe succeeded.', ['job', 'instance', 'check']),
+  m('probe_duration_seconds', 'gauge', 'blackbox-exporter', 'How long the probe took.', ['job', 'instance', 'check'], 'seconds'),
+  m('probe_http_status_code', 'gauge', 'blackbox-exporter', 'HTTP status code of an http probe\'s answer; 0 when none came.', ['job', 'instance', 'check']),
   m('grafana_build_info', 'gauge', 'grafana', 'Grafana build information; always 1.', ['version', 'revision', 'branch', 'edition', 'goversion'], 'info'),
 ];

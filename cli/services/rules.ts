@@ -1,9 +1,10 @@
 // The stack's own health: is every part up, are rules evaluated, do alerts and logs get through.
 import type { RuleFileSpec } from '../../profiles/kit/rule-kit.js';
 import { LOG_AGENTS, type CoreService } from './table.js';
+import { probeRules } from './probe-rules.js';
 
 /** An alert for core services down; each is scraped under its own name (cli/render/stack-profiles.ts). */
-function serviceDown(alert: string, services: readonly CoreService[], what: string, severity: 'critical' | 'warning', impact: string) {
+export function serviceDown(alert: string, services: readonly CoreService[], what: string, severity: 'critical' | 'warning', impact: string) {
   return {
     alert,
     expr: `up{job=~"${services.join('|')}"} == 0`,
@@ -15,7 +16,7 @@ function serviceDown(alert: string, services: readonly CoreService[], what: stri
 }
 
 export const stackRules: RuleFileSpec = {
-  title: 'fibre-stack itself: Prometheus, Alertmanager, Loki, Grafana, log agent',
+  title: 'fibre-stack itself: Prometheus, Alertmanager, Loki, Grafana, log agent, synthetic checks',
   groups: [
     {
       name: 'stack-recording',
@@ -75,5 +76,6 @@ export const stackRules: RuleFileSpec = {
         },
       ],
     },
+    probeRules,
   ],
 };

@@ -1,16 +1,22 @@
-// The stack's core services (Prometheus, Alertmanager, Grafana, Loki and the log agents) in one
+// The stack's core services (Prometheus, Alertmanager, Grafana, Loki, the log agents, and
+// node_exporter and cAdvisor for the host and its containers) in one
 // table: every fact fibre-stack relies on about each program, read by the compose file, the
 // service inventory both runners use, the release downloads, validate's checks, the README and
 // Grafana's provisioning. A new core service is an entry here plus its renderer
 // (cli/render/core-services.ts); the compiler asks for both.
 //
-// Facts about programs that cannot run here (Grafana, Loki, Alloy, Promtail) name their upstream
+// Facts about programs that cannot run here (Grafana, Loki, Alloy, Promtail, cAdvisor) name their upstream
 // source in `sources` as "repo@ref:path", read at the pinned tag. Grafana's repository is too
 // large to fetch here: its facts come from stored versions at the commits named, not from a tag.
 import { DATASOURCES, type DatasourceDef } from '../../core/datasources.js';
 
-/** What a service does in the stack. A stack runs one log agent: the one its spec names. */
-export type ServiceRole = 'metrics' | 'alerting' | 'dashboards' | 'logs' | 'log-agent' | 'fleet-store' | 'fleet-rules' | 'fleet-gateway';
+/**
+ * What a service does in the stack. A stack runs one log agent: the one its spec names, and the
+ * synthetic checks only when its spec turns them on (`synthetic_checks: true`).
+ */
+export type ServiceRole =
+  | 'metrics' | 'alerting' | 'dashboards' | 'logs' | 'log-agent' | 'synthetic-checks' | 'host-metrics'
+  | 'fleet-store' | 'fleet-rules' | 'fleet-gateway';
 
 /**
  * What kind of stack runs a service: a standalone stack, a fleet node (metrics agent, log agent,
@@ -50,13 +56,33 @@ export type ReleaseDef =
   /** GitHub release `<name>-linux-<arch>.zip`, checked against `SHA256SUMS`. */
   | { kind: 'grafana-labs-zip'; repo: string; name: string }
   /** grafana.com's downloads API, which answers with the archive's URL and sha256. */
-  | { kind: 'grafana-downloads-api'; binaryNames: readonly string[] };
+  | { kind: 'grafana-downloads-api'; binaryNames: readonly string[] }
+  /** Never run natively (a `dockerOnly` service): nothing to download. */
+  | { kind: 'none' };
 
 export interface BinaryCandidate {
   /** File name looked up on PATH and in the cache, e.g. `grafana-server`. */
   name: string;
   /** Arguments that come before the service's own, e.g. `server` for `grafana server`. */
   leadingArgs: readonly string[];
+}
+
+/**
+ * What a service that watches the host itself needs of it in its container: the host's namespaces
+ * and folders, read-only. Such a service publishes no port when it shares the host's network: it
+ * listens on the host directly (cli/render/addressing.ts listenOn).
+ */
+export interface HostAccess {
+  /** The host's network namespace: its interfaces, not the container's. */
+  network?: true;
+  /** The host's PID namespace: /proc/1 is the host's init, whose mount table is the host's. */
+  pid?: true;
+  /** Host folders mounted read-only; `rslave` lets mounts made later on the host show inside. */
+  mounts: readonly { host: string; container: string; propagation?: 'rslave' }[];
+  /** Host devices passed in. */
+  devices?: readonly string[];
+  /** It writes nothing and needs no capability: a read-only container without any. */
+  unprivileged?: true;
 }
 
 export interface ServiceDef<Name extends string = string> {
@@ -69,14 +95,18 @@ export interface ServiceDef<Name extends string = string> {
   port: number;
   /** The pinned image. Native mode downloads the release of the same version. */
   image: string;
-  /** The config file it is started with, in the stack folder. */
-  config: string;
+  /** The config file it is started with, in the stack folder; none for a program run by flags alone. */
+  config?: string;
   /** Folders of the stack mounted into its container (read-only), by path in the stack folder. */
   mounts: readonly { stack: string; container: string }[];
   /** The config file its image starts it with, when ours is not mounted (Grafana's own grafana.ini). */
   imageConfig?: string;
-  /** Where it keeps its data inside its container (a named volume); natively `data/<service>`. */
-  containerData: string;
+  /** Where it keeps its data inside its container (a named volume); natively `data/<service>`. None: it keeps nothing. */
+  containerData?: string;
+  /** It watches the host: what of the host its container is given. */
+  hostAccess?: HostAccess;
+  /** It runs only in containers (cAdvisor watches the containers of the docker stack). */
+  dockerOnly?: true;
   /** Answers 200 once the service is ready. */
   readyPath: string;
   healthcheck: { probe: ImageProbe; startPeriod: string };
@@ -287,6 +317,104 @@ const TABLE = {
       'end of life 2026-03-02': 'grafana/loki@v3.7.6:docs/sources/send-data/promtail/_index.md',
     },
   },
+  // The synthetic checks: probes of what users reach (nodeos's API, bitcoind's ports, the stack's
+  // UIs), asked by Prometheus through /probe (cli/render/probes.ts). Keeps no data.
+  blackbox: {
+    // Where the profiles' services run: a hub has none to probe (and no Prometheus to ask /probe).
+    runsIn: ['standalone', 'node'],
+    role: 'synthetic-checks',
+    port: 9115,
+    image: 'prom/blackbox-exporter:v0.28.0',
+    config: 'blackbox/blackbox.yml',
+    mounts: [{ stack: 'blackbox', container: '/etc/blackbox_exporter' }],
+    readyPath: '/-/healthy',
+    healthcheck: { probe: { tool: 'wget' }, startPeriod: '10s' },
+    startsAfter: [],
+    // It probes nodeos and bitcoind where Prometheus scrapes them: on the host.
+    reachesHost: true,
+    // Debian packages it as prometheus-blackbox-exporter.
+    binaries: [{ name: 'blackbox_exporter', leadingArgs: [] }, { name: 'prometheus-blackbox-exporter', leadingArgs: [] }],
+    release: { kind: 'prometheus-tarball', repo: 'prometheus/blackbox_exporter', name: 'blackbox_exporter' },
+    howToGet: 'apt-get install prometheus-blackbox-exporter, or https://github.com/prometheus/blackbox_exporter/releases',
+    uiPath: '/',
+    sources: {
+      'args: --config.file; --web.listen-address (exporter-toolkit webflag.AddFlags, default :9115)': 'prometheus/blackbox_exporter@v0.28.0:main.go',
+      'web.listen-address flag name': 'prometheus/exporter-toolkit@1a788e5a26:web/kingpinflag/flag.go',
+      'readyPath /-/healthy; /probe?module=&target=': 'prometheus/blackbox_exporter@v0.28.0:main.go',
+      'image: busybox (wget), /etc/blackbox_exporter/config.yml, port 9115': 'prometheus/blackbox_exporter@v0.28.0:Dockerfile',
+      'module keys: prober, timeout, http.valid_status_codes, http.fail_if_body_not_matches_regexp, http.preferred_ip_protocol, tcp.preferred_ip_protocol': 'prometheus/blackbox_exporter@v0.28.0:config/config.go',
+      'metrics: probe_success, probe_duration_seconds': 'prometheus/blackbox_exporter@v0.28.0:prober/handler.go',
+      'metric: probe_http_status_code': 'prometheus/blackbox_exporter@v0.28.0:prober/http.go',
+      'release: blackbox_exporter-<version>.linux-<arch>.tar.gz and sha256sums.txt (promu tarball)': 'prometheus/blackbox_exporter@v0.28.0:Makefile.common',
+    },
+  },
+  'node-exporter': {
+    // Every machine of a fleet watches its own host where something scrapes it: a node's agent
+    // ships its series to the hub, a VictoriaMetrics hub scrapes it as it does its other services
+    // (a Mimir or external hub scrapes nothing of its own).
+    runsIn: ['standalone', 'node', 'hub-victoriametrics'],
+    role: 'host-metrics',
+    port: 9100,
+    image: 'prom/node-exporter:v1.12.1',
+    mounts: [],
+    readyPath: '/',
+    healthcheck: { probe: { tool: 'wget' }, startPeriod: '10s' },
+    startsAfter: [],
+    // The host's interfaces (netdev) and mount table (filesystem: /proc/1/mountinfo), and its root
+    // read-only, as upstream's README runs it in a container. Mount points keep their host paths:
+    // the collector reads the host's mount table and only statfs()es them under --path.rootfs.
+    hostAccess: { network: true, pid: true, mounts: [{ host: '/', container: '/host/root', propagation: 'rslave' }], unprivileged: true },
+    // Debian packages it as prometheus-node-exporter.
+    binaries: [{ name: 'node_exporter', leadingArgs: [] }, { name: 'prometheus-node-exporter', leadingArgs: [] }],
+    release: { kind: 'prometheus-tarball', repo: 'prometheus/node_exporter', name: 'node_exporter' },
+    howToGet: 'apt-get install prometheus-node-exporter, or https://prometheus.io/download/#node_exporter',
+    sources: {
+      'flags: --collector.disable-defaults, --web.disable-exporter-metrics': 'prometheus/node_exporter@v1.12.1:node_exporter.go',
+      'flags: --collector.<name> for each collector': 'prometheus/node_exporter@v1.12.1:collector/collector.go',
+      'flags: --path.rootfs, --path.procfs, --path.sysfs': 'prometheus/node_exporter@v1.12.1:collector/paths.go',
+      'readyPath: landing page at / when metrics are elsewhere': 'prometheus/node_exporter@v1.12.1:node_exporter.go',
+      'hostAccess: --net=host --pid=host, / mounted ro,rslave with --path.rootfs': 'prometheus/node_exporter@v1.12.1:README.md',
+      'filesystem: mount table of pid 1, mountpoint label with the rootfs prefix stripped': 'prometheus/node_exporter@v1.12.1:collector/filesystem_linux.go',
+      'image: busybox wget, USER nobody': 'prometheus/node_exporter@v1.12.1:Dockerfile',
+      'release: node_exporter-<version>.linux-<arch>.tar.gz and sha256sums.txt (promu)': 'prometheus/node_exporter@v1.12.1:.promu.yml',
+    },
+  },
+  cadvisor: {
+    runsIn: ['standalone', 'node', 'hub-victoriametrics'],
+    role: 'host-metrics',
+    port: 8080,
+    image: 'ghcr.io/google/cadvisor:v0.60.5',
+    mounts: [],
+    readyPath: '/healthz',
+    healthcheck: { probe: { tool: 'wget' }, startPeriod: '20s' },
+    startsAfter: [],
+    // The mounts of upstream's docs/running.md, all read-only (the docker socket connects through a
+    // read-only mount too), and /dev/kmsg for OOM kills; not privileged.
+    hostAccess: {
+      mounts: [
+        { host: '/', container: '/rootfs' },
+        { host: '/var/run', container: '/var/run' },
+        { host: '/sys', container: '/sys' },
+        { host: '/var/lib/docker', container: '/var/lib/docker' },
+        { host: '/dev/disk', container: '/dev/disk' },
+      ],
+      devices: ['/dev/kmsg'],
+    },
+    dockerOnly: true,
+    binaries: [{ name: 'cadvisor', leadingArgs: [] }],
+    release: { kind: 'none' },
+    howToGet: 'docker mode only: it runs as the ghcr.io/google/cadvisor image',
+    sources: {
+      'image: ghcr.io/google/cadvisor from v0.53.0; mounts and /dev/kmsg': 'google/cadvisor@v0.60.5:docs/running.md',
+      'image: alpine with busybox wget; its own healthcheck asks /healthz': 'google/cadvisor@v0.60.5:deploy/Dockerfile',
+      'readyPath: /healthz': 'google/cadvisor@v0.60.5:deploy/healthcheck.sh',
+      'flags: -port (8080), -store_container_labels': 'google/cadvisor@v0.60.5:cmd/cadvisor.go',
+      'flags: -docker_only': 'google/cadvisor@v0.60.5:lib/container/raw/factory.go',
+      'flags: -housekeeping_interval (1s by default)': 'google/cadvisor@v0.60.5:lib/manager/container.go',
+      'metrics: container_cpu_usage_seconds_total, container_memory_working_set_bytes, container_start_time_seconds, container_last_seen, label name': 'google/cadvisor@v0.60.5:lib/metrics/prometheus.go',
+      'container_start_time_seconds is the docker container creation time (unchanged by a restart)': 'google/cadvisor@v0.60.5:container/docker/handler.go',
+    },
+  },
   // --- Fleet hub services (fleet.role hub). VictoriaMetrics' flags are those of both the pin and
   // Debian bookworm's 1.79.5 (the tests run that), each read at both tags; see cli/render/fleet-hub.ts.
   'victoria-metrics': {
@@ -400,15 +528,23 @@ const byService = <T>(f: (def: ServiceDef<CoreService>) => T) => Object.fromEntr
 export const DEFAULT_IMAGES: Record<CoreService | 'exporter', string> = { ...byService((d) => d.image), exporter: 'fibre-stack-exporter:0.1.0' };
 export const DEFAULT_PORTS: Record<CoreService, number> = byService((d) => d.port);
 
-/** Core services this stack runs: all but those disabled, only the chosen log agent, and none whose target is off. */
-export function enabledServices(spec: { disabled_services: readonly CoreService[]; log_agent: CoreService } & Parameters<typeof stackKind>[0]): CoreService[] {
+/**
+ * Core services this stack runs: those of its kind (standalone, fleet node or hub), all but those
+ * disabled, only the chosen log agent, the synthetic checks only when on, none whose target is off,
+ * and those only containers run in docker mode alone.
+ */
+export function enabledServices(
+  spec: { disabled_services: readonly CoreService[]; log_agent: CoreService; synthetic_checks: boolean; mode: 'docker' | 'native' } & Parameters<typeof stackKind>[0],
+): CoreService[] {
   const off = new Set(spec.disabled_services);
   const kind = stackKind(spec);
   return SERVICE_NAMES.filter((s) => {
-    const def = CORE_SERVICES[s];
+    const def: ServiceDef<CoreService> = CORE_SERVICES[s];
     if (!def.runsIn.includes(kind)) return false;
     // A node's log agent sends to its hub's Loki, not to one of its own.
     if (off.has(s) || (def.sendsTo && kind === 'standalone' && off.has(def.sendsTo))) return false;
+    if (def.dockerOnly && spec.mode !== 'docker') return false;
+    if (def.role === 'synthetic-checks') return spec.synthetic_checks;
     return def.role !== 'log-agent' || s === spec.log_agent;
   });
 }

@@ -6,7 +6,7 @@ import { SPEC_VERSION } from './versions.js';
 /** What a new stack watches unless told otherwise. */
 export const DEFAULT_PROFILES: readonly ProfileId[] = ['fibre'];
 
-/** A profile's settings of `<id>: {}`. */
+/** One node's settings of `<id>: [{}]`. */
 export function defaultProfile<Id extends ProfileId>(id: Id): ProfileSettings<Id> {
   return PROFILES.get(id)!.spec.defaults();
 }
@@ -21,8 +21,9 @@ export function defaultSpec(): StackSpec {
     retention: { metrics: '15d', logs: '168h' },
     ports: { ...DEFAULT_PORTS },
     images: { ...DEFAULT_IMAGES },
-    alerting: { receiver: 'none', webhook_url: '' },
+    alerting: { receivers: [], grafana_url: '' },
     disabled_services: [],
-    profiles: Object.fromEntries(DEFAULT_PROFILES.map((id) => [id, defaultProfile(id)])),
+    synthetic_checks: false,
+    profiles: Object.fromEntries(DEFAULT_PROFILES.map((id) => [id, [defaultProfile(id)]])),
   };
 }

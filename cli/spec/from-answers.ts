@@ -6,7 +6,7 @@ import { DEFAULT_PROFILES, defaultSpec } from './defaults.js';
 import { readSpecDocument } from './validate.js';
 import { FLEET_DEFAULTS } from './fleet.js';
 import { PROFILES, type PROFILE_LIST, type Registry } from '../../profiles/registry.js';
-import type { AnswersOf, Question } from '../../profiles/types.js';
+import type { AnswersOf, ProfileDef, Question } from '../../profiles/types.js';
 
 /** The answers about the stack itself. */
 export interface StackAnswers {
@@ -14,8 +14,12 @@ export interface StackAnswers {
   mode: Mode;
   logAgent: LogAgent;
   bind: string;
-  /** Empty: alerts are kept in Alertmanager and sent nowhere. */
-  alertWebhook: string;
+  /** Run the blackbox exporter's synthetic checks (spec: synthetic_checks). */
+  syntheticChecks: boolean;
+  /** Where alerts go; none: they are kept in Alertmanager and sent nowhere. */
+  receivers: ReceiverAnswer[];
+  /** Where the Grafana links in alerts point; empty: the stack's own Grafana address. */
+  grafanaUrl: string;
   project: string;
   /** What the stack is in a fleet; standalone writes no `fleet:` section. */
   role: 'standalone' | 'node' | 'hub';
@@ -27,7 +31,7 @@ export interface StackAnswers {
   caFile: string;
   /** Hub: its engine, its nodes, where vmauth listens, its TLS, and an external engine's URLs. */
   engine: FleetEngine;
-  nodes: string[];
+  fleetNodes: string[];
   listen: string;
   tls: FleetTlsMode;
   tlsNames: string[];
@@ -37,10 +41,26 @@ export interface StackAnswers {
   queryUrl: string;
 }
 
+/** A receiver as the spec's `alerting.receivers` takes it, and where its secret comes from (never the spec). */
+export interface ReceiverAnswer {
+  receiver: Record<string, unknown>;
+  secret?: SecretSource;
+}
+
+/** A secret from the user's file (copied into the stack folder by `create`), or a value given on the command line. */
+export type SecretSource = { file: string } | { value: string };
+
 /** The answers the profiles' questions take, each under its key (nodeName, minerLogs, ...). */
 export type ProfileAnswers = AnswersOf<(typeof PROFILE_LIST)[number]['questions']['asks']>;
 
-export type CreateAnswers = StackAnswers & ProfileAnswers;
+/**
+ * The nodes of the profiles described node by node (`--node`, or "add another node?"): each
+ * node's own answers over the answers above, which are its defaults. A profile not here has one
+ * node, of the answers above.
+ */
+export type NodeAnswers = Partial<Record<ProfileId, Partial<ProfileAnswers>[]>>;
+
+export type CreateAnswers = StackAnswers & ProfileAnswers & { nodes: NodeAnswers };
 
 /** A compose project name from a folder name: lower-case, safe characters, never empty. */
 export function projectNameFor(dir: string): string {
@@ -52,7 +72,7 @@ export function projectNameFor(dir: string): string {
  * Defaults of the fleet answers. `machine` is this machine's host name (read at the edge): a node's
  * `host` and a hub's first certificate name.
  */
-export function defaultFleetAnswers(machine: string): Pick<StackAnswers, 'role' | 'hubUrl' | 'host' | 'site' | 'tokenFile' | 'caFile' | 'engine' | 'nodes' | 'listen' | 'tls' | 'tlsNames' | 'tlsCert' | 'tlsKey' | 'remoteWriteUrl' | 'queryUrl'> {
+export function defaultFleetAnswers(machine: string): Pick<StackAnswers, 'role' | 'hubUrl' | 'host' | 'site' | 'tokenFile' | 'caFile' | 'engine' | 'fleetNodes' | 'listen' | 'tls' | 'tlsNames' | 'tlsCert' | 'tlsKey' | 'remoteWriteUrl' | 'queryUrl'> {
   const host = machine.toLowerCase();
   return {
     role: 'standalone',
@@ -62,7 +82,7 @@ export function defaultFleetAnswers(machine: string): Pick<StackAnswers, 'role' 
     tokenFile: FLEET_DEFAULTS.token_file,
     caFile: FLEET_DEFAULTS.ca_file,
     engine: 'victoriametrics',
-    nodes: [],
+    fleetNodes: [],
     listen: FLEET_DEFAULTS.listen_address,
     tls: 'generate',
     tlsNames: [...new Set([host, 'localhost', '127.0.0.1'])],
@@ -85,7 +105,7 @@ function fleetFromAnswers(a: CreateAnswers): Record<string, unknown> | undefined
         role: 'hub',
         engine: a.engine,
         listen_address: a.listen,
-        nodes: a.nodes,
+        nodes: a.fleetNodes,
         tls: { mode: a.tls, names: a.tlsNames, cert_file: a.tlsCert, key_file: a.tlsKey },
         external: { remote_write_url: a.remoteWriteUrl, query_url: a.queryUrl },
       };
@@ -105,10 +125,24 @@ export function defaultAnswers(dir: string, registry: Registry = PROFILES, machi
     mode: spec.mode,
     logAgent: spec.log_agent,
     bind: spec.bind_address,
-    alertWebhook: '',
+    syntheticChecks: spec.synthetic_checks,
+    receivers: [],
+    grafanaUrl: '',
     project: projectNameFor(dir),
     ...defaultFleetAnswers(machine),
+    nodes: {},
   };
+}
+
+/**
+ * A node's settings from its answers. Those of a node after the profile's first leave its ports
+ * out: the spec reader gives it free ones (cli/spec/validate.ts), where the defaults would clash.
+ */
+function nodeSettings(def: ProfileDef, answers: object, index: number): unknown {
+  const settings = def.questions.settings(answers as AnswersOf<readonly Question[]>, def.spec.defaults()) as Record<string, unknown>;
+  if (index === 0) return settings;
+  const ports = def.ports?.(settings) ?? {};
+  return Object.fromEntries(Object.entries(settings).filter(([field]) => !Object.hasOwn(ports, field)));
 }
 
 export function specFromAnswers(a: CreateAnswers, registry: Registry = PROFILES): StackSpec {
@@ -116,7 +150,11 @@ export function specFromAnswers(a: CreateAnswers, registry: Registry = PROFILES)
   for (const id of a.profiles) {
     const def = registry.get(id);
     // An id no profile has stays in, for the reader to refuse by name.
-    profiles[id] = def ? def.questions.settings(a as unknown as AnswersOf<readonly Question[]>, def.spec.defaults()) : {};
+    const nodes = (a.nodes as Record<string, Partial<ProfileAnswers>[] | undefined>)[id] ?? [{}];
+    const settings = def ? nodes.map((own, i) => nodeSettings(def, { ...a, ...own }, i)) : [{}];
+    // One node as a mapping, which the reader takes as a list of one: a problem is then named by
+    // the key the flags' user would write in fibre-stack.yml (profiles.fibre.bitcoind).
+    profiles[id] = settings.length === 1 ? settings[0] : settings;
   }
   const base = defaultSpec();
   const raw = {
@@ -125,7 +163,8 @@ export function specFromAnswers(a: CreateAnswers, registry: Registry = PROFILES)
     mode: a.mode,
     log_agent: a.logAgent,
     bind_address: a.bind,
-    alerting: a.alertWebhook ? { receiver: 'webhook', webhook_url: a.alertWebhook } : { receiver: 'none', webhook_url: '' },
+    synthetic_checks: a.syntheticChecks,
+    alerting: { receivers: a.receivers.map((r) => r.receiver), grafana_url: a.grafanaUrl },
     profiles,
     ...(fleetFromAnswers(a) ? { fleet: fleetFromAnswers(a) } : {}),
   };

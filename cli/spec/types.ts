@@ -5,6 +5,7 @@ import type { CoreService, LogAgent } from '../services/table.js';
 import { PROFILE_LIST, type ProfileId } from '../../profiles/registry.js';
 import type { SettingsOf } from '../../profiles/types.js';
 import type { SPEC_VERSION } from './versions.js';
+import type { AlertingSpec } from './alerting.js';
 
 export const MODES = ['docker', 'native'] as const;
 export type Mode = (typeof MODES)[number];
@@ -27,13 +28,10 @@ type ProfileOf<Id extends ProfileId> = Extract<(typeof PROFILE_LIST)[number], { 
 /** A profile's section of the spec, e.g. ProfileSettings<'miner'>: its type lives in its folder. */
 export type ProfileSettings<Id extends ProfileId> = SettingsOf<ProfileOf<Id>>;
 
-/** `profiles:`, a section per chosen profile. */
-export type ProfilesSpec = { [Id in ProfileId]?: ProfileSettings<Id> };
+/** `profiles:`, a section per chosen profile: its nodes, one or more, in the order given. */
+export type ProfilesSpec = { [Id in ProfileId]?: ProfileSettings<Id>[] };
 
-export interface AlertingSpec {
-  receiver: 'none' | 'webhook';
-  webhook_url: string;
-}
+export type { AlertingSpec, ReceiverSpec, ReceiverType, Severity } from './alerting.js';
 
 /** What a stack is in a fleet (`fleet.role`); a spec without `fleet:` is a standalone stack. */
 export const FLEET_ROLES = ['node', 'hub'] as const;
@@ -101,6 +99,8 @@ export interface StackSpec {
    * loki also drops the log agent, which would have nowhere to send.
    */
   disabled_services: CoreService[];
+  /** Runs the blackbox exporter, probing what users reach (nodeos's API, bitcoind's ports, the stack's UIs). */
+  synthetic_checks: boolean;
   profiles: ProfilesSpec;
   /** Absent: a standalone stack. */
   fleet?: FleetSpec;

@@ -2,13 +2,15 @@
 // what is wrong, and what is allowed; missing optional keys take their defaults so a spec
 // written by hand can be short. The stack's own keys are read here; each profile reads its own
 // section (profiles/*/spec.ts), for every profile of the registry.
-import { checkHttpUrl, isIpAddress } from '../../core/spec/checks.js';
-import { describe, Reader, SpecError, type SpecProblem } from '../../core/spec/reader.js';
+import { isIpAddress } from '../../core/spec/checks.js';
+import { readAlerting } from './alerting.js';
+import { describe, join, Reader, SpecError, type Obj, type SpecProblem } from '../../core/spec/reader.js';
 import { LOG_AGENTS, MODES, type ProfilesSpec, type StackSpec } from './types.js';
 import { defaultSpec } from './defaults.js';
 import { SPEC_VERSIONS, upgradeDocument, type SpecVersions } from './versions.js';
 import { readFleet } from './fleet.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
+import type { ProfileDef } from '../../profiles/types.js';
 import { enabledServices, SERVICE_NAMES, type CoreService } from '../services/table.js';
 
 // Prometheus duration syntax, as retention flags take it.
@@ -29,7 +31,7 @@ const checkPinnedImage = (s: string) => {
   return undefined;
 };
 
-const TOP_LEVEL_KEYS = ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'disabled_services', 'profiles', 'fleet'];
+const TOP_LEVEL_KEYS = ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'disabled_services', 'synthetic_checks', 'profiles', 'fleet'];
 
 export interface ReadOptions {
   /** Where the document came from, for the error message. */
@@ -67,8 +69,6 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
   r.noUnknownKeys(ports, 'ports', SERVICE_NAMES);
   const images = r.object(top.images, 'images') ?? {};
   r.noUnknownKeys(images, 'images', [...SERVICE_NAMES, 'exporter']);
-  const alerting = r.object(top.alerting, 'alerting') ?? {};
-  r.noUnknownKeys(alerting, 'alerting', ['receiver', 'webhook_url']);
 
   const spec: StackSpec = {
     version: d.version,
@@ -84,11 +84,9 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
     images: Object.fromEntries(
       ([...SERVICE_NAMES, 'exporter'] as const).map((s) => [s, r.string(images, 'images', s, d.images[s], checkPinnedImage)]),
     ) as StackSpec['images'],
-    alerting: {
-      receiver: r.oneOf(alerting, 'alerting', 'receiver', ['none', 'webhook'] as const, d.alerting.receiver),
-      webhook_url: r.string(alerting, 'alerting', 'webhook_url', '', (s) => (s ? checkHttpUrl(s) : undefined)),
-    },
+    alerting: readAlerting(r, top.alerting),
     disabled_services: [],
+    synthetic_checks: r.boolean(top, '', 'synthetic_checks', d.synthetic_checks),
     profiles: {},
   };
   (r.list(top, '', 'disabled_services') ?? []).forEach((s, i) => {
@@ -96,36 +94,89 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
       if (!spec.disabled_services.includes(s as CoreService)) spec.disabled_services.push(s as CoreService);
     } else r.problem(`disabled_services[${i}]`, `got ${describe(s)}; allowed: ${SERVICE_NAMES.join(', ')}`);
   });
-  if (spec.alerting.receiver === 'webhook' && !spec.alerting.webhook_url) {
-    r.problem('alerting.webhook_url', 'required when alerting.receiver is webhook');
-  }
 
   const profiles = r.object(top.profiles, 'profiles');
+  const nodes: ReadNode[] = [];
   if (!profiles || Object.keys(profiles).length === 0) {
     r.problem('profiles', `needs at least one profile; allowed: ${registry.ids.join(', ')}`);
   } else {
     r.noUnknownKeys(profiles, 'profiles', registry.ids);
-    const out: Record<string, unknown> = {};
-    // A profile given as an empty mapping (`miner:` or `miner: {}`) takes every default.
+    const out: Record<string, unknown[]> = {};
     for (const def of registry.profiles) {
-      if (Object.hasOwn(profiles, def.id)) out[def.id] = def.spec.read(r, profiles[def.id], `profiles.${def.id}`);
+      if (!Object.hasOwn(profiles, def.id)) continue;
+      const read = readNodes(r, def, profiles[def.id], `profiles.${def.id}`);
+      out[def.id] = read.map((n) => n.settings);
+      nodes.push(...read);
     }
     spec.profiles = out as ProfilesSpec;
   }
   const fleet = readFleet(r, top.fleet);
-  if (fleet) spec.fleet = fleet;
-  checkPortClashes(spec, r, registry);
+  if (fleet) {
+    spec.fleet = fleet;
+    checkFleetRole(spec, r);
+  }
+  placePorts(spec, r, nodes);
   if (problems.length) throw new SpecError(problems, source);
   return { spec, fromVersion };
 }
 
-/** Turns a parsed fibre-stack.yml into a StackSpec, or throws SpecError listing every problem. */
+/** One node of a profile as read: its settings, where it is in the file, and what the user wrote. */
+interface ReadNode {
+  def: ProfileDef;
+  settings: Record<string, unknown>;
+  key: string;
+  index: number;
+  given: Obj;
+}
+
+/**
+ * A profile's nodes: a list of mappings, or a single mapping (or nothing: `miner:`) for one node,
+ * as version 1 files had it, so a hand-written one-node section stays short. Names are unique
+ * within the profile, not the stack: fibre and bitcoin-core may watch the same bitcoind, by the
+ * same name, and their series differ by job.
+ */
+function readNodes(r: Reader, def: ProfileDef, raw: unknown, key: string): ReadNode[] {
+  const items = Array.isArray(raw) ? raw : [raw];
+  if (items.length === 0) r.problem(key, `needs at least one node: a list of mappings such as \`- {}\` (every default), or remove ${def.id}`);
+  const nodes = items.map((item, index) => {
+    const at = Array.isArray(raw) ? join(key, index) : key;
+    const given = typeof item === 'object' && item !== null ? (item as Obj) : {};
+    return { def, settings: def.spec.read(r, item, at) as Record<string, unknown>, key: at, index, given };
+  });
+  const name = def.spec.name;
+  if (name) {
+    const seen = new Map<string, string>();
+    for (const n of nodes) {
+      const prior = seen.get(name(n.settings));
+      if (prior) r.problem(n.key, `node name "${name(n.settings)}" is also that of ${prior}; each node of ${def.id} needs its own name (node_name), its \`node\` label`);
+      else seen.set(name(n.settings), n.key);
+    }
+  }
+  return nodes;
+}
+
+/** Turns a parsed fibre-stack.yml into a StackSpec/** Turns a parsed fibre-stack.yml into a StackSpec, or throws SpecError listing every problem. */
 export function validateSpec(raw: unknown, source = 'fibre-stack.yml'): StackSpec {
   return readSpecDocument(raw, { source }).spec;
 }
 
-/** Every service of a stack shares the host's ports in native mode: two on one port cannot both start. */
-function checkPortClashes(spec: StackSpec, r: Reader, registry: Registry): void {
+/**
+ * Every service of a stack shares the host's ports in native mode: two on one port cannot both
+ * start. A node after a profile's first that leaves a port out would take the first node's
+ * default and clash, so it gets the first free port from that default up instead (after every
+ * port the file gives, so that none of those moves); `create` writes it into the file.
+ */
+/** What a fleet role has no service for: a node's alerts are sent by its hub, a hub has no profile services to probe. */
+function checkFleetRole(spec: StackSpec, r: Reader): void {
+  if (spec.fleet?.role === 'node' && spec.alerting.receivers.length) {
+    r.problem('alerting.receivers', "a fleet node runs no Alertmanager (its hub evaluates the rules and sends the alerts): give the receivers in the hub's fibre-stack.yml and remove them here");
+  }
+  if (spec.fleet?.role === 'hub' && spec.synthetic_checks) {
+    r.problem('synthetic_checks', "a fleet hub runs no synthetic checks (the services they probe run on the nodes): set synthetic_checks: true in the nodes' fibre-stack.yml, whose agents send the results to the hub");
+  }
+}
+
+function placePorts(spec: StackSpec, r: Reader, nodes: readonly ReadNode[]): void {
   const used = new Map<number, string>();
   const claim = (port: number, key: string) => {
     const prior = used.get(port);
@@ -133,9 +184,17 @@ function checkPortClashes(spec: StackSpec, r: Reader, registry: Registry): void 
     else used.set(port, key);
   };
   for (const s of enabledServices(spec)) claim(spec.ports[s], `ports.${s}`);
-  const settings = spec.profiles as Record<string, unknown>;
-  for (const def of registry.profiles) {
-    if (settings[def.id] === undefined || !def.ports) continue;
-    for (const [field, port] of Object.entries(def.ports(settings[def.id]))) claim(port, `profiles.${def.id}.${field}`);
+  const open: { node: ReadNode; field: string; from: number }[] = [];
+  for (const node of nodes) {
+    for (const [field, port] of Object.entries(node.def.ports?.(node.settings) ?? {})) {
+      if (node.index > 0 && !Object.hasOwn(node.given, field)) open.push({ node, field, from: port });
+      else claim(port, join(node.key, field));
+    }
+  }
+  for (const { node, field, from } of open) {
+    let port = from;
+    while (used.has(port)) port++;
+    node.settings[field] = port;
+    claim(port, join(node.key, field));
   }
 }

@@ -5,7 +5,7 @@
 // file from a newer fibre-stack is refused: what its keys mean is unknown here.
 import { describe, type Obj, type SpecProblem } from '../../core/spec/reader.js';
 
-export const SPEC_VERSION = 1;
+export const SPEC_VERSION = 2;
 
 export interface SpecMigration {
   /** The version it reads. It returns the document of the next version (its `version` is set for it). */
@@ -13,8 +13,22 @@ export interface SpecMigration {
   migrate(doc: Obj): Obj;
 }
 
-/** One per version before SPEC_VERSION, oldest first. None yet: version 1 is the first shape. */
-export const MIGRATIONS: readonly SpecMigration[] = [];
+/**
+ * Version 2 lists a profile's nodes: `profiles.<id>` is a list of mappings, one per node, where
+ * version 1 had one mapping (or nothing, for every default). Each becomes a list of one.
+ */
+export const NODE_LISTS: SpecMigration = {
+  from: 1,
+  migrate: (doc) => {
+    const profiles = doc.profiles;
+    if (profiles === null || typeof profiles !== 'object' || Array.isArray(profiles)) return doc;
+    const listed = Object.entries(profiles as Obj).map(([id, section]) => [id, Array.isArray(section) ? section : [section ?? {}]]);
+    return { ...doc, profiles: Object.fromEntries(listed) };
+  },
+};
+
+/** One per version before SPEC_VERSION, oldest first. */
+export const MIGRATIONS: readonly SpecMigration[] = [NODE_LISTS];
 
 /** The versions a reader knows: the current one and the chain that leads to it (tests bring their own). */
 export interface SpecVersions {

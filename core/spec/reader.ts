@@ -88,6 +88,16 @@ export class Reader {
     return v;
   }
 
+  boolean(obj: Obj, key: string, field: string, fallback: boolean): boolean {
+    const v = obj[field];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') {
+      this.problem(join(key, field), `got ${describe(v)}; allowed: true or false`);
+      return fallback;
+    }
+    return v;
+  }
+
   list(obj: Obj, key: string, field: string): unknown[] | undefined {
     const v = obj[field];
     if (v === undefined) return undefined;

@@ -34,16 +34,16 @@ export function bitcoinCoreDashboard(): Dashboard {
         panels: [
           timeseriesPanel('Messages by type', units.OpsPerSecond, 'P2P messages per second by direction and message type.')
             .span(12)
-            .targets(queries(rangeQuery(sumRate('bitcoin_net_messages_total', 'direction, msg_type', n), '{{direction}} {{msg_type}}'))),
+            .targets(queries(rangeQuery(sumRate('bitcoin_net_messages_total', 'node, direction, msg_type', n), '{{node}} {{direction}} {{msg_type}}'))),
           timeseriesPanel('Traffic by direction', units.BytesPerSecondSI, 'P2P message bytes per second, inbound and outbound.')
             .span(12)
-            .targets(queries(rangeQuery(sumRate('bitcoin_net_message_bytes_total', 'direction', n), '{{direction}}'))),
+            .targets(queries(rangeQuery(sumRate('bitcoin_net_message_bytes_total', 'node, direction', n), '{{node}} {{direction}}'))),
           timeseriesPanel('Connections opened', units.Short, 'Connections opened per interval, by direction and network.')
-            .targets(queries(rangeQuery(`sum by (direction, network) (increase(bitcoin_net_connections_opened_total{${n}}[$__rate_interval]))`, '{{direction}} {{network}}'))),
+            .targets(queries(rangeQuery(`sum by (node, direction, network) (increase(bitcoin_net_connections_opened_total{${n}}[$__rate_interval]))`, '{{node}} {{direction}} {{network}}'))),
           timeseriesPanel('Connections closed and evicted', units.Short, 'Connections closed, and inbound connections evicted, per interval.')
             .targets(queries(
-              rangeQuery(`sum by (conn_type) (increase(bitcoin_net_connections_closed_total{${n}}[$__rate_interval]))`, 'closed {{conn_type}}'),
-              rangeQuery(`sum by (conn_type) (increase(bitcoin_net_connections_evicted_total{${n}}[$__rate_interval]))`, 'evicted {{conn_type}}'),
+              rangeQuery(`sum by (node, conn_type) (increase(bitcoin_net_connections_closed_total{${n}}[$__rate_interval]))`, '{{node}} closed {{conn_type}}'),
+              rangeQuery(`sum by (node, conn_type) (increase(bitcoin_net_connections_evicted_total{${n}}[$__rate_interval]))`, '{{node}} evicted {{conn_type}}'),
             )),
           timeseriesPanel('Misbehaving peers', units.Short, 'Peers reported as misbehaving per interval.')
             .targets(queries(rangeQuery(`sum by (node) (increase(bitcoin_net_misbehaving_total{${n}}[$__rate_interval]))`, '{{node}}'))),
@@ -58,8 +58,8 @@ export function bitcoinCoreDashboard(): Dashboard {
             .targets(queries(rangeQuery(sumRate('bitcoin_mempool_added_vbytes_total', 'node', n), '{{node}}'))),
           timeseriesPanel('Removals, rejections and replacements', units.OpsPerSecond, 'Transactions removed (by reason), rejected (by reason) and replaced, per second.')
             .targets(queries(
-              rangeQuery(sumRate('bitcoin_mempool_removed_total', 'reason', n), 'removed {{reason}}'),
-              rangeQuery(sumRate('bitcoin_mempool_rejected_total', 'reason', n), 'rejected {{reason}}'),
+              rangeQuery(sumRate('bitcoin_mempool_removed_total', 'node, reason', n), '{{node}} removed {{reason}}'),
+              rangeQuery(sumRate('bitcoin_mempool_rejected_total', 'node, reason', n), '{{node}} rejected {{reason}}'),
               rangeQuery(sumRate('bitcoin_mempool_replaced_total', 'node', n), 'replaced {{node}}'),
             )),
         ],
@@ -68,7 +68,7 @@ export function bitcoinCoreDashboard(): Dashboard {
         title: 'UTXO cache',
         panels: [
           timeseriesPanel('UTXO cache flushes', units.Short, 'UTXO cache flushes per interval, by flush mode.')
-            .targets(queries(rangeQuery(`sum by (mode) (increase(bitcoin_utxocache_flushes_total{${n}}[$__rate_interval]))`, '{{mode}}'))),
+            .targets(queries(rangeQuery(`sum by (node, mode) (increase(bitcoin_utxocache_flushes_total{${n}}[$__rate_interval]))`, '{{node}} {{mode}}'))),
           timeseriesPanel('UTXO flush duration', units.Seconds, '95th percentile of UTXO cache flush time.')
             .targets(queries(rangeQuery(`histogram_quantile(0.95, sum by (le, node) (rate(bitcoin_utxocache_flush_duration_seconds_bucket{${n}}[$__rate_interval])))`, 'p95 {{node}}'))),
           timeseriesPanel('UTXO cache memory', units.BytesIEC, 'UTXO cache memory at the last flush.')

@@ -2,6 +2,7 @@ import { bitcoindProfile } from '../bitcoind/profile.js';
 import { bitcoinCoreConfig } from './config.js';
 import { bitcoinCoreMetrics } from './metrics.js';
 import { bitcoinCoreRules } from './rules.js';
+import { bitcoinCoreStatus } from './status.js';
 
 export const bitcoinCoreProfile = bitcoindProfile('bitcoin-core', {
   title: 'Bitcoin Core node (v29+ tracepoints)',
@@ -15,4 +16,5 @@ export const bitcoinCoreProfile = bitcoindProfile('bitcoin-core', {
   collect: async (opts) => (await import('./collector.js')).runBitcoinCoreExporter(opts),
   replay: { label: 'Bitcoin Core', load: async () => (await import('./replay.js')).bitcoinCoreReplayPlayer },
   dashboard: async () => (await import('./dashboard.js')).bitcoinCoreDashboard(),
+  status: bitcoinCoreStatus,
 });

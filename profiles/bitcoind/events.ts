@@ -12,13 +12,15 @@ export type EventFields = Record<string, FieldKind>;
  * Throws with the reason when the line is not one of the events or a field is malformed.
  */
 export function parseEventLine<E>(events: Record<string, EventFields>, line: string): E {
-  const [type, ...values] = line.split('\t');
+  const values = line.split('\t');
+  const type = values[0];
   const fields = Object.hasOwn(events, type) ? events[type] : undefined;
   if (!fields) throw new Error(`unknown event ${JSON.stringify(type)}`);
   const names = Object.keys(fields);
-  if (values.length !== names.length) throw new Error(`${type}: expected ${names.length} fields, got ${values.length}`);
+  if (values.length - 1 !== names.length) throw new Error(`${type}: expected ${names.length} fields, got ${values.length - 1}`);
+  // A plain loop and no per-field strings: this runs once per traced event, up to ~100,000 a second.
   const event: Record<string, unknown> = { type };
-  names.forEach((name, i) => (event[name] = fieldValue(fields[name], values[i], `${type}.${name}`)));
+  for (let i = 0; i < names.length; i++) event[names[i]] = fieldValue(fields[names[i]], values[i + 1], type, names[i]);
   return event as E;
 }
 
@@ -31,18 +33,19 @@ export function checkEventRecord<E>(events: Record<string, EventFields>, record:
   for (const [name, kind] of Object.entries(fields)) {
     const v = record[name];
     if (kind === 'int' ? !Number.isSafeInteger(v) : typeof v !== 'string') throw new Error(`${type}.${name} must be ${kind === 'int' ? 'a whole number' : 'a string'}, got ${JSON.stringify(v)}`);
-    event[name] = fieldValue(kind, String(v), `${type}.${name}`);
+    event[name] = fieldValue(kind, String(v), type as string, name);
   }
   return event as E;
 }
 
-function fieldValue(kind: FieldKind, s: string, what: string): string | number {
+/** The message names the field as `event.field`, made only when a field is malformed. */
+function fieldValue(kind: FieldKind, s: string, type: string, name: string): string | number {
   switch (kind) {
     case 'int':
-      if (!/^-?\d+$/.test(s)) throw new Error(`${what} is not a whole number: ${JSON.stringify(s)}`);
+      if (!/^-?\d+$/.test(s)) throw new Error(`${type}.${name} is not a whole number: ${JSON.stringify(s)}`);
       return Number(s);
     case 'hash':
-      if (!/^[0-9a-f]{64}$/.test(s)) throw new Error(`${what} is not a 64-character hex hash: ${JSON.stringify(s)}`);
+      if (!/^[0-9a-f]{64}$/.test(s)) throw new Error(`${type}.${name} is not a 64-character hex hash: ${JSON.stringify(s)}`);
       return s;
     case 'string':
       return s;

@@ -44,7 +44,10 @@ export function bitcoindExporter(id: string, parts: BitcoindExporterParts): Expo
       // The data folder names the node among the bitcoind processes of one binary. It is not
       // mounted into a container (it holds the wallet): there the node is told by the command
       // line of its process, on the host also by its bitcoind.pid.
-      return { command: 'collector', values: { bitcoind: p.bitcoind, datadir: p.bitcoin_datadir, ...common }, hostPaths: [p.bitcoind] };
+      // No health-only port (its default is port + 1): a stack checks /health on the metrics port,
+      // and a second port per node would be one more for the nodes to clash on. The exporter opens
+      // none when both are the same (exporter/http.ts).
+      return { command: 'collector', values: { bitcoind: p.bitcoind, datadir: p.bitcoin_datadir, ...common, healthPort: p.exporter_port }, hostPaths: [p.bitcoind] };
     },
   };
 }

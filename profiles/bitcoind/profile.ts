@@ -43,6 +43,7 @@ export interface BitcoindProfileParts extends BitcoindExporterParts {
   runbook: string;
   replay: ProfileReplay;
   dashboard: NonNullable<ProfileDef['dashboard']>;
+  status: NonNullable<ProfileDef['status']>;
 }
 
 export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfileParts): ProfileDef<Id, BitcoindProfileSpec, typeof questions> {
@@ -53,6 +54,7 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
     spec: {
       defaults: () => bitcoindDefaults(parts.port),
       read: (r, raw, key) => readBitcoind(r, raw, key, bitcoindDefaults(parts.port)),
+      name: (p) => p.node_name,
     },
     questions: {
       asks: questions,
@@ -60,7 +62,10 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
       settings: (a, p) => ({ ...p, node_name: a.nodeName, bitcoind: a.bitcoind, bitcoin_datadir: a.bitcoinDatadir }),
     },
     metrics: parts.metrics,
-    scrapeJobs: (p, at) => [{ job_name: parts.config.job, targets: [{ targets: [at.exporter(exporter.service, p.exporter_port)], labels: {} }] }],
+    // The exporter labels its series with the node itself; the target's label fills in the rest.
+    scrapeJobs: (p, at, service) => [
+      { job_name: parts.config.job, honor_labels: true, targets: [{ targets: [at.exporter(service, p.exporter_port)], labels: { node: p.node_name } }] },
+    ],
     // The node's log, not the profile's: fibre and bitcoin-core watching one datadir tail it once
     // (cli/render/log-agent.ts keeps one source per path), so its stream has no profile label.
     logSources: (p) => [
@@ -73,7 +78,14 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
         firstRead: 'end',
       },
     ],
+    // bitcoind's own ports on this host, as Prometheus's side reaches them. Its RPC listens on
+    // loopback unless rpcbind says otherwise, so from a container the RPC check needs rpcbind and rpcallowip.
+    probes: (p, at) => [
+      { check: 'bitcoind_p2p', module: 'tcp_connect', target: at.host(`127.0.0.1:${p.p2p_port}`), labels: { node: p.node_name } },
+      { check: 'bitcoind_rpc', module: 'tcp_connect', target: at.host(`127.0.0.1:${p.rpc_port}`), labels: { node: p.node_name } },
+    ],
     ports: (p) => ({ exporter_port: p.exporter_port }),
+    datadir: (p) => p.bitcoin_datadir.replace(/(.)\/+$/, '$1'),
     exporter,
     replay: parts.replay,
     rules: parts.rules,
@@ -83,5 +95,6 @@ export function bitcoindProfile<Id extends string>(id: Id, parts: BitcoindProfil
       { file: parts.runbook },
     ],
     dashboard: parts.dashboard,
+    status: parts.status,
   };
 }

@@ -17,6 +17,9 @@ export interface BitcoindProfileSpec {
   source: ExporterSource;
   /** The JSON-lines recording `source: replay` plays; empty for the sample shipped for the profile. */
   replay_file: string;
+  /** bitcoind's P2P and RPC ports on this host, which the synthetic checks try to connect to (mainnet's by default). */
+  p2p_port: number;
+  rpc_port: number;
 }
 
 export function bitcoindDefaults(exporterPort: number): BitcoindProfileSpec {
@@ -27,6 +30,8 @@ export function bitcoindDefaults(exporterPort: number): BitcoindProfileSpec {
     exporter_port: exporterPort,
     source: 'ebpf',
     replay_file: '',
+    p2p_port: 8333,
+    rpc_port: 8332,
   };
 }
 
@@ -40,6 +45,8 @@ export function readBitcoind(r: Reader, value: unknown, key: string, base: Bitco
     exporter_port: r.port(o, key, 'exporter_port', base.exporter_port),
     source: r.oneOf(o, key, 'source', EXPORTER_SOURCES, base.source),
     replay_file: r.string(o, key, 'replay_file', base.replay_file),
+    p2p_port: r.port(o, key, 'p2p_port', base.p2p_port),
+    rpc_port: r.port(o, key, 'rpc_port', base.rpc_port),
   };
   if (spec.replay_file && !spec.replay_file.startsWith('/')) {
     r.problem(join(key, 'replay_file'), `got "${spec.replay_file}"; allowed: an absolute path, or empty for the bundled sample`);

@@ -70,20 +70,20 @@ export function fibreDashboard(): Dashboard {
         title: 'Block race: FIBRE/UDP vs compact blocks',
         panels: [
           stacked(timeseriesPanel('Race wins by mechanism', units.Short, 'Block races won per interval, by the mechanism that delivered first.'))
-            .targets(queries(rangeQuery(`sum by (mechanism) (increase(fibre_block_race_wins_total{${n}}[$__rate_interval]))`, '{{mechanism}}'))),
+            .targets(queries(rangeQuery(`sum by (node, mechanism) (increase(fibre_block_race_wins_total{${n}}[$__rate_interval]))`, '{{node}} {{mechanism}}'))),
           barGaugePanel('Wins by mechanism (last hour)', units.Short, 'Races won per mechanism over the last hour (recording rule node_mechanism:fibre_block_race_wins:increase1h).')
             .targets(queries(instantQuery(`sum by (mechanism) (node_mechanism:fibre_block_race_wins:increase1h{${n}})`, '{{mechanism}}'))),
           timeseriesPanel('Race latency by mechanism', units.Seconds, 'Time each mechanism took to deliver a raced block: median and 95th percentile.')
             .targets(queries(...quantiles(['0.5', '0.95'], 'fibre_block_race_latency_seconds', 'mechanism'))),
           timeseriesPanel('Winning margin', units.Seconds, 'Median of how far the winner was ahead of the other mechanism, by winner.')
             .span(12)
-            .targets(queries(rangeQuery(hq('0.5', 'fibre_race_margin_seconds', 'winner'), '{{winner}}'))),
+            .targets(queries(rangeQuery(hq('0.5', 'fibre_race_margin_seconds', 'node, winner'), '{{node}} {{winner}}'))),
           stacked(timeseriesPanel('Deliveries by mechanism', units.Short, 'Blocks delivered per interval, by mechanism.'))
             .span(12)
-            .targets(queries(rangeQuery(`sum by (mechanism) (increase(fibre_block_deliveries_total{${n}}[$__rate_interval]))`, '{{mechanism}}'))),
+            .targets(queries(rangeQuery(`sum by (node, mechanism) (increase(fibre_block_deliveries_total{${n}}[$__rate_interval]))`, '{{node}} {{mechanism}}'))),
           tablePanel('Block deliveries by peer', units.Short, 'Blocks each peer delivered in the selected time range, by mechanism.')
             .span(24).height(9)
-            .targets(queries(tableQuery(`sort_desc(sum by (peer, mechanism) (${inc('fibre_block_deliveries_total')}) > 0)`))),
+            .targets(queries(tableQuery(`sort_desc(sum by (node, peer, mechanism) (${inc('fibre_block_deliveries_total')}) > 0)`))),
         ],
       },
       blockConnectionRow(n),

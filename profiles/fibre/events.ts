@@ -82,13 +82,16 @@ export function mechanismOf(winner: string): Mechanism {
 
 export function applyFibreEvent(m: MetricSet, node: string, e: FibreEvent): void {
   switch (e.type) {
-    case 'block_reconstructed':
-      m.counter('fibre_blocks_reconstructed_total').inc({ node });
-      m.counter('fibre_chunks_received_total').inc({ node }, e.chunksReceived);
-      m.counter('fibre_chunks_used_total').inc({ node }, e.chunksUsed);
-      m.histogram('fibre_block_reconstruction_duration_seconds').observe({ node }, e.micros / 1e6);
-      m.histogram('fibre_block_chunks_used').observe({ node }, e.chunksUsed);
+    case 'block_reconstructed': {
+      // One labels object for the five updates: the stress benchmark fires this one 100,000 times a second.
+      const labels = { node };
+      m.counter('fibre_blocks_reconstructed_total').inc(labels);
+      m.counter('fibre_chunks_received_total').inc(labels, e.chunksReceived);
+      m.counter('fibre_chunks_used_total').inc(labels, e.chunksUsed);
+      m.histogram('fibre_block_reconstruction_duration_seconds').observe(labels, e.micros / 1e6);
+      m.histogram('fibre_block_chunks_used').observe(labels, e.chunksUsed);
       return;
+    }
     case 'block_reconstruction_detail':
       // As bitcoinfibre/fibre-monitoring@ddb32c3b (v1.2.0):fibre_exporter.py handles it; the
       // total is not exported there either.

@@ -2,6 +2,7 @@ import { bitcoindProfile } from '../bitcoind/profile.js';
 import { fibreConfig } from './config.js';
 import { fibreMetrics } from './metrics.js';
 import { fibreRules } from './rules.js';
+import { fibreStatus } from './status.js';
 
 export const fibreProfile = bitcoindProfile('fibre', {
   title: 'FIBRE relay (bitcoind with udp:* tracepoints)',
@@ -15,4 +16,5 @@ export const fibreProfile = bitcoindProfile('fibre', {
   collect: async (opts) => (await import('./collector.js')).runFibreExporter(opts),
   replay: { label: 'FIBRE', load: async () => (await import('./replay.js')).fibreReplayPlayer },
   dashboard: async () => (await import('./dashboard.js')).fibreDashboard(),
+  status: fibreStatus,
 });

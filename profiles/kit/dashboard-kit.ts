@@ -96,9 +96,13 @@ function datasourceVariable(name: string, ds: DatasourceDef): DatasourceVariable
     .hide(VariableHide.DontHide).includeAll(false).multi(false).regex('');
 }
 
-/** A variable over the values of one label of a metric, on the machines selected, every value selected by default. */
-export function labelVariable(name: string, label: string, metric: string, labelName: string): QueryVariableBuilder {
-  return labelValuesVariable(name, label, `${metric}{${matchVars()}}`, labelName);
+/**
+ * A variable over the values of one label of a metric, on the machines selected and within the
+ * values of the variables named in `within` (a miner's cards of the rigs selected), every value
+ * selected by default.
+ */
+export function labelVariable(name: string, label: string, metric: string, labelName: string, ...within: string[]): QueryVariableBuilder {
+  return labelValuesVariable(name, label, `${metric}{${matchVars(...within)}}`, labelName);
 }
 
 /** The machine variables: sites, then the hosts of the sites selected, over `up` (every scrape target has it). */

@@ -13,14 +13,14 @@ export function exporterAlerts(job: string, prefix: string, opts: { probes: bool
       expr: `up{${sel}} == 0`,
       for: '5m',
       severity: 'critical',
-      summary: `${prefix} exporter {{ $labels.instance }} is down`,
+      summary: `${prefix} exporter of {{ $labels.node }} ({{ $labels.instance }}) is down`,
       description: `Prometheus has not scraped the ${job} exporter at {{ $labels.instance }} for 5 minutes; its panels and alerts are blind.`,
     },
     {
       alert: `${prefix}ExporterErrors`,
-      expr: `sum by (job, instance, error_type) (increase(fibre_exporter_errors_total{${sel}}[15m])) > 10`,
+      expr: `sum by (job, instance, node, error_type) (increase(fibre_exporter_errors_total{${sel}}[15m])) > 10`,
       severity: 'warning',
-      summary: `${prefix} exporter {{ $labels.instance }} reports {{ $labels.error_type }} errors`,
+      summary: `${prefix} exporter of {{ $labels.node }} ({{ $labels.instance }}) reports {{ $labels.error_type }} errors`,
       description: `{{ $value | humanize }} errors of type {{ $labels.error_type }} in the last 15 minutes.`,
     },
   ];
@@ -30,7 +30,7 @@ export function exporterAlerts(job: string, prefix: string, opts: { probes: bool
       expr: `fibre_exporter_probes_attached{${sel}} == 0`,
       for: '5m',
       severity: 'critical',
-      summary: `${prefix} exporter {{ $labels.instance }} has no probes attached`,
+      summary: `${prefix} exporter of {{ $labels.node }} ({{ $labels.instance }}) has no probes attached`,
       description: 'The exporter runs but no eBPF probe is attached, so it sees no events. bitcoind may have restarted or the tracer lost its privileges.',
     });
   }

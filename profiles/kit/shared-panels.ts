@@ -3,12 +3,13 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { instantQuery, queries, rangeQuery, statPanel, sumRate, timeseriesPanel, type Row } from './dashboard-kit.js';
 
+/** The exporters of the dashboard's selected nodes (its `node` variable), one series per node. */
 export function exporterRow(job: string): Row {
-  const sel = `job="${job}"`;
+  const sel = `job="${job}", node=~"$node"`;
   return {
     title: 'Exporter',
     panels: [
-      statPanel('Exporter up', units.BoolYesNo, 'Whether Prometheus reaches the exporter (the up series of its scrape job).')
+      statPanel('Exporters up', units.BoolYesNo, 'Whether Prometheus reaches the exporter of every selected node (the up series of its scrape job).')
         .span(6).height(5).min(0).max(1)
         .targets(queries(instantQuery(`min(up{${sel}})`))),
       statPanel('Probes attached', units.NoUnit, 'eBPF probes the exporter has attached. 0 means it sees no events (log-based miners attach none).')
@@ -16,10 +17,10 @@ export function exporterRow(job: string): Row {
         .targets(queries(instantQuery(`sum(fibre_exporter_probes_attached{${sel}})`))),
       timeseriesPanel('Events processed', units.OpsPerSecond, 'Events read from probes or logs per second, by event type.')
         .span(6).height(5)
-        .targets(queries(rangeQuery(sumRate('fibre_exporter_events_processed_total', 'event_type', sel), '{{event_type}}'))),
+        .targets(queries(rangeQuery(sumRate('fibre_exporter_events_processed_total', 'node, event_type', sel), '{{node}} {{event_type}}'))),
       timeseriesPanel('Exporter errors', units.OpsPerSecond, 'Errors per second, by type (tracer restarts, unparseable lines, ...).')
         .span(6).height(5)
-        .targets(queries(rangeQuery(sumRate('fibre_exporter_errors_total', 'error_type', sel), '{{error_type}}'))),
+        .targets(queries(rangeQuery(sumRate('fibre_exporter_errors_total', 'node, error_type', sel), '{{node}} {{error_type}}'))),
     ],
   };
 }

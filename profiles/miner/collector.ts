@@ -76,7 +76,8 @@ export async function startMinerExporter(opts: MinerExporterOptions): Promise<Mi
   const cards: Card[] = opts.logs.map(({ path, card }) => ({ path, card, file: { state: 'starting' } }));
   const runtime = await startRuntime(opts, minerMetrics, { bitcoind_path: '' }, () => minerHealth(cards, opts.bitstream));
   const followers: Follower[] = cards.map((c) => {
-    const cardMetrics = new CardMetrics(runtime, { card: c.card, bitstream: opts.bitstream }, (looksLike) => (c.looksLike = looksLike));
+    // The rig's name on each card's series: cards are named per rig, so `left` alone is ambiguous.
+    const cardMetrics = new CardMetrics(runtime, { node: opts.nodeName, card: c.card, bitstream: opts.bitstream }, (looksLike) => (c.looksLike = looksLike));
     return followLog(
       c.path,
       {
@@ -168,7 +169,7 @@ class CardMetrics {
 
   constructor(
     private readonly runtime: ExporterRuntime,
-    private readonly labels: { card: string; bitstream: Bitstream },
+    private readonly labels: { node: string; card: string; bitstream: Bitstream },
     /** Told when the card's lines turn out to be another bitstream's, and when ours come again. */
     private readonly onBitstream: (looksLike: Bitstream | undefined) => void,
   ) {

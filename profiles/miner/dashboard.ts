@@ -9,7 +9,8 @@ import {
 import { exporterRow } from '../kit/shared-panels.js';
 import { TEMP_CRITICAL_C, TEMP_WARNING_C } from './rules.js';
 
-const c = matchVars('card');
+// Cards are named per rig (node): two rigs may both have a `left`, so series are told by both.
+const c = matchVars('node', 'card');
 
 export function minerDashboard(): Dashboard {
   return buildDashboard({
@@ -17,7 +18,10 @@ export function minerDashboard(): Dashboard {
     title: 'WhiteFire FPGA Miners',
     description: 'WhiteFire FPGA miners, read from their logs: hashrate, health, results, stale logs.',
     tags: ['miner', 'fpga'],
-    variables: [labelVariable('card', 'Card', 'fpga_miner_hashrate_hashes_per_second', 'card')],
+    variables: [
+      labelVariable('node', 'Rig', 'fpga_miner_hashrate_hashes_per_second', 'node'),
+      labelVariable('card', 'Card', 'fpga_miner_hashrate_hashes_per_second', 'card', 'node'),
+    ],
     rows: [
       {
         title: 'Overview',
@@ -42,29 +46,29 @@ export function minerDashboard(): Dashboard {
           timeseriesPanel('Hashrate per card', units.HashesPerSecond, 'Hashrate each card reports, with its 6-hour average (the baseline of the hashrate-drop alert).')
             .span(12)
             .targets(queries(
-              rangeQuery(`fpga_miner_hashrate_hashes_per_second{${c}}`, '{{card}}'),
-              rangeQuery(`card:fpga_miner_hashrate_hashes_per_second:avg6h{${c}}`, '{{card}} 6h average'),
+              rangeQuery(`fpga_miner_hashrate_hashes_per_second{${c}}`, '{{node}} {{card}}'),
+              rangeQuery(`card:fpga_miner_hashrate_hashes_per_second:avg6h{${c}}`, '{{node}} {{card}} 6h average'),
             )),
           timeseriesPanel('Temperature', units.Celsius, 'FPGA temperature per card.')
             .span(12)
-            .targets(queries(rangeQuery(`fpga_miner_temperature_celsius{${c}}`, '{{card}}'))),
+            .targets(queries(rangeQuery(`fpga_miner_temperature_celsius{${c}}`, '{{node}} {{card}}'))),
           timeseriesPanel('Core voltage', units.Volt, 'FPGA core voltage per card.')
-            .targets(queries(rangeQuery(`fpga_miner_voltage_volts{${c}}`, '{{card}}'))),
+            .targets(queries(rangeQuery(`fpga_miner_voltage_volts{${c}}`, '{{node}} {{card}}'))),
           timeseriesPanel('Clock', units.Hertz, 'FPGA clock per card.')
-            .targets(queries(rangeQuery(`fpga_miner_clock_hertz{${c}}`, '{{card}}'))),
+            .targets(queries(rangeQuery(`fpga_miner_clock_hertz{${c}}`, '{{node}} {{card}}'))),
           timeseriesPanel('Hardware errors', units.PercentUnit, 'Hardware error rate per card, as the miner reports it.')
-            .targets(queries(rangeQuery(`fpga_miner_error_ratio{${c}}`, '{{card}}'))),
+            .targets(queries(rangeQuery(`fpga_miner_error_ratio{${c}}`, '{{node}} {{card}}'))),
         ],
       },
       {
         title: 'Results',
         panels: [
           stacked(timeseriesPanel('Shares', units.Short, 'Shares submitted per interval, by card and result.'))
-            .targets(queries(rangeQuery(`sum by (card, result) (increase(fpga_miner_shares_total{${c}}[$__rate_interval]))`, '{{card}} {{result}}'))),
+            .targets(queries(rangeQuery(`sum by (node, card, result) (increase(fpga_miner_shares_total{${c}}[$__rate_interval]))`, '{{node}} {{card}} {{result}}'))),
           stacked(timeseriesPanel('Solutions', units.Short, 'Solutions found per interval, by card and result.'))
-            .targets(queries(rangeQuery(`sum by (card, result) (increase(fpga_miner_solutions_total{${c}}[$__rate_interval]))`, '{{card}} {{result}}'))),
+            .targets(queries(rangeQuery(`sum by (node, card, result) (increase(fpga_miner_solutions_total{${c}}[$__rate_interval]))`, '{{node}} {{card}} {{result}}'))),
           tablePanel('Last stats line', units.DateTimeFromNow, 'When each card last printed a stats line.')
-            .targets(queries(tableQuery(`max by (card, bitstream) (fpga_miner_last_update_timestamp_seconds{${c}}) * 1000`))),
+            .targets(queries(tableQuery(`max by (node, card, bitstream) (fpga_miner_last_update_timestamp_seconds{${c}}) * 1000`))),
         ],
       },
       exporterRow('miner'),

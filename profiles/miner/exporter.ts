@@ -46,6 +46,7 @@ export const minerExporter: ExporterDef<MinerProfileSpec, typeof minerOptions> =
     command: 'collector',
     values: {
       bitstream: p.bitstream,
+      nodeName: p.node_name,
       port: p.exporter_port,
       staleAfter: p.stale_after_seconds,
       log: p.logs.map((l) => l.path),

@@ -1,9 +1,11 @@
 import { EXPORTER_RUNBOOK } from '../kit/exporter-rules.js';
+import { nodeNameQuestion } from '../kit/questions.js';
 import type { ChoiceQuestion, ListQuestion, ProfileDef } from '../types.js';
 import { minerConfig } from './config.js';
 import { minerExporter } from './exporter.js';
 import { minerMetrics } from './metrics.js';
 import { minerRules } from './rules.js';
+import { minerStatus } from './status.js';
 import { BITSTREAMS, defaultCard, minerDefaults, readMiner, type Bitstream, type MinerProfileSpec } from './spec.js';
 
 const logsQuestion: ListQuestion<'minerLogs'> = {
@@ -32,7 +34,7 @@ const bitstreamQuestion: ChoiceQuestion<'minerBitstream', Bitstream> = {
   message: 'Bitstream',
 };
 
-const questions = [logsQuestion, cardsQuestion, bitstreamQuestion] as const;
+const questions = [nodeNameQuestion, logsQuestion, cardsQuestion, bitstreamQuestion] as const;
 
 export const minerProfile: ProfileDef<'miner', MinerProfileSpec, typeof questions> = {
   id: 'miner',
@@ -40,24 +42,29 @@ export const minerProfile: ProfileDef<'miner', MinerProfileSpec, typeof question
   spec: {
     defaults: () => minerDefaults(minerExporter.port),
     read: (r, raw, key) => readMiner(r, raw, key, minerDefaults(minerExporter.port)),
+    name: (p) => p.node_name,
   },
   questions: {
     asks: questions,
     // No card names unless given: each log's card is then named by its place.
-    defaults: (p) => ({ minerLogs: p.logs.map((l) => l.path), cards: [], minerBitstream: p.bitstream }),
-    settings: (a, p) => ({ ...p, bitstream: a.minerBitstream, logs: a.minerLogs.map((path, i) => ({ path, card: a.cards[i] ?? defaultCard(i) })) }),
+    defaults: (p) => ({ nodeName: p.node_name, minerLogs: p.logs.map((l) => l.path), cards: [], minerBitstream: p.bitstream }),
+    settings: (a, p) => ({ ...p, node_name: a.nodeName, bitstream: a.minerBitstream, logs: a.minerLogs.map((path, i) => ({ path, card: a.cards[i] ?? defaultCard(i) })) }),
   },
   metrics: minerMetrics,
-  scrapeJobs: (p, at) => [{ job_name: minerConfig.job, targets: [{ targets: [at.exporter(minerExporter.service, p.exporter_port)], labels: {} }] }],
+  // The exporter labels its cards' series with the node itself; the target's label fills in the rest.
+  scrapeJobs: (p, at, service) => [
+    { job_name: minerConfig.job, honor_labels: true, targets: [{ targets: [at.exporter(service, p.exporter_port)], labels: { node: p.node_name } }] },
+  ],
   logSources: (p) =>
     p.logs.map((log, i) => ({
       id: `miner_log_${i}`,
       path: log.path,
-      labels: { job: minerConfig.logJob, card: log.card, bitstream: p.bitstream },
+      labels: { job: minerConfig.logJob, node: p.node_name, card: log.card, bitstream: p.bitstream },
     })),
   ports: (p) => ({ exporter_port: p.exporter_port }),
   exporter: minerExporter,
   rules: minerRules,
   runbook: [{ file: EXPORTER_RUNBOOK, prefix: minerConfig.alertPrefix }, { file: 'profiles/miner/runbook.md' }],
   dashboard: async () => (await import('./dashboard.js')).minerDashboard(),
+  status: minerStatus,
 };

@@ -3,7 +3,7 @@ import { metric } from '../../core/catalog.js';
 import { exporterSelfMetrics } from '../kit/exporter-self-metrics.js';
 
 const x = 'fibre-stack-exporter' as const;
-const cardLabels = ['card', 'bitstream'] as const;
+const cardLabels = ['node', 'card', 'bitstream'] as const;
 export const minerMetrics = [
   metric({ name: 'fpga_miner_hashrate_hashes_per_second', type: 'gauge', help: 'Hashrate reported by the miner.', labels: cardLabels, unit: 'hashes_per_second', servedBy: x }),
   metric({ name: 'fpga_miner_clock_hertz', type: 'gauge', help: 'FPGA clock.', labels: cardLabels, unit: 'hertz', servedBy: x }),

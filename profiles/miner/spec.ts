@@ -1,5 +1,6 @@
-// The `profiles.miner` section of fibre-stack.yml: the bitstream and one log per card.
-import { checkAbsolutePath, checkCardName } from '../../core/spec/checks.js';
+// A node of the `profiles.miner` section of fibre-stack.yml: a rig, with its bitstream and one log
+// per card. Card names are unique within a rig; two rigs may both have a `left`.
+import { checkAbsolutePath, checkCardName, checkNodeName } from '../../core/spec/checks.js';
 import { join, type Reader } from '../../core/spec/reader.js';
 
 export const BITSTREAMS = ['tokenminer', 'rb4', 'nimiq'] as const;
@@ -11,6 +12,8 @@ export interface MinerLogSpec {
 }
 
 export interface MinerProfileSpec {
+  /** The rig's name: the `node` label of its cards' series and log lines. */
+  node_name: string;
   bitstream: Bitstream;
   logs: MinerLogSpec[];
   exporter_port: number;
@@ -23,6 +26,7 @@ export const STALE_AFTER_SECONDS = 120;
 
 export function minerDefaults(exporterPort: number): MinerProfileSpec {
   return {
+    node_name: 'localhost',
     bitstream: 'tokenminer',
     logs: [{ path: '/var/log/whitefire/miner.log', card: 'card0' }],
     exporter_port: exporterPort,
@@ -53,6 +57,7 @@ export function readMiner(r: Reader, value: unknown, key: string, base: MinerPro
   const dup = cards.find((c, i) => cards.indexOf(c) !== i);
   if (dup !== undefined) r.problem(join(key, 'logs'), `card "${dup}" appears twice; each log needs its own card name`);
   return {
+    node_name: r.string(o, key, 'node_name', base.node_name, checkNodeName),
     bitstream: r.oneOf(o, key, 'bitstream', BITSTREAMS, base.bitstream),
     logs,
     exporter_port: r.port(o, key, 'exporter_port', base.exporter_port),

@@ -78,10 +78,10 @@ export function nodeosDashboard(): Dashboard {
             .targets(queries(rangeQuery(sumRate('nodeos_p2p_dropped_trxs_total', 'node', n), '{{node}}'))),
           timeseriesPanel('CPU billed', units.Microseconds, 'CPU usage billed in blocks, microseconds per second, by block type.')
             .span(12)
-            .targets(queries(rangeQuery(sumRate('nodeos_cpu_usage_us_total', 'block_type', n), '{{block_type}}'))),
+            .targets(queries(rangeQuery(sumRate('nodeos_cpu_usage_us_total', 'node, block_type', n), '{{node}} {{block_type}}'))),
           timeseriesPanel('NET billed', units.BytesPerSecondSI, 'NET usage billed in blocks, bytes per second, by block type (nodeos_net_usage_us_total counts bytes despite its name).')
             .span(12)
-            .targets(queries(rangeQuery(sumRate('nodeos_net_usage_us_total', 'block_type', n), '{{block_type}}'))),
+            .targets(queries(rangeQuery(sumRate('nodeos_net_usage_us_total', 'node, block_type', n), '{{node}} {{block_type}}'))),
         ],
       },
       {
@@ -119,7 +119,7 @@ export function nodeosDashboard(): Dashboard {
               rangeQuery(`sum by (node) (increase(nodeos_p2p_failed_connections{${n}}[$__rate_interval]))`, 'failed {{node}}'),
             )),
           timeseriesPanel('HTTP requests', units.RequestsPerSecond, 'HTTP API requests per second, by handler.')
-            .targets(queries(rangeQuery(sumRate('nodeos_http_requests_total', 'handler', n), '{{handler}}'))),
+            .targets(queries(rangeQuery(sumRate('nodeos_http_requests_total', 'node, handler', n), '{{node}} {{handler}}'))),
           statPanel('Build', units.NoUnit, 'nodeos version and chain, from nodeos_info.')
             .targets(queries(instantQuery(`max by (node, server_version_string, chain_id) (nodeos_info{${n}})`, '{{node}} {{server_version_string}}'))),
         ],

@@ -4,6 +4,7 @@ import type { Addressing, ProfileDef, TextQuestion } from '../types.js';
 import { nodeosConfig } from './config.js';
 import { leap4Metrics, nodeosMetrics } from './metrics.js';
 import { nodeosRules } from './rules.js';
+import { nodeosStatus } from './status.js';
 import { nodeosDefaults, readNodeos, type NodeosProfileSpec } from './spec.js';
 
 // nodeos serves its own metrics (prometheus_plugin) on the http_plugin address.
@@ -30,12 +31,12 @@ function scrapeHost(hostname: string): string {
   return hostname === 'localhost' ? '127.0.0.1' : hostname;
 }
 
-/** nodeos's http_plugin address as the spec gives it (host:port, the port made explicit). */
-function givenAddress(p: NodeosProfileSpec): { hostPort: string; port: string; ip: boolean } {
+/** nodeos's http_plugin address as the spec gives it (host:port, the port made explicit), and the path it is served under. */
+function givenAddress(p: NodeosProfileSpec): { hostPort: string; port: string; ip: boolean; https: boolean; basePath: string } {
   const url = new URL(p.url);
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const host = scrapeHost(url.hostname);
-  return { hostPort: `${host}:${port}`, port, ip: isIP(host.replace(/^\[|\]$/g, '')) !== 0 };
+  return { hostPort: `${host}:${port}`, port, ip: isIP(host.replace(/^\[|\]$/g, '')) !== 0, https: url.protocol === 'https:', basePath: url.pathname.replace(/\/+$/, '') };
 }
 
 /**
@@ -67,7 +68,7 @@ const questions = [nodeNameQuestion, urlQuestion] as const;
 export const nodeosProfile: ProfileDef<'nodeos', NodeosProfileSpec, typeof questions> = {
   id: 'nodeos',
   title: 'Antelope nodeos (prometheus_plugin)',
-  spec: { defaults: nodeosDefaults, read: readNodeos },
+  spec: { defaults: nodeosDefaults, read: readNodeos, name: (p) => p.node_name },
   questions: {
     asks: questions,
     defaults: (p) => ({ nodeName: p.node_name, nodeosUrl: p.url }),
@@ -75,20 +76,27 @@ export const nodeosProfile: ProfileDef<'nodeos', NodeosProfileSpec, typeof quest
   },
   metrics: [...nodeosMetrics, ...leap4Metrics],
   scrapeJobs: (p, at) => {
-    const url = new URL(p.url);
-    const basePath = url.pathname.replace(/\/+$/, '');
+    const given = givenAddress(p);
     return [
       {
         job_name: nodeosConfig.job,
-        metrics_path: `${basePath}${NODEOS_METRICS_PATH}`,
-        scheme: url.protocol === 'https:' ? 'https' : 'http',
-        targets: [{ targets: [at.host(givenAddress(p).hostPort)], labels: { node: p.node_name } }],
+        metrics_path: `${given.basePath}${NODEOS_METRICS_PATH}`,
+        scheme: given.https ? 'https' : 'http',
+        targets: [{ targets: [at.host(given.hostPort)], labels: { node: p.node_name } }],
       },
     ];
   },
   setupNotes,
   logSources: () => [],
+  // Where Prometheus scrapes it, so the same Host header passes (setupNotes): does the chain API
+  // answer with a head block.
+  probes: (p, at) => {
+    const given = givenAddress(p);
+    const target = `${given.https ? 'https' : 'http'}://${at.host(given.hostPort)}${given.basePath}/v1/chain/get_info`;
+    return [{ check: 'nodeos_api', module: 'nodeos_head_block', target, labels: { node: p.node_name } }];
+  },
   rules: nodeosRules,
   runbook: [{ file: 'profiles/nodeos/runbook.md' }],
   dashboard: async () => (await import('./dashboard.js')).nodeosDashboard(),
+  status: nodeosStatus,
 };

@@ -27,7 +27,7 @@ function makeStack(): string {
   spec.project = 'bench-native-up';
   spec.disabled_services = ['grafana', 'loki'];
   spec.ports = { ...spec.ports, prometheus: 29390, alertmanager: 29391 };
-  spec.profiles.fibre!.exporter_port = 29396;
+  spec.profiles.fibre![0].exporter_port = 29396;
   const dir = mkdtempSync(join(tmpdir(), 'bench-native-up-'));
   writeStack(dir, renderStack(spec, { grafanaAdminPassword: 'bench-password' }, loadPackageSources()));
   return dir;
@@ -58,7 +58,7 @@ async function timeBareBinaries(): Promise<number> {
     .filter((s) => s.core === 'prometheus' || s.core === 'alertmanager');
   const start = performance.now();
   const children = plan.map((svc) => {
-    mkdirSync(join(dir, svc.dataDir), { recursive: true });
+    if (svc.dataDir !== undefined) mkdirSync(join(dir, svc.dataDir), { recursive: true });
     const exe = svc.core === 'prometheus' ? 'prometheus' : 'prometheus-alertmanager';
     return spawn(exe, svc.argv.map((a) => resolveArg(a, dir)), { cwd: dir, stdio: 'ignore' });
   });

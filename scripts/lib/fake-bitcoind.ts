@@ -1,7 +1,7 @@
 // Driving scripts/lib/fake-bitcoind.c (a stand-in for bitcoind with the real probe layout, not
 // bitcoind): compile it, run it, and make it fire probes. Used by the eBPF exporter tests and the
 // events/s benchmark.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { packagePath } from '../../core/package-root.js';
@@ -40,6 +40,16 @@ export class FakeBitcoind {
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /**
+   * Keeps it on one CPU. bpftrace 0.17 writes events into one perf buffer per CPU, and the kernel
+   * reports events a full buffer dropped only with the next event written into that same buffer
+   * (a PERF_RECORD_LOST record, Linux kernel/events/ring_buffer.c __perf_output_begin): pinned,
+   * one more event fired after a burst brings every loss of the burst to light.
+   */
+  pin(cpu: number): void {
+    execFileSync('taskset', ['-p', '-c', String(cpu), String(this.pid)], { stdio: 'ignore' });
   }
 
   /** Sends one command and returns its one-line answer. */

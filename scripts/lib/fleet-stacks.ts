@@ -58,7 +58,7 @@ export async function createHub(root: string, base: number, nodes: string[], opt
     Object.assign(s.ports, { 'victoria-metrics': p.vm, vmalert: p.vmalert, vmauth: p.vmauth, alertmanager: p.alertmanager, grafana: base + 4, loki: base + 5 });
     s.disabled_services = ['grafana', 'loki'];
     s.fleet.listen_address = '127.0.0.1';
-    if (opts.webhook) s.alerting = { receiver: 'webhook', webhook_url: opts.webhook };
+    if (opts.webhook) s.alerting = { receivers: [{ name: 'webhook', type: 'webhook', url: opts.webhook }] };
   });
   return dir;
 }

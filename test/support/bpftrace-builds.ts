@@ -33,12 +33,12 @@ function trixie(): { path?: string; problem?: string } {
 /** Every build this machine can run for the suite; in CI a missing one fails the suite (prerequisites). */
 export function bpftraceBuilds(suite: string): BpftraceBuild[] {
   const builds: BpftraceBuild[] = [];
-  if (prerequisites(`${suite} on the host's bpftrace`, { commands: ['bpftrace', 'gcc'], root: true })) {
+  if (prerequisites(`${suite} on the host's bpftrace`, { commands: ['bpftrace', 'gcc', 'taskset'], root: true })) {
     const path = spawnSync('sh', ['-c', 'command -v bpftrace'], { encoding: 'utf8' }).stdout.trim();
     builds.push({ name: `${version(path)} (host)`, path });
   }
   let t: { path?: string; problem?: string } = {};
-  if (prerequisites(`${suite} on trixie's bpftrace`, { commands: ['gcc', 'unshare'], root: true, check: () => (t = trixie()).problem })) {
+  if (prerequisites(`${suite} on trixie's bpftrace`, { commands: ['gcc', 'unshare', 'taskset'], root: true, check: () => (t = trixie()).problem })) {
     builds.push({ name: `${version(t.path!)} (Debian trixie root)`, path: t.path! });
   }
   return builds;

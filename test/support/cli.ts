@@ -1,5 +1,5 @@
-// Running the built CLI as a user would. Tests that use it need `npx tsc -p .` first (npm test does it).
-import { spawnSync } from 'node:child_process';
+// Running the built CLI (the bundle in dist/, which vitest builds first: test/support/build.ts) as a user would.
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -21,4 +21,16 @@ export function runCli(args: string[], opts: { cwd?: string; bin?: string; env?:
     timeout: 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** runCli without blocking this process: for a CLI run that talks to a server the test itself serves. */
+export function runCliAsync(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

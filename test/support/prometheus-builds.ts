@@ -94,8 +94,12 @@ function named(build: Omit<PromBuild, 'name'>, programs: PromProgram[], where: s
 export function prometheusBuilds(suite: string, programs: PromProgram[]): PromBuild[] {
   const builds: PromBuild[] = [];
   if (prerequisites(`${suite} on Debian 12's build`, { commands: programs })) builds.push(named(host, programs, 'Debian 12, host'));
-  if (prerequisites(`${suite} on Debian trixie's build`, { docker: true, check: imagesMissing })) {
-    builds.push(named(trixie, programs, 'Debian trixie image'));
-  }
+  const newer = trixieBuild(suite, programs);
+  if (newer) builds.push(newer);
   return builds;
+}
+
+/** Debian trixie's build alone, for what only its newer programs have (Alertmanager's *_file settings of 0.26 and 0.27). */
+export function trixieBuild(suite: string, programs: PromProgram[]): PromBuild | undefined {
+  return prerequisites(`${suite} on Debian trixie's build`, { docker: true, check: imagesMissing }) ? named(trixie, programs, 'Debian trixie image') : undefined;
 }
