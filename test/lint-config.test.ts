@@ -1,7 +1,8 @@
 // The lint configuration file (.lint, dashboard-linter's shape): exclusions drop findings, warnings
 // demote them, per rule and per file, dashboard, panel, group or alert; read from each file's
 // folder or given with --config; a broken one is a usage error.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LintConfigError, applyLintConfig, parseLintConfig } from '../cli/lint/config.js';
@@ -90,6 +91,12 @@ describe('lint with a configuration file', () => {
     const missing = runCli(['lint', '--no-promtool', '--config', join(dir, 'none.lint'), join(dir, 'rules')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`cannot read ${join(dir, 'none.lint')}: ENOENT`);
+    // A FIFO where the .lint is looked for is refused at once, not read (it would block forever).
+    rmSync(join(dir, 'rules', '.lint'));
+    expect(spawnSync('mkfifo', [join(dir, 'rules', '.lint')]).status).toBe(0);
+    const fifo = runCli(['lint', '--no-promtool', join(dir, 'rules')]);
+    expect(fifo.code).toBe(2);
+    expect(fifo.stderr).toContain(`cannot read ${join(dir, 'rules', '.lint')}: not a regular file`);
   });
 
   it('lintPaths applies the .lint of each file\'s own folder only', async () => {

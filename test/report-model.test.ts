@@ -163,9 +163,9 @@ describe('the page', () => {
 
 describe('status plan', () => {
   it('has the stack and each enabled profile with its scrape jobs, alerts and headlines', () => {
-    const spec = { ...defaultSpec(), profiles: { fibre: defaultProfile('fibre'), miner: defaultProfile('miner') } };
+    const spec = { ...defaultSpec(), profiles: { fibre: [defaultProfile('fibre')], miner: [defaultProfile('miner')] } };
     const p = statusPlan(spec, PROFILES);
-    expect(p.sections.map((s) => [s.id, s.jobs])).toEqual([['stack', ['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy']], ['fibre', ['fibre']], ['miner', ['miner']]]);
+    expect(p.sections.map((s) => [s.id, s.jobs])).toEqual([['stack', ['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'node-exporter', 'cadvisor']], ['fibre', ['fibre']], ['miner', ['miner']]]);
     expect(p.sections[1].alerts).toContain('FibreExporterDown');
     expect(p.sections[0].alerts).toContain('LokiDown');
     expect(p.sections[2].headlines.map((h) => h.title)).toEqual(['Hashrate', 'Hashrate against its median', 'Temperature']);
@@ -190,7 +190,7 @@ describe('profiles\' headline queries', () => {
 
 describe('synthetic checks on the status page', () => {
   it('a failing check colours the profile whose probe it is, and its node by the node label', () => {
-    const spec = { ...defaultSpec(), synthetic_checks: true, profiles: { nodeos: { node_name: 'eos1', url: 'http://127.0.0.1:8888' } } };
+    const spec = { ...defaultSpec(), synthetic_checks: true, profiles: { nodeos: [{ node_name: 'eos1', url: 'http://127.0.0.1:8888' }] } };
     const p = statusPlan(spec, PROFILES);
     expect(p.sections.find((s) => s.id === 'nodeos')!.alerts).toContain('NodeosApiProbeFailing');
     expect(p.sections.find((s) => s.id === 'stack')!.alerts).not.toContain('NodeosApiProbeFailing');

@@ -231,8 +231,8 @@ describe('several nodes of a profile', () => {
   it('are a list, read in order, each node by its own reader with the defaults', () => {
     const spec = validateSpec(core([{ node_name: 'a', bitcoin_datadir: '/srv/a' }, { node_name: 'b', bitcoin_datadir: '/srv/b', exporter_port: 9600 }]));
     expect(spec.profiles['bitcoin-core']).toEqual([
-      { node_name: 'a', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/srv/a', exporter_port: 9437, source: 'ebpf', replay_file: '' },
-      { node_name: 'b', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/srv/b', exporter_port: 9600, source: 'ebpf', replay_file: '' },
+      { node_name: 'a', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/srv/a', exporter_port: 9437, source: 'ebpf', replay_file: '', p2p_port: 8333, rpc_port: 8332 },
+      { node_name: 'b', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/srv/b', exporter_port: 9600, source: 'ebpf', replay_file: '', p2p_port: 8333, rpc_port: 8332 },
     ]);
   });
 

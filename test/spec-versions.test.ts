@@ -60,7 +60,7 @@ describe('version 1 to 2: a profile\'s section becomes a list of its nodes', () 
     const listed = { ...v1, version: 2, profiles: { fibre: [v1.profiles.fibre], miner: [{}], nodeos: [{}], scrape: [v1.profiles.scrape] } };
     expect(spec).toEqual(validateSpec(listed));
     expect(spec).toEqual(validateSpec({ ...v1, version: 2 }));
-    expect(spec.profiles.fibre).toEqual([{ node_name: 'relay-1', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/home/bitcoin/.bitcoin', exporter_port: 9500, source: 'ebpf', replay_file: '' }]);
+    expect(spec.profiles.fibre).toEqual([{ node_name: 'relay-1', bitcoind: '/usr/local/bin/bitcoind', bitcoin_datadir: '/home/bitcoin/.bitcoin', exporter_port: 9500, source: 'ebpf', replay_file: '', p2p_port: 8333, rpc_port: 8332 }]);
   });
 
   it('names a problem of a version 1 file by its key in the list', () => {

@@ -28,7 +28,7 @@ const SERVED_REFRESH_SECONDS = 60;
 
 /** With no stack folder, every profile at its defaults and every service: whatever Prometheus has of them shows. */
 function anyStack(): StackSpec {
-  return { ...defaultSpec(), profiles: Object.fromEntries(PROFILE_IDS.map((id) => [id, defaultProfile(id)])) };
+  return { ...defaultSpec(), profiles: Object.fromEntries(PROFILE_IDS.map((id) => [id, [defaultProfile(id)]])) };
 }
 
 function stackOf(args: ReportArgs): { spec: StackSpec; guessed: boolean } {

@@ -4,7 +4,7 @@
 // when every field it sets matches, a rule with no entries matches everywhere), read from the
 // folder of each linted file, or given with `lint --config FILE` for every file. Our entries take
 // `file`, `dashboard`, `panel`, `group` and `alert` (dashboard-linter's `targetIdx` has no use here).
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { parseYaml } from '../../core/encode/yaml.js';
 import type { Finding } from './findings.js';
@@ -105,12 +105,18 @@ export function applyLintConfigs(findings: readonly Finding[], given?: LintConfi
 
 /** Reads a configuration file; a missing one is undefined unless it was asked for by name. */
 export function readLintConfig(path: string, required: boolean): LintConfig | undefined {
-  let text: string;
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    // Opened without blocking: a FIFO (or device) named .lint is refused below, never waited on.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new LintConfigError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return parseLintConfig(text, path);
+  try {
+    if (!fstatSync(fd).isFile()) throw new LintConfigError(`cannot read ${path}: not a regular file`);
+    return parseLintConfig(readFileSync(fd, 'utf8'), path);
+  } finally {
+    closeSync(fd);
+  }
 }
