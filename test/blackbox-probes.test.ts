@@ -64,8 +64,8 @@ describe.skipIf(!ready)('synthetic checks with the blackbox exporter', () => {
       disabled_services: ['alertmanager', 'grafana', 'loki'],
       synthetic_checks: true,
       profiles: {
-        nodeos: { node_name: 'eos1', url: `http://127.0.0.1:${port.withHead}` },
-        'bitcoin-core': { ...defaultProfile('bitcoin-core'), node_name: 'btc1', exporter_port: BASE + 2, p2p_port: port.open, rpc_port: port.closed },
+        nodeos: [{ node_name: 'eos1', url: `http://127.0.0.1:${port.withHead}` }],
+        'bitcoin-core': [{ ...defaultProfile('bitcoin-core'), node_name: 'btc1', exporter_port: BASE + 2, p2p_port: port.open, rpc_port: port.closed }],
       },
     };
     dir = tempDir('blackbox-');

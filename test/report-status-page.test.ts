@@ -45,7 +45,7 @@ const from = (dom: string, tag: string) => dom.slice(dom.indexOf(tag));
 describe.skipIf(!ready)('status page in headless Chromium', () => {
   let dir: string;
   const spec = testSpec('native', BASE, (s) => (s.disabled_services = ['alertmanager', 'grafana', 'loki']));
-  const exporter = `127.0.0.1:${spec.profiles.fibre!.exporter_port}`;
+  const exporter = `127.0.0.1:${spec.profiles.fibre![0].exporter_port}`;
   beforeAll(async () => {
     dir = writeTestStack(spec);
     mkdirSync(ARTEFACTS, { recursive: true });
@@ -88,7 +88,7 @@ describe.skipIf(!ready)('status page in headless Chromium', () => {
     expect(stateOf(tagWith(green, 'data-instance', exporter))).toBe('green');
     expect(stateOf(tagWith(green, 'data-instance', `127.0.0.1:${BASE}`))).toBe('green');
     const height = from(green, tagWith(green, 'data-headline', 'Height'));
-    const node = spec.profiles.fibre!.node_name;
+    const node = spec.profiles.fibre![0].node_name;
     expect(height).toMatch(new RegExp(`<tr data-row="${node}"><th scope="row">${node}</th><td class="value">\\d{3},\\d{3}</td><td><svg class="spark"[^>]*><polyline points="[\\d., -]+"`));
     expect(from(green, tagWith(green, 'data-headline', 'FIBRE race share'))).toMatch(/<td class="value">\d+(\.\d+)? %<\/td>/);
     expect(from(green, tagWith(green, 'data-headline', 'Reconstruction time (median)'))).toMatch(/<td class="value">\d+(\.\d+)? m?s<\/td>/);

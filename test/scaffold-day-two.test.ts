@@ -16,7 +16,7 @@ describe('create warns of what will not work on this host', () => {
     const dir = join(tempDir(), 'warned');
     const r = runCli(['create', dir, '--yes', '--profiles', 'miner', '--miner-log', '/nonexistent/day-two/card0.log', '--miner-bitstream', 'rb4']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warning: \/nonexistent\/day-two\/card0\.log does not exist on this host \(profiles\.miner\.logs\[0\]\.path\)/);
+    expect(r.stderr).toMatch(/warning: \/nonexistent\/day-two\/card0\.log does not exist on this host \(profiles\.miner\[0\]\.logs\[0\]\.path\)/);
     expect(existsSync(join(dir, 'fibre-stack.yml'))).toBe(true);
   });
 

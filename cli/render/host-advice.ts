@@ -73,6 +73,7 @@ export function setupNotesByJob(spec: StackSpec, registry: Registry): Map<string
   const byJob = new Map<string, string[]>();
   for (const { def, settings, exporterService } of enabledNodes(spec, registry)) {
     const notes = def.setupNotes?.(settings, at) ?? [];
+    if (!notes.length) continue;
     // Nodes of one profile share its job: the notes of each of them, once.
     for (const job of def.scrapeJobs(settings, at, exporterService)) byJob.set(job.job_name, [...new Set([...(byJob.get(job.job_name) ?? []), ...notes])]);
   }
