@@ -9,6 +9,7 @@ import { stackServices } from '../cli/render/stack-services.js';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { specFor, tempDir } from './support/stack.js';
+import { stackPrometheusUrl } from '../cli/report/index.js';
 
 // As Prometheus 2.42 in agent mode prints them (one queue, plus a metric we do not read).
 const AGENT_METRICS = `# HELP prometheus_remote_storage_samples_pending The number of samples pending in the queues shards to be sent to the remote storage.
@@ -136,5 +137,16 @@ describe("a hub's vmauth, natively", () => {
     expect(missingDotenv({ dir: '/srv/hub', spec, env: { FLEET_TOKEN_RIG_1: 'a' } }, vmauth)).toEqual(['FLEET_TOKEN_RIG_2']);
     expect(missingDotenv({ dir: '/srv/hub', spec, env: { FLEET_TOKEN_RIG_1: 'a', FLEET_TOKEN_RIG_2: '' } }, vmauth)).toEqual(['FLEET_TOKEN_RIG_2']);
     expect(missingDotenv({ dir: '/srv/hub', spec, env: { FLEET_TOKEN_RIG_1: 'a', FLEET_TOKEN_RIG_2: 'b' } }, vmauth)).toEqual([]);
+  });
+});
+
+describe('fibre-stack report on a fleet', () => {
+  it("asks a hub's engine, as validate does, and refuses a node, whose agent keeps nothing to ask", () => {
+    expect(stackPrometheusUrl(specFor({ role: 'hub', fleetNodes: ['rig-1'], mode: 'native', profiles: ['fibre'] }))).toBe('http://127.0.0.1:8428');
+    expect(stackPrometheusUrl(specFor({ role: 'hub', fleetNodes: ['rig-1'], engine: 'mimir', mode: 'native', profiles: ['fibre'] }))).toBe('http://127.0.0.1:9009/prometheus');
+    expect(stackPrometheusUrl(specFor({ mode: 'native', profiles: ['fibre'] }))).toBe('http://127.0.0.1:9090');
+    expect(() => stackPrometheusUrl(specFor({ role: 'node', hubUrl: 'https://hub.example:8427', host: 'rig-1', profiles: ['fibre'] }))).toThrow(
+      /fleet node: .*agent mode.*run fibre-stack report on its hub \(https:\/\/hub\.example:8427\), or pass --prometheus URL/,
+    );
   });
 });

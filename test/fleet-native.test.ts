@@ -27,10 +27,11 @@ const HUB = hubPorts(BASE);
 const VM = `http://127.0.0.1:${HUB.vm}`;
 const VMAUTH = `https://127.0.0.1:${HUB.vmauth}`;
 const NODES = [
-  { host: 'rig-1', site: 'lisbon', port: BASE + 10, profile: 'fibre' as const },
+  // rig-1 watches this machine with node_exporter (the nodes share it; one is enough).
+  { host: 'rig-1', site: 'lisbon', port: BASE + 10, profile: 'fibre' as const, nodeExporterPort: BASE + 7 },
   { host: 'rig-2', site: 'porto', port: BASE + 12, profile: 'miner' as const },
   { host: 'rig-3', site: 'porto', port: BASE + 14, profile: 'fibre' as const },
-];
+] as { host: string; site: string; port: number; profile: 'fibre' | 'miner'; nodeExporterPort?: number }[];
 const IMPOSTOR_PORT = BASE + 16;
 /** The nodes' scrape interval, as create renders it. */
 const SCRAPE_SECONDS = 15;
@@ -106,13 +107,17 @@ describe.skipIf(!ready)('a fleet: a hub and three nodes on this machine', () => 
     await eventually(async () => {
       for (const n of NODES) {
         const up = await vmQuery(VM, `up{host="${n.host}"}`);
-        expect(up.map((s) => [s.metric.job, s.metric.site]).sort(), n.host).toEqual([[n.profile, n.site], ['prometheus', n.site]]);
+        const jobs = [n.profile, ...(n.nodeExporterPort ? ['node-exporter'] : []), 'prometheus'];
+        expect(up.map((s) => [s.metric.job, s.metric.site]).sort(), n.host).toEqual(jobs.map((job) => [job, n.site]));
         // The exporters' own labels survive beside host and site: `node` on the FIBRE profile's
         // series, `card` on the miner's (per card, it has no node label).
         const own = n.profile === 'fibre' ? 'node' : 'card';
         const exporter = await vmQuery(VM, `count by (host, site, ${own}) ({job="${n.profile}", host="${n.host}", ${own}!=""})`);
         expect(exporter.map((s) => s.metric), n.host).toEqual([{ host: n.host, site: n.site, [own]: n.profile === 'fibre' ? expect.any(String) : 'card0' }]);
       }
+      // A node's host metrics arrive through its agent with its labels; the hub's own node_exporter
+      // is scraped by VictoriaMetrics, without them.
+      expect((await vmQuery(VM, 'node_uname_info{job="node-exporter"}')).map((s) => s.metric.host ?? '').sort()).toEqual(['', 'rig-1']);
     }, 120_000, 2000);
   }, 150_000);
 

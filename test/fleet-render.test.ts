@@ -127,6 +127,8 @@ describe('a hub', () => {
     const ds = (yamlOf(spec, 'grafana/provisioning/datasources/datasources.yml').datasources as Yaml[]).find((d) => d.uid === 'prometheus')!;
     expect(ds.url).toBe({ victoriametrics: 'http://127.0.0.1:8428', mimir: 'http://127.0.0.1:9009/prometheus', external: 'https://m.example/prometheus' }[engine]);
     expect(paths(spec).filter((p) => p.startsWith('systemd/'))).toEqual([]);
+    // The nodes send their host metrics: the host dashboard is there whether or not the hub runs node_exporter.
+    expect(paths(spec)).toContain('grafana/dashboards/host.json');
     // Our rules run on every engine: vmalert on VictoriaMetrics and external ones, Mimir's own ruler.
     const vmalert = stackServices(spec).find((s) => s.name === 'vmalert');
     if (engine === 'mimir') expect(paths(spec)).toContain('mimir/rules/anonymous/fleet.yml');

@@ -53,9 +53,9 @@ describe.skipIf(!ready)('upgrading a standalone stack to a fleet node', () => {
     await editSpec(stackDir, (s) => {
       s.ports.prometheus = PROM_PORT;
       s.ports.alertmanager = PROM_PORT + 2;
-      s.profiles.fibre.exporter_port = PROM_PORT + 1;
-      s.profiles.fibre.source = 'replay';
-      s.disabled_services = ['grafana', 'loki'];
+      s.profiles.fibre[0].exporter_port = PROM_PORT + 1;
+      s.profiles.fibre[0].source = 'replay';
+      s.disabled_services = ['grafana', 'loki', 'node-exporter'];
     });
     await mustCli(['up', '--native', '--detach', '--dir', hubDir], ENV);
   }, 180_000);

@@ -68,7 +68,7 @@ export function renderGrafana(spec: StackSpec, dashboards: DashboardSources, pro
         generatedFromSpec('#'),
       ),
     },
-    ...dashboardFiles(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).filter((file) => file !== HOST_DASHBOARD || enabledServices(spec).includes('node-exporter')).map((file) => ({
+    ...dashboardFiles(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).filter((file) => file !== HOST_DASHBOARD || hasHostMetrics(spec)).map((file) => ({
       path: `grafana/dashboards/${file}`,
       content: shipped(dashboards, file),
     })),
@@ -121,4 +121,9 @@ export function grafanaHostEnv(at: FiledPaths): Record<string, Arg> {
     GF_PATHS_PLUGINS: stackPath(`${at.data}/plugins`),
     GF_PATHS_PROVISIONING: stackPath('grafana/provisioning'),
   };
+}
+
+/** Whether host metrics reach this Grafana: the stack runs node_exporter, or it is a fleet hub, whose nodes send theirs. */
+function hasHostMetrics(spec: StackSpec): boolean {
+  return spec.fleet?.role === 'hub' || enabledServices(spec).includes('node-exporter');
 }

@@ -39,11 +39,12 @@ export interface HubPorts {
   vmalert: number;
   vmauth: number;
   alertmanager: number;
+  nodeExporter: number;
 }
 
-/** Ports of a hub from a base: VictoriaMetrics base, vmalert +1, vmauth +2, Alertmanager +3 (Grafana, Loki +4, +5 are disabled). */
+/** Ports of a hub from a base: VictoriaMetrics base, vmalert +1, vmauth +2, Alertmanager +3 (Grafana, Loki +4, +5 are disabled), node_exporter +6. */
 export function hubPorts(base: number): HubPorts {
-  return { vm: base, vmalert: base + 1, vmauth: base + 2, alertmanager: base + 3 };
+  return { vm: base, vmalert: base + 1, vmauth: base + 2, alertmanager: base + 3, nodeExporter: base + 6 };
 }
 
 /**
@@ -55,7 +56,7 @@ export async function createHub(root: string, base: number, nodes: string[], opt
   const p = hubPorts(base);
   await mustCli(['create', dir, '--yes', '--mode', 'native', '--role', 'hub', '--nodes', nodes.join(','), '--tls', opts.tls ?? 'generate', '--tls-name', '127.0.0.1', '--project', `fleethub${base}`, '--profiles', opts.profiles ?? 'fibre']);
   await editSpec(dir, (s) => {
-    Object.assign(s.ports, { 'victoria-metrics': p.vm, vmalert: p.vmalert, vmauth: p.vmauth, alertmanager: p.alertmanager, grafana: base + 4, loki: base + 5 });
+    Object.assign(s.ports, { 'victoria-metrics': p.vm, vmalert: p.vmalert, vmauth: p.vmauth, alertmanager: p.alertmanager, grafana: base + 4, loki: base + 5, 'node-exporter': p.nodeExporter });
     s.disabled_services = ['grafana', 'loki'];
     s.fleet.listen_address = '127.0.0.1';
     if (opts.webhook) s.alerting = { receivers: [{ name: 'webhook', type: 'webhook', url: opts.webhook }] };
@@ -71,6 +72,8 @@ export interface NodeOptions {
   /** fibre (the replay exporter) or miner (following `minerLog`). */
   profile: 'fibre' | 'miner';
   minerLog?: string;
+  /** Where its node_exporter listens; none: it runs none (the nodes of a test share one host, which one of them watches). */
+  nodeExporterPort?: number;
 }
 
 /** A native node of `hubDir`, with its token and the hub's CA copied over as create tells the user to. */
@@ -80,11 +83,12 @@ export async function createNode(root: string, hubDir: string, hubUrl: string, o
   await mustCli(['create', dir, '--yes', '--mode', 'native', '--role', 'node', '--hub', hubUrl, '--host', o.host, '--site', o.site, '--project', `fleet${o.host.replace(/\W/g, '')}${o.port}`, ...profileArgs]);
   await editSpec(dir, (s) => {
     s.ports.prometheus = o.port;
-    s.profiles[o.profile].exporter_port = o.port + 1;
+    s.profiles[o.profile][0].exporter_port = o.port + 1;
     // The FIBRE profile's replay exporter plays the recording shipped with the package.
-    if (o.profile === 'fibre') s.profiles.fibre.source = 'replay';
+    if (o.profile === 'fibre') s.profiles.fibre[0].source = 'replay';
     // No log agent can run here (Alloy is not packaged): logs are not part of these tests.
-    s.disabled_services = ['alloy'];
+    s.disabled_services = o.nodeExporterPort ? ['alloy'] : ['alloy', 'node-exporter'];
+    if (o.nodeExporterPort) s.ports['node-exporter'] = o.nodeExporterPort;
   });
   mkdirSync(join(dir, 'fleet'), { recursive: true });
   copyFileSync(join(hubDir, 'fleet', 'nodes', `${o.host}.token`), join(dir, 'fleet', 'hub.token'));
