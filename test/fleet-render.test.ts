@@ -175,6 +175,17 @@ describe('a hub', () => {
     expect(docker.services.vmauth.environment).toEqual({ FLEET_TOKEN_RIG_1: '${FLEET_TOKEN_RIG_1:?run fibre-stack generate to create .env}', FLEET_TOKEN_RIG_2: '${FLEET_TOKEN_RIG_2:?run fibre-stack generate to create .env}' });
   });
 
+  it.each(['docker', 'native'] as const)("%s: VictoriaMetrics scrapes the hub's own node_exporter where it listens (on the host's network in containers)", (mode) => {
+    const spec = specFor({ ...hubAnswers, mode });
+    const job = yamlOf(spec, 'victoria-metrics/scrape.yml').scrape_configs.find((j: Yaml) => j.job_name === 'node-exporter');
+    expect(job.static_configs).toEqual([{ targets: [mode === 'docker' ? 'host.docker.internal:9100' : '127.0.0.1:9100'], labels: {} }]);
+    if (mode === 'docker') {
+      const compose = load(fileOf(render(spec), 'docker-compose.yml')) as Yaml;
+      expect(compose.services['victoria-metrics'].extra_hosts).toEqual(['host.docker.internal:host-gateway']);
+      expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['node-exporter', 'cadvisor']));
+    }
+  });
+
   it('Mimir and external engines: vmauth rewrites the write path to the engine', () => {
     const mimir = load(fileOf(render(specFor({ ...hubAnswers, engine: 'mimir', mode: 'native' })), 'vmauth/auth.yml')) as Yaml;
     expect(mimir.users[0].url_map[0]).toEqual({ src_paths: ['/api/v1/write'], url_prefix: 'http://127.0.0.1:9009/api/v1/push', drop_src_path_prefix_parts: 3 });

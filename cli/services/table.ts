@@ -430,6 +430,8 @@ const TABLE = {
       { stack: 'fleet/tls', container: '/etc/victoria-metrics/tls' },
     ],
     containerData: '/victoria-metrics-data',
+    // It scrapes node_exporter, which listens on the host's network (hostAccess).
+    reachesHost: true,
     readyPath: '/health',
     healthcheck: { probe: { tool: 'wget' }, startPeriod: '20s' },
     startsAfter: [],
