@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { soleVariable, substituteVariables, variablesIn } from '../cli/lint/grafana-vars.js';
 import { analysePromql, RATE_INTERVAL_MARK } from '../cli/lint/promql.js';
+import { logqlErrors } from '../cli/lint/logql.js';
 import { checkSelectors } from '../cli/lint/catalog-check.js';
 import { goTemplateErrors } from '../cli/lint/go-template.js';
 
@@ -63,6 +64,19 @@ describe('PromQL', () => {
   it('does not take a matcher other than __name__= for the name', () => {
     expect(analysePromql('{__name__=~"a.*"} + {job="x"}').selectors).toEqual([]);
     expect(analysePromql('{"__name__"="q"}').selectors).toEqual([{ metric: 'q', counterSafe: false }]);
+  });
+
+  it('parses a query once: a repeat gets the same report', () => {
+    const query = 'sum(rate(memo_probe_total[$__rate_interval]))';
+    const first = analysePromql(query);
+    expect(first.selectors).toEqual([{ metric: 'memo_probe_total', counterSafe: true }]);
+    expect(analysePromql(query)).toBe(first);
+    expect(analysePromql(`${query} `)).not.toBe(first);
+    const logql = '{job="memo"} |= "x"';
+    expect(logqlErrors(logql)).toEqual([]);
+    expect(logqlErrors(logql)).toBe(logqlErrors(logql));
+    expect(logqlErrors('{job="memo"')).toEqual(logqlErrors('{job="memo"'));
+    expect(logqlErrors('{job="memo"').length).toBeGreaterThan(0);
   });
 
   it('counts rate() and irate() whose range is not $__rate_interval', () => {

@@ -271,7 +271,7 @@ describe('checks against a Grafana', () => {
   });
 
   it('says so when nothing answers', async () => {
-    const dir = writeTestStack(testSpec('native', 29460, (s) => (s.profiles = { scrape: { targets: [] } })));
+    const dir = writeTestStack(testSpec('native', 29460, (s) => (s.profiles = { scrape: [{ targets: [] }] })));
     dirs.push(dir);
     const port = await answering({});
     await new Promise((resolve) => servers.pop()!.close(resolve));

@@ -11,6 +11,7 @@ import { NATIVE_VARIANT_DIR } from '../cli/run/native-variant.js';
 import { startTicksOf, writePidRecord, writeUnavailable } from '../cli/run/pidfile.js';
 import { loadStack } from '../cli/run/stack-dir.js';
 import { validateStack } from '../cli/run/validation.js';
+import { describeProbe } from '../cli/run/probe.js';
 import { stackServices } from '../cli/render/stack-services.js';
 import type { ContainerState } from '../cli/run/docker.js';
 import { prerequisites } from './support/prereq.js';
@@ -165,5 +166,14 @@ describe('what the runners say of each service', () => {
     const states = containerStates(stackServices(docker.spec), new Map([container('fibre-exporter', 'healthy')]));
     const exporter = (await validateStack(docker, states)).find((r) => r.service === 'fibre-exporter');
     expect(exporter).toEqual({ service: 'fibre-exporter', status: 'healthy', checks: [{ check: 'container', ok: true, detail: 'running, healthy' }] });
+  });
+});
+
+describe('a probe in words', () => {
+  it('fits one line of a table, even when the answer is a whole page', () => {
+    const page = '<html>\n\t\t\t<head><title>Node Exporter</title></head>\n\t\t\t<body>';
+    expect(describeProbe({ status: 200, body: page })).toBe('HTTP 200: <html> <head><title>Node Exporter</title></head> <body>');
+    expect(describeProbe({ status: 503, body: '' })).toBe('HTTP 503');
+    expect(describeProbe({ status: 0, body: '', error: 'connection refused' })).toBe('connection refused');
   });
 });

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { packageRoot } from '../../core/package-root.js';
 import { UserError } from '../../core/errors.js';
+import type { PlainCommand } from '../plain-argv.js';
 
 interface DashboardsArgs {
   out?: string;
@@ -68,14 +69,20 @@ async function handler(args: ArgumentsCamelCase<DashboardsArgs>): Promise<void> 
   if (args.check && bad.length > 0) process.exitCode = 1;
 }
 
-export const dashboardsCommand: CommandModule<object, DashboardsArgs> = {
+const OPTIONS = {
+  out: { type: 'string', describe: 'Folder that receives dashboards/ and rules/ (default: the fibre-stack package)' },
+  check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 listing the files that differ from what the code makes' },
+  json: { type: 'boolean', default: false, describe: 'Print the result as JSON' },
+} satisfies PlainCommand<DashboardsArgs>['options'];
+
+// `plain`: this command as CI runs it, without yargs (cli/plain-argv.ts).
+export const dashboardsCommand: CommandModule<object, DashboardsArgs> & { plain: PlainCommand<DashboardsArgs> } = {
   command: 'dashboards',
   describe: 'Regenerate the built-in Grafana dashboards (dashboards/) and alert rules (rules/) from profiles/, or check them',
   builder: (y: Argv) =>
     y
-      .option('out', { type: 'string', describe: 'Folder that receives dashboards/ and rules/ (default: the fibre-stack package)' })
-      .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 listing the files that differ from what the code makes' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
+      .options(OPTIONS)
       .example('$0 dashboards --check', 'In CI: fail when checked-in dashboards or rules are stale') as unknown as Argv<DashboardsArgs>,
   handler,
+  plain: { options: OPTIONS, handler },
 };

@@ -1,12 +1,11 @@
 // `fibre-stack lint`: collects dashboards (*.json) and rule files (*.yml, *.yaml, *.rules) from
 // files and folders, lints each, checks dashboard uids across files, and runs promtool over the
 // rule files it recognises.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Finding } from './findings.js';
-import { lintDashboardText } from './dashboard.js';
-import { lintRuleText } from './rules.js';
-import { promtoolCheckRules } from './promtool.js';
+import { parsePromtoolOutput, runPromtoolCheckRules } from './promtool.js';
 import { applyLintConfigs, readLintConfig } from './config.js';
 import { SPEC_FILE } from '../render/spec-file.js';
 
@@ -70,24 +69,27 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions = {}
   // Read first: a configuration named but unreadable is a usage problem before any work.
   const config = opts.config === undefined ? undefined : readLintConfig(opts.config, true);
   const { dashboards, rules } = await collectFiles(paths);
-  // Rule files first, so promtool (a process of its own, and most of a lint's wall time) checks
-  // them while the dashboards are linted here.
+  // promtool (a process of its own, and most of a lint's wall time) starts first, on every rule
+  // file, and checks them while we lint; only its report on the files that turn out to be
+  // Prometheus rule files is kept (a promtool test file, for one, is no rule file to it).
+  const promtoolRun = opts.promtool !== false && rules.length > 0 ? runPromtoolCheckRules(rules) : Promise.resolve(undefined);
+  // Awaited below; marked handled now, so a file that throws first leaves no stray rejection.
+  promtoolRun.catch(() => undefined);
+  // The linters (the PromQL and LogQL parsers among them) load once promtool is on its way.
+  const [{ lintRuleText }, { lintDashboardText }] = await Promise.all([import('./rules.js'), import('./dashboard.js')]);
   const ruleFindings: Finding[] = [];
   const promRuleFiles: string[] = [];
   let unitTests = 0;
   for (const file of rules) {
-    const result = lintRuleText(file, await readFile(file, 'utf8'));
+    const result = lintRuleText(file, readFileSync(file, 'utf8'));
     ruleFindings.push(...result.findings);
     if (result.kind === 'prometheus') promRuleFiles.push(file);
     if (result.kind === 'promtool-test') unitTests++;
   }
-  const promtoolRun = opts.promtool !== false && promRuleFiles.length > 0 ? promtoolCheckRules(promRuleFiles) : Promise.resolve(undefined);
-  // Awaited below; marked handled now, so a dashboard that throws first leaves no stray rejection.
-  promtoolRun.catch(() => undefined);
   const findings: Finding[] = [];
   const uids = new Map<string, string>();
   for (const file of dashboards) {
-    const result = lintDashboardText(file, await readFile(file, 'utf8'));
+    const result = lintDashboardText(file, readFileSync(file, 'utf8'));
     findings.push(...result.findings);
     if (result.uid) {
       const first = uids.get(result.uid);
@@ -96,7 +98,8 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions = {}
     }
   }
   findings.push(...ruleFindings);
-  const fromPromtool = await promtoolRun;
+  const output = promRuleFiles.length > 0 ? await promtoolRun : undefined;
+  const fromPromtool = output === undefined ? undefined : parsePromtoolOutput(output, promRuleFiles);
   if (fromPromtool) findings.push(...fromPromtool);
   const promtool = fromPromtool ? 'ran' : opts.promtool !== false && promRuleFiles.length > 0 ? 'missing' : 'not-run';
   return { files: { dashboards: dashboards.length, rules: rules.length - unitTests, unitTests }, findings: applyLintConfigs(findings, config), promtool };

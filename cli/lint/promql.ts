@@ -27,7 +27,19 @@ export interface PromqlReport {
   ratesWithoutRateInterval: number;
 }
 
+/**
+ * Reports by query: a dashboard repeats a query across panels and variables, and each costs a
+ * parse. Kept for the process, which lints once and exits; callers only read a report.
+ */
+const reports = new Map<string, PromqlReport>();
+
 export function analysePromql(query: string): PromqlReport {
+  let report = reports.get(query);
+  if (!report) reports.set(query, (report = analyse(query)));
+  return report;
+}
+
+function analyse(query: string): PromqlReport {
   const text = substituteVariables(query, RATE_INTERVAL_MARK);
   const tree = parser.parse(text);
   const report: PromqlReport = { errors: syntaxErrors(tree, text), selectors: [], ratesWithoutRateInterval: 0 };
@@ -65,8 +77,18 @@ function slice(node: SyntaxNode, text: string): string {
   return text.slice(node.from, node.to);
 }
 
+/**
+ * The node's first child if it has this name. The grammar puts the parts read here first
+ * (`Identifier LabelMatchers`, `FunctionIdentifier FunctionCallBody`, `AggregateOp ...`), and
+ * firstChild is cheap where getChild walks every child through a new cursor.
+ */
+function firstChildNamed(node: SyntaxNode, name: string): SyntaxNode | null {
+  const child = node.firstChild!; // each of these nodes has children in a tree without errors
+  return child.name === name ? child : null;
+}
+
 function metricName(selector: SyntaxNode, text: string): string | undefined {
-  const id = selector.getChild('Identifier');
+  const id = firstChildNamed(selector, 'Identifier');
   if (id) return slice(id, text);
   // {__name__="x"} selects by name too.
   const matchers = selector.getChild('LabelMatchers');
@@ -82,7 +104,7 @@ function metricName(selector: SyntaxNode, text: string): string | undefined {
 }
 
 function functionName(call: SyntaxNode, text: string): string {
-  const id = call.getChild('FunctionIdentifier');
+  const id = firstChildNamed(call, 'FunctionIdentifier');
   return id ? slice(id, text) : '';
 }
 
@@ -90,7 +112,7 @@ function counterSafe(selector: SyntaxNode, text: string): boolean {
   for (let n = selector.parent; n; n = n.parent) {
     if (n.name === 'FunctionCall' && COUNTER_SAFE.has(functionName(n, text))) return true;
     if (n.name === 'AggregateExpr') {
-      const op = n.getChild('AggregateOp');
+      const op = firstChildNamed(n, 'AggregateOp');
       if (op && COUNTER_SAFE.has(slice(op, text).toLowerCase())) return true;
     }
   }

@@ -7,11 +7,14 @@ import { FindingSink, type Finding } from './findings.js';
 /** Exit status of the shell when promtool is not on PATH. */
 const NOT_FOUND = 127;
 
-/** Findings from promtool, or undefined when promtool is not on PATH. */
-export async function promtoolCheckRules(files: readonly string[]): Promise<Finding[] | undefined> {
-  if (files.length === 0) return [];
+/**
+ * promtool check rules' report on these files (its stdout and stderr joined), or undefined when
+ * promtool is not on PATH. Started before our own linting, so it runs meanwhile; its report is
+ * read with parsePromtoolOutput, for the files that turned out to be Prometheus rule files.
+ */
+export async function runPromtoolCheckRules(files: readonly string[]): Promise<string | undefined> {
   const script = `command -v promtool >/dev/null 2>&1 || exit ${NOT_FOUND}; exec promtool check rules "$@" 2>&1`;
-  const output = await new Promise<string | undefined>((resolve, reject) => {
+  return new Promise<string | undefined>((resolve, reject) => {
     execFile('sh', ['-c', script, 'sh', ...files], { maxBuffer: 16 << 20 }, (err, stdout) => {
       if (err && (err as { code?: unknown }).code === NOT_FOUND) resolve(undefined);
       // Exit 1 just means some file failed; anything else without output is promtool itself failing.
@@ -19,7 +22,6 @@ export async function promtoolCheckRules(files: readonly string[]): Promise<Find
       else resolve(stdout);
     });
   });
-  return output === undefined ? undefined : parsePromtoolOutput(output, files);
 }
 
 /** Splits promtool's report into per-file blocks and turns each FAILED block into a finding. */

@@ -42,9 +42,13 @@ function probeWithCa(url: string, ca: string, opts: ProbeOptions): Promise<Probe
   });
 }
 
-/** A probe's outcome in words, for progress and validation tables. */
+/**
+ * A probe's outcome in words, for progress and validation tables: on one line, since a body may be
+ * a whole page (node_exporter answers its landing page's HTML).
+ */
 export function describeProbe(p: Probe): string {
-  return p.status === 0 ? (p.error ?? 'no answer') : `HTTP ${p.status}${p.body ? `: ${p.body.trim().slice(0, 120)}` : ''}`;
+  const body = p.body.replace(/\s+/g, ' ').trim().slice(0, 120);
+  return p.status === 0 ? (p.error ?? 'no answer') : `HTTP ${p.status}${body ? `: ${body}` : ''}`;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

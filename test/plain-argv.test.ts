@@ -1,0 +1,97 @@
+// `fibre-stack lint` and `fibre-stack dashboards --check`, as CI runs them, start without yargs
+// (cli/plain-argv.ts): their plain command lines are parsed from the options each command
+// declares, into the arguments yargs would give; anything else goes to yargs. Checked as a parser
+// on its own, and on the built CLI: the same output either way, and yargs not loaded when plain
+// (a preloaded load hook lists the modules loaded, as in dashboards-startup.test.ts).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parsePlainArgv } from '../cli/plain-argv.js';
+import { lintCommand } from '../cli/commands/lint.js';
+import { dashboardsCommand } from '../cli/commands/dashboards.js';
+import { runCli } from './support/cli.js';
+import { tempDir } from './support/stack.js';
+
+const lint = (args: string[]) => parsePlainArgv('lint', args, lintCommand.plain);
+const dashboards = (args: string[]) => parsePlainArgv('dashboards', args, dashboardsCommand.plain);
+
+describe('a plain command line, parsed without yargs', () => {
+  it('gives the defaults yargs gives', () => {
+    expect(lint([])).toEqual({ _: ['lint'], $0: 'fibre-stack', paths: [], json: false, promtool: true, warnings: true });
+    expect(dashboards([])).toEqual({ _: ['dashboards'], $0: 'fibre-stack', check: false, json: false });
+  });
+
+  it('reads booleans, their --no- forms, string values and paths', () => {
+    expect(lint(['a', '--json', 'b', '--no-promtool', '--config', 'c.lint', '--no-warnings'])).toEqual({
+      _: ['lint'], $0: 'fibre-stack', paths: ['a', 'b'], json: true, promtool: false, warnings: false, config: 'c.lint',
+    });
+    expect(dashboards(['--check', '--out', 'o', '--no-json'])).toEqual({ _: ['dashboards'], $0: 'fibre-stack', check: true, out: 'o', json: false });
+  });
+
+  it.each([
+    [['--help']], [['-h']], [['--version']], [['--jsn']], [['--json=true']], [['--json', 'true']], [['--json', 'false']],
+    [['--json', '--json']], [['--config']], [['--config', '--json']], [['--no-config', 'x']], [['--']], [['-']], [['--constructor']],
+  ])('leaves %j to yargs', (args) => {
+    expect(lint(args)).toBeUndefined();
+  });
+
+  it('leaves a positional to yargs when the command takes none', () => {
+    expect(dashboards(['x'])).toBeUndefined();
+    expect(dashboards(['--check'])).toMatchObject({ check: true });
+  });
+});
+
+const HOOKS = `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(process.env.LOADED_OUT, url + '\\n');
+  return next(url, context);
+}
+`;
+const PROBE = `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));
+`;
+
+/** Runs the built CLI; returns its output and whether it loaded yargs (the module holding its recommendCommands). */
+function run(args: string[]): { code: number; stdout: string; stderr: string; yargs: boolean } {
+  const dir = tempDir('fibre-stack-plain-');
+  const probe = join(dir, 'probe.mjs');
+  const out = join(dir, 'loaded.txt');
+  writeFileSync(probe, PROBE);
+  const r = runCli(args, { env: { NODE_OPTIONS: `--import=${probe}`, LOADED_OUT: out } });
+  expect(existsSync(out), `the probe ran: ${r.stderr}`).toBe(true);
+  const loaded = readFileSync(out, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
+  expect(loaded.some((u) => u.endsWith('/dist/cli/main.js')), loaded.join('\n')).toBe(true);
+  return { ...r, yargs: loaded.some((u) => readFileSync(fileURLToPath(u), 'utf8').includes('recommendCommands')) };
+}
+
+describe('the built CLI', () => {
+  it('lints without yargs, and prints what it prints through yargs', () => {
+    const plain = run(['lint', '--json', '--no-promtool']);
+    const viaYargs = run(['lint', '--json=true', '--no-promtool']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.yargs).toBe(false);
+    expect(viaYargs.yargs).toBe(true);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ files: { dashboards: 5 }, errors: 0 });
+    expect(plain.stdout).toBe(viaYargs.stdout);
+  });
+
+  it('checks the dashboards without yargs, and prints what it prints through yargs', () => {
+    const plain = run(['dashboards', '--check', '--json']);
+    const viaYargs = run(['dashboards', '--check=true', '--json']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.yargs).toBe(false);
+    expect(viaYargs.yargs).toBe(true);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ check: true });
+    expect(plain.stdout).toBe(viaYargs.stdout);
+  });
+
+  it('leaves help and usage errors to yargs', () => {
+    const help = run(['lint', '--help']);
+    expect(help.yargs).toBe(true);
+    expect(help.stdout).toContain('fibre-stack lint [paths..]');
+    const bad = run(['dashboards', 'extra']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown argument: extra');
+  });
+});
