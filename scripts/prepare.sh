@@ -16,10 +16,11 @@ source scripts/lib/ci.sh
 # What the suites call: promtool/amtool, docker + compose, bpftrace and a C toolchain with USDT
 # headers (test binaries with probes), debootstrap (test images), systemd-analyze (unit checks),
 # openssl, pgrep, the usual fetch tools, chromium (the status page, headless), the blackbox
-# exporter (synthetic checks) and node_exporter (host metrics).
+# exporter (synthetic checks), node_exporter (host metrics) and VictoriaMetrics (fleet hub tests).
 PACKAGES=(prometheus prometheus-alertmanager docker.io docker-compose bpftrace gcc libc6-dev
           systemtap-sdt-dev debootstrap python3-prometheus-client wget curl ca-certificates
-          systemd openssl procps chromium prometheus-blackbox-exporter prometheus-node-exporter)
+          systemd openssl procps chromium prometheus-blackbox-exporter prometheus-node-exporter
+          victoria-metrics)
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/fibre-stack-dockerd.log}"
 DOCKERD_WAIT_SECONDS=60
 

@@ -102,7 +102,7 @@ describe.skipIf(!build)('fibre-stack alerts test through Alertmanager 0.28', () 
     dir = join(tempDir(), 'stack');
     // Native: Alertmanager runs in the stack folder, as `up` would run it. Every question but where
     // alerts go is answered by a flag; that one is asked: Telegram (the first choice), its chat, its token file.
-    const created = await createOnTerminal([dir, '--mode', 'native', '--profiles', 'scrape', '--scrape-target', '127.0.0.1:9100', '--log-agent', 'alloy'], [
+    const created = await createOnTerminal([dir, '--mode', 'native', '--role', 'standalone', '--profiles', 'scrape', '--scrape-target', '127.0.0.1:9100', '--log-agent', 'alloy'], [
       ['Send alerts to', ' \r'],
       ['Telegram chat id', '-1001234567890\r'],
       ['File that holds the bot token', `${tokenFile}\r`],

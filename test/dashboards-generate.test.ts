@@ -157,7 +157,7 @@ describe('panels as the SDK builds them', () => {
       options: { graphMode: 'none', colorMode: 'value', reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false } },
       targets: [{
         refId: 'A', datasource: { type: 'prometheus', uid: '${datasource}' }, legendFormat: '__auto', instant: true, range: false,
-        expr: 'sum(increase(fibre_block_race_wins_total{node=~"$node", mechanism="fibre_udp"}[$__range])) / sum(increase(fibre_block_race_wins_total{node=~"$node"}[$__range]))',
+        expr: 'sum(increase(fibre_block_race_wins_total{site=~"$site", host=~"$host", node=~"$node", mechanism="fibre_udp"}[$__range])) / sum(increase(fibre_block_race_wins_total{site=~"$site", host=~"$host", node=~"$node"}[$__range]))',
       }],
     });
     expect(titled(byFile('miner.json'), 'Hottest card').fieldConfig.defaults.thresholds.steps).toEqual([
@@ -171,8 +171,8 @@ describe('panels as the SDK builds them', () => {
       fieldConfig: { defaults: { unit: 'cps', color: { mode: 'palette-classic' }, custom: { drawStyle: 'line', lineWidth: 1, fillOpacity: 10, showPoints: 'never', spanNulls: false, stacking: { mode: 'none', group: 'A' } } } },
       options: { legend: { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } },
       targets: [
-        { refId: 'A', expr: 'sum by (node) (rate(fibre_chunks_received_total{node=~"$node"}[$__rate_interval]))', legendFormat: 'received {{node}}', range: true, instant: false },
-        { refId: 'B', expr: 'sum by (node) (rate(fibre_chunks_used_total{node=~"$node"}[$__rate_interval]))', legendFormat: 'used {{node}}', range: true, instant: false },
+        { refId: 'A', expr: 'sum by (node) (rate(fibre_chunks_received_total{site=~"$site", host=~"$host", node=~"$node"}[$__rate_interval]))', legendFormat: 'received {{node}}', range: true, instant: false },
+        { refId: 'B', expr: 'sum by (node) (rate(fibre_chunks_used_total{site=~"$site", host=~"$host", node=~"$node"}[$__rate_interval]))', legendFormat: 'used {{node}}', range: true, instant: false },
       ],
     });
     expect(titled(fibre, 'Race wins by mechanism').fieldConfig.defaults.custom).toMatchObject({ fillOpacity: 30, stacking: { mode: 'normal', group: 'A' } });
@@ -188,15 +188,18 @@ describe('panels as the SDK builds them', () => {
     expect(titled(fibre, 'Race results from debug.log')).toMatchObject({
       type: 'logs', gridPos: { x: 0, w: 24, h: 10 }, datasource: { type: 'loki', uid: '${loki}' }, fieldConfig: { defaults: { unit: 'none' } },
       options: { showTime: true, wrapLogMessage: true, sortOrder: 'Descending', enableLogDetails: true, dedupStrategy: 'none' },
-      targets: [{ refId: 'A', datasource: { type: 'loki', uid: '${loki}' }, queryType: 'range', expr: '{job="bitcoind", node=~"$node", winner=~".+"}' }],
+      targets: [{ refId: 'A', datasource: { type: 'loki', uid: '${loki}' }, queryType: 'range', expr: '{job="bitcoind", site=~"$site", host=~"$host", node=~"$node", winner=~".+"}' }],
     });
   });
 
   it('a query variable: every value of a label, all selected', () => {
-    expect(fibre.templating.list.map((v: Json) => v.name)).toEqual(['datasource', 'loki', 'node']);
-    expect(fibre.templating.list[2]).toMatchObject({
-      type: 'query', label: 'Node', datasource: { type: 'prometheus', uid: '${datasource}' }, definition: 'label_values(fibre_last_block_height, node)',
-      query: { query: 'label_values(fibre_last_block_height, node)', refId: 'PrometheusVariableQueryEditor-VariableQuery' },
+    // The machine variables first: a fleet hub shows every node's series, each with its site and host.
+    expect(fibre.templating.list.map((v: Json) => v.name)).toEqual(['datasource', 'loki', 'site', 'host', 'node']);
+    expect(fibre.templating.list[2]).toMatchObject({ label: 'Site', query: { query: 'label_values(up, site)' }, includeAll: true, allValue: '.*' });
+    expect(fibre.templating.list[3]).toMatchObject({ label: 'Host', query: { query: 'label_values(up{site=~"$site"}, host)' }, includeAll: true, allValue: '.*' });
+    expect(fibre.templating.list[4]).toMatchObject({
+      type: 'query', label: 'Node', datasource: { type: 'prometheus', uid: '${datasource}' }, definition: 'label_values(fibre_last_block_height{site=~"$site", host=~"$host"}, node)',
+      query: { query: 'label_values(fibre_last_block_height{site=~"$site", host=~"$host"}, node)', refId: 'PrometheusVariableQueryEditor-VariableQuery' },
       current: { selected: true, text: ['All'], value: ['$__all'] }, includeAll: true, multi: true, allValue: '.*', refresh: 2, sort: 1,
     });
   });

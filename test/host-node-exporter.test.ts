@@ -74,11 +74,11 @@ async function resultOf(query: string): Promise<{ metric: Record<string, string>
 
 const samplesOf = async (query: string) => (await resultOf(query)).length;
 
-/** The host dashboard's queries as Grafana sends them with every host and node selected. */
+/** The host dashboard's queries as Grafana sends them with every site, host, node_exporter and node selected. */
 function hostDashboardQueries(): { panel: string; expr: string }[] {
   type Panel = { type: string; title: string; targets?: { expr: string }[] };
   const panels = (hostDashboard() as unknown as { panels: Panel[] }).panels.filter((p) => p.type !== 'row');
-  return panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr.replaceAll('$host', '.*').replaceAll('$node', '.*').replaceAll('$__rate_interval', '30s') })));
+  return panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr.replace(/\$(site|host|target|node)\b/g, '.*').replaceAll('$__rate_interval', '30s') })));
 }
 
 describe.runIf(ok)('the datadir disk alert against a filesystem filled in the test', () => {

@@ -19,6 +19,7 @@ import { ExporterProcess } from './support/exporter-process.js';
 import { eventually } from './support/scrape.js';
 import { parseExecStart } from './support/systemd-words.js';
 import { fileOf, render, specFor } from './support/stack.js';
+import { alloyString } from '../core/encode/alloy.js';
 
 /** Values an attacker would put where a name or a path goes. */
 const HOSTILE = ['--config=/etc/shadow', '-cc=x', '--', '-', '--help', '-h', '--no-loop', 'a=b=c', '=x', 'with space', 'line\nbreak', ' --port=1', '"quoted"', "'", '"', "''"];
@@ -216,5 +217,34 @@ describe("the exporter's --config is read bounded", () => {
     const r = spawnSync(process.execPath, [CLI, 'exporter', 'miner', `--config=${fifo}`], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('not a regular file');
+  });
+});
+
+describe('fleet values reach every config exactly, whatever they hold', () => {
+  const odd = `fleet/a "b" #c {d} 'e' \\f $g %h.token`;
+  const ca = `/etc/fleet ca/"x" #y.crt`;
+  const hubUrl = `https://hub.example:8427/a%22b/#`.replace('#', 'c');
+
+  it('a node: Prometheus and Promtail YAML, Alloy strings', () => {
+    const base = { role: 'node' as const, hubUrl, host: 'rig-1', tokenFile: odd, caFile: ca, profiles: ['miner' as const], mode: 'native' as const };
+    const prom = load(fileOf(render(specFor(base)), 'prometheus/prometheus.yml')) as Record<string, any>;
+    expect(prom.remote_write[0]).toMatchObject({ url: `${hubUrl}/api/v1/write`, authorization: { credentials_file: `../${odd}` }, tls_config: { ca_file: ca } });
+    const promtail = load(fileOf(render(specFor({ ...base, logAgent: 'promtail' })), 'promtail/promtail.yml')) as Record<string, any>;
+    expect(promtail.clients[0]).toMatchObject({ authorization: { credentials_file: odd }, tls_config: { ca_file: ca } });
+    const alloy = fileOf(render(specFor(base)), 'alloy/config.alloy');
+    expect(alloy).toContain(`bearer_token_file = ${alloyString(odd)}`);
+    expect(alloy).toContain(`ca_file = ${alloyString(ca)}`);
+  });
+
+  it("a hub: an external engine's URL in vmauth's YAML", () => {
+    const url = `https://m.example/api/v1/push?a='1'&b="2"#x`;
+    const spec = specFor({ role: 'hub', engine: 'external', fleetNodes: ['rig-1'], tls: 'off', remoteWriteUrl: url, queryUrl: 'https://m.example/q', mode: 'native' });
+    const auth = load(fileOf(render(spec), 'vmauth/auth.yml')) as Record<string, any>;
+    expect(auth.users[0].url_map[0].url_prefix).toBe(url);
+  });
+
+  it('control characters in fleet strings are refused', () => {
+    const doc = { version: 1, profiles: { fibre: {} }, fleet: { role: 'node', host: 'rig-1', hub_url: 'https://h:1', token_file: 'fleet/t\n' } };
+    expect(problems(doc)).toContain('fleet.token_file: "fleet/t\\n" holds a newline at its end; remove it');
   });
 });

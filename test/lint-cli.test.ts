@@ -10,7 +10,7 @@ describe('fibre-stack lint', () => {
   it('exits 0 on the built-in dashboards and rules (the default paths)', () => {
     const r = runCli(['lint']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/6 dashboard\(s\), 7 rule file\(s\) \(and 7 promtool test file\(s\)[^)]*\): 0 error\(s\), 0 warning\(s\)/);
+    expect(r.stdout).toMatch(/6 dashboard\(s\), 8 rule file\(s\) \(and 8 promtool test file\(s\)[^)]*\): 0 error\(s\), 0 warning\(s\)/);
     expect(r.code).toBe(0);
   });
 
@@ -45,7 +45,7 @@ describe('fibre-stack lint', () => {
     const bin = mkdtempSync(join(tmpdir(), 'lint-cli-path-'));
     symlinkSync('/bin/sh', join(bin, 'sh'));
     const r = runCli(['lint', join(ROOT, 'rules')], { env: { PATH: bin } });
-    expect(r.stdout).toMatch(/7 rule file\(s\).*: 0 error\(s\).*promtool not run \(not on PATH\)/);
+    expect(r.stdout).toMatch(/8 rule file\(s\).*: 0 error\(s\).*promtool not run \(not on PATH\)/);
     expect(r.code).toBe(0);
   });
 

@@ -106,6 +106,7 @@ describe('a profile added to the list', () => {
       expect(prompts.asked).toEqual([
         'What do you want to monitor?',
         'Run the stack in',
+        'What is this stack in a fleet?',
         'Node name (the `node` label on its series)',
         'Path of the bitcoind binary',
         'bitcoind data folder (where debug.log is)',

@@ -273,11 +273,14 @@ describe.runIf(ready)('the README Quick start, run as written', () => {
     // This host has no bitcoind: it watches a miner log, natively.
     await answer('What do you want to monitor?', [SPACE, DOWN, DOWN, SPACE, ENTER]); // fibre off, miner on
     await answer('Run the stack in', [DOWN, ENTER]); // native
+    await answer('What is this stack in a fleet?', [ENTER]); // standalone
+    await answer('Node name', [ENTER]);
     await answer('Miner log files', [CLEAR, minerLog, ENTER]);
     await answer('Card names', [ENTER]);
     await answer('Bitstream', [ENTER]);
+    await answer('Add another miner node?', [ENTER]);
     await answer('Log agent', [ENTER]);
-    await answer('webhook URL', [ENTER]);
+    await answer('Send alerts to', [ENTER]);
     await exited;
     const [create, cd, up, validate, ...rest] = steps(qs.run, all);
     expect(rest).toEqual([]);

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
-import { ALL_RULE_SPECS, ruleFilesFor } from '../cli/artifacts/rules.js';
+import { ALL_RULE_SPECS, allRuleFiles, ruleFilesFor } from '../cli/artifacts/rules.js';
 import { alertsOf, recordsOf } from '../profiles/kit/rule-kit.js';
-import { PROFILE_IDS } from '../cli/spec/types.js';
 import { prometheusBuilds } from './support/prometheus-builds.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -54,7 +53,7 @@ describe('unit tests cover every alert firing and not firing', () => {
   });
 
   it('has a test file for every rule file we ship', () => {
-    expect(testFiles.sort()).toEqual(ruleFilesFor(PROFILE_IDS).map((r) => r.file.replace('.yml', '.test.yml')).sort());
+    expect(testFiles.sort()).toEqual(allRuleFiles().map((r) => r.file.replace('.yml', '.test.yml')).sort());
   });
 
   it.each(alerts.map((a) => a.alert))('%s', (name) => {

@@ -62,6 +62,25 @@ describe('pinned releases', () => {
     }
   });
 
+  it('of VictoriaMetrics and Mimir follow their release layouts', () => {
+    const base = 'https://github.com/VictoriaMetrics/VictoriaMetrics/releases/download/v1.150.0';
+    expect(releaseFor('victoria-metrics', 'amd64', 'victoriametrics/victoria-metrics:v1.150.0')).toMatchObject({
+      version: '1.150.0',
+      source: { archiveUrl: `${base}/victoria-metrics-linux-amd64-v1.150.0.tar.gz`, checksumUrl: `${base}/victoria-metrics-linux-amd64-v1.150.0_checksums.txt` },
+      binaryNames: ['victoria-metrics-prod'],
+    });
+    // vmalert and vmauth come in one vmutils archive.
+    expect(releaseFor('vmauth', 'arm64', 'victoriametrics/vmauth:v1.150.0')).toMatchObject({
+      source: { archiveUrl: `${base}/vmutils-linux-arm64-v1.150.0.tar.gz` },
+      binaryNames: ['vmauth-prod'],
+    });
+    expect(releaseFor('mimir', 'amd64', 'grafana/mimir:3.1.1').source).toEqual({
+      kind: 'checksum-file',
+      archiveUrl: 'https://github.com/grafana/mimir/releases/download/mimir-3.1.1/mimir-linux-amd64',
+      checksumUrl: 'https://github.com/grafana/mimir/releases/download/mimir-3.1.1/mimir-linux-amd64-sha-256',
+    });
+  });
+
   it('read sha256sum listings, binary-mode marks included, and nothing else', () => {
     const a = 'a'.repeat(64);
     const b = 'B'.repeat(64);
@@ -146,6 +165,22 @@ describe.skipIf(!ready)('installing a release from a local server', () => {
     files.set(`/unlisted/${archiveName}`, good);
     await expect(installRelease(cache, release('unlisted'))).rejects.toThrow(/lists no checksum for prometheus-9\.9\.9/);
     expect(readdirSync(cache)).toEqual([]);
+  });
+
+  it('installs a bare executable checked against a file of its digest alone', async () => {
+    const exe = Buffer.from('#!/bin/sh\necho "mimir, version 9.9.9"\n');
+    files.set('/bare/mimir-linux-amd64', exe);
+    files.set('/bare/mimir-linux-amd64-sha-256', Buffer.from(`${createHash('sha256').update(exe).digest('hex')}\n`));
+    const bare: Release = {
+      service: 'mimir',
+      version: '9.9.9',
+      source: { kind: 'checksum-file', archiveUrl: `${base}/bare/mimir-linux-amd64`, checksumUrl: `${base}/bare/mimir-linux-amd64-sha-256` },
+      binaryNames: ['mimir-linux-amd64', 'mimir'],
+    };
+    const binary = await installRelease(join(work, 'cache-bare'), bare);
+    expect(execFileSync(binary, { encoding: 'utf8' })).toContain('mimir, version 9.9.9');
+    files.set('/bare/mimir-linux-amd64', Buffer.concat([exe, Buffer.from('#')]));
+    await expect(installRelease(join(work, 'cache-bare-bad'), bare)).rejects.toBeInstanceOf(ChecksumMismatch);
   });
 
   it('refuses a release whose checksum file disagrees with the digest pinned for it', async () => {

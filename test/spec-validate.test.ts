@@ -5,6 +5,7 @@ import { validateSpec } from '../cli/spec/validate.js';
 import { checkHostPort, isIpAddress } from '../core/spec/checks.js';
 import { SpecError, controlCharacter, type SpecProblem } from '../core/spec/reader.js';
 import { defaultSpec } from '../cli/spec/defaults.js';
+import { fleetTokenVar } from '../cli/spec/fleet.js';
 
 /** The problems validateSpec reports for a parsed document, or [] when it accepts it. */
 function problemsOf(raw: unknown): SpecProblem[] {
@@ -80,7 +81,7 @@ describe('mistakes, each named with its key and what is allowed', () => {
     ]],
     ['no profiles', { version: 2 }, [{ key: 'profiles', problem: 'needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape' }]],
     ['an empty profiles mapping', { version: 2, profiles: {} }, [{ key: 'profiles', problem: 'needs at least one profile; allowed: fibre, bitcoin-core, miner, nodeos, scrape' }]],
-    ['an unknown top-level key', minimal({ colour: 'blue' }), [{ key: 'colour', problem: 'unknown key; allowed here: version, project, mode, log_agent, bind_address, retention, ports, images, alerting, disabled_services, synthetic_checks, profiles' }]],
+    ['an unknown top-level key', minimal({ colour: 'blue' }), [{ key: 'colour', problem: 'unknown key; allowed here: version, project, mode, log_agent, bind_address, retention, ports, images, alerting, disabled_services, synthetic_checks, profiles, fleet' }]],
     ['an unknown profile', { version: 2, profiles: { fibre: {}, dogecoin: {} } }, [{ key: 'profiles.dogecoin', problem: 'unknown key; allowed here: fibre, bitcoin-core, miner, nodeos, scrape' }]],
     ['a mode not offered', minimal({ mode: 'kubernetes' }), [{ key: 'mode', problem: 'got string "kubernetes"; allowed: docker, native' }]],
     ['a log agent not offered', minimal({ log_agent: 7 }), [{ key: 'log_agent', problem: 'got number 7; allowed: alloy, promtail' }]],
@@ -100,14 +101,14 @@ describe('mistakes, each named with its key and what is allowed', () => {
       { key: 'ports.loki', problem: 'got number 3100.5; allowed: a whole number from 1 to 65535' },
       { key: 'ports.alloy', problem: 'got string "12345"; allowed: a whole number from 1 to 65535' },
     ]],
-    ['a port of an unknown service', minimal({ ports: { jaeger: 16686 } }), [{ key: 'ports.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor' }]],
+    ['a port of an unknown service', minimal({ ports: { jaeger: 16686 } }), [{ key: 'ports.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor, victoria-metrics, vmalert, vmauth, mimir' }]],
     ['images that are not pinned', minimal({ images: { prometheus: 'prom/prometheus', grafana: 'grafana/grafana:latest', loki: 'Grafana/Loki:3', exporter: 'localhost:5000/exporter' } }), [
       { key: 'images.prometheus', problem: 'got "prom/prometheus"; allowed: a pinned tag (name:tag), never an untagged image' },
       { key: 'images.grafana', problem: 'got "grafana/grafana:latest"; allowed: a pinned tag, not "latest"' },
       { key: 'images.loki', problem: 'got "Grafana/Loki:3"; allowed: an image reference such as prom/prometheus:v3.7.3' },
       { key: 'images.exporter', problem: 'got "localhost:5000/exporter"; allowed: a pinned tag (name:tag), never an untagged image' },
     ]],
-    ['an image of an unknown service', minimal({ images: { jaeger: 'jaeger:1' } }), [{ key: 'images.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor, exporter' }]],
+    ['an image of an unknown service', minimal({ images: { jaeger: 'jaeger:1' } }), [{ key: 'images.jaeger', problem: 'unknown key; allowed here: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor, victoria-metrics, vmalert, vmauth, mimir, exporter' }]],
     ['a webhook receiver without its URL', minimal({ alerting: { receiver: 'webhook' } }), [{ key: 'alerting.webhook_url', problem: 'required when alerting.receiver is webhook' }]],
     ['a webhook URL that is not http', minimal({ alerting: { receiver: 'webhook', webhook_url: 'ftp://x' } }), [{ key: 'alerting.webhook_url', problem: 'got "ftp://x"; allowed: an http:// or https:// URL' }]],
     ['a webhook URL that is no URL', minimal({ alerting: { webhook_url: 'not a url' } }), [{ key: 'alerting.webhook_url', problem: 'got "not a url"; allowed: an http:// or https:// URL' }]],
@@ -116,8 +117,8 @@ describe('mistakes, each named with its key and what is allowed', () => {
       { key: 'alerting.receiver', problem: 'got string "email"; allowed: none, webhook' },
     ]],
     ['an unknown disabled service', minimal({ disabled_services: ['grafana', 'jaeger', 3] }), [
-      { key: 'disabled_services[1]', problem: 'got string "jaeger"; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor' },
-      { key: 'disabled_services[2]', problem: 'got number 3; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor' },
+      { key: 'disabled_services[1]', problem: 'got string "jaeger"; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor, victoria-metrics, vmalert, vmauth, mimir' },
+      { key: 'disabled_services[2]', problem: 'got number 3; allowed: prometheus, alertmanager, grafana, loki, alloy, promtail, blackbox, node-exporter, cadvisor, victoria-metrics, vmalert, vmauth, mimir' },
     ]],
     ['disabled services as a mapping', minimal({ disabled_services: { grafana: true } }), [{ key: 'disabled_services', problem: 'expected a list, got a mapping' }]],
     ['synthetic checks turned on by a word', minimal({ synthetic_checks: 'yes' }), [{ key: 'synthetic_checks', problem: 'got string "yes"; allowed: true or false' }]],
@@ -307,5 +308,99 @@ describe('addresses', () => {
     ['h:9100/metrics', 'got "h:9100/metrics"; allowed: host:port, such as 10.0.0.5:9100'],
   ])('checkHostPort(%j)', (s, problem) => {
     expect(checkHostPort(s)).toBe(problem);
+  });
+});
+
+describe('fleet: a node or a hub (absent: standalone)', () => {
+  const node = { role: 'node', host: 'rig-7', hub_url: 'https://hub.example:8427/' };
+  const hub = { role: 'hub', nodes: ['rig-1', 'rig-2'], tls: { names: ['hub.example', '10.0.0.1'] } };
+
+  it('a node keeps what the user wrote and takes the defaults for the rest; a trailing slash of hub_url goes', () => {
+    expect(validateSpec(minimal({ fleet: node })).fleet).toEqual({
+      role: 'node', host: 'rig-7', site: 'default', hub_url: 'https://hub.example:8427', token_file: 'fleet/hub.token', ca_file: 'fleet/ca.crt',
+    });
+    const full = { role: 'node', host: 'a.b-c', site: 'eu-1', hub_url: 'http://10.0.0.1:8427', token_file: '/etc/fs/token', ca_file: '' };
+    expect(validateSpec(minimal({ fleet: full })).fleet).toEqual(full);
+  });
+
+  it('a hub takes VictoriaMetrics, 0.0.0.0 and a generated certificate unless told otherwise', () => {
+    expect(validateSpec(minimal({ fleet: hub })).fleet).toEqual({
+      role: 'hub', engine: 'victoriametrics', listen_address: '0.0.0.0', nodes: ['rig-1', 'rig-2'],
+      tls: { mode: 'generate', names: ['hub.example', '10.0.0.1'], cert_file: '', key_file: '' },
+      external: { remote_write_url: '', query_url: '' },
+    });
+    const ext = { role: 'hub', engine: 'external', listen_address: '::', nodes: [], tls: { mode: 'files', cert_file: 'c.pem', key_file: '/k.pem' }, external: { remote_write_url: 'https://m.example/api/v1/push', query_url: 'https://m.example/prometheus' } };
+    expect(validateSpec(minimal({ fleet: ext })).fleet).toEqual({ ...ext, tls: { ...ext.tls, names: [] } });
+  });
+
+  it.each<[string, unknown, SpecProblem[]]>([
+    ['no role', {}, [{ key: 'fleet.role', problem: 'required; allowed: node, hub' }]],
+    ['a role not offered', { role: 'relay' }, [{ key: 'fleet.role', problem: 'got string "relay"; allowed: node, hub' }]],
+    ['a node without host or hub', { role: 'node' }, [
+      { key: 'fleet.host', problem: 'required for a node: the name its series carry as `host` and its hub token was made for' },
+      { key: 'fleet.hub_url', problem: "required for a node: the hub's write endpoint, such as https://hub.example:8427" },
+    ]],
+    ['a host name that is no host name', { ...node, host: 'Rig_7' }, [{ key: 'fleet.host', problem: 'got "Rig_7"; allowed: a host name of 1 to 63 lower-case letters, digits, "-" or ".", starting and ending with a letter or digit (such as rig-7)' }]],
+    ['a site ending in a dash', { ...node, site: 'eu-' }, [{ key: 'fleet.site', problem: 'got "eu-"; allowed: a host name of 1 to 63 lower-case letters, digits, "-" or ".", starting and ending with a letter or digit (such as rig-7)' }]],
+    ['a hub URL that is not http', { ...node, hub_url: 'ftp://hub' }, [{ key: 'fleet.hub_url', problem: 'got "ftp://hub"; allowed: an http:// or https:// URL' }]],
+    ['a hub URL with a query', { ...node, hub_url: 'https://hub/?x=1' }, [{ key: 'fleet.hub_url', problem: 'got "https://hub/?x=1"; allowed: a URL without ?query or #fragment' }]],
+    ['a token file that reads as an option, a CA file leaving the stack', { ...node, token_file: '-x', ca_file: '../ca.crt' }, [
+      { key: 'fleet.token_file', problem: 'got "-x"; allowed: a file path, not starting with "-"' },
+      { key: 'fleet.ca_file', problem: 'got "../ca.crt"; allowed: a path without ".."' },
+    ]],
+    ['an empty token file', { ...node, token_file: '' }, [{ key: 'fleet.token_file', problem: 'must not be empty' }]],
+    ['hub keys on a node', { ...node, engine: 'mimir' }, [{ key: 'fleet.engine', problem: 'unknown key; allowed here: role, host, site, hub_url, token_file, ca_file' }]],
+    ['node keys on a hub', { ...hub, host: 'x' }, [{ key: 'fleet.host', problem: 'unknown key; allowed here: role, engine, listen_address, nodes, tls, external' }]],
+    ['an engine not offered', { ...hub, engine: 'thanos' }, [{ key: 'fleet.engine', problem: 'got string "thanos"; allowed: victoriametrics, mimir, external' }]],
+    ['a listen address that is a name', { ...hub, listen_address: 'hub.example' }, [{ key: 'fleet.listen_address', problem: 'got "hub.example"; allowed: an IPv4 or IPv6 address such as 0.0.0.0' }]],
+    ['nodes: a bad name, a number, one twice, two sharing a token variable', { ...hub, nodes: ['ok', 'A B', 7, 'ok', 'rig-1', 'rig.1'] }, [
+      { key: 'fleet.nodes[1]', problem: 'got "A B"; allowed: a host name of 1 to 63 lower-case letters, digits, "-" or ".", starting and ending with a letter or digit (such as rig-7)' },
+      { key: 'fleet.nodes[2]', problem: 'got number 7; allowed: a host name such as rig-7' },
+      { key: 'fleet.nodes[3]', problem: 'ok is listed twice' },
+      { key: 'fleet.nodes[5]', problem: 'rig.1 and rig-1 differ only in "-" and "."; rename one' },
+    ]],
+    ['a generated certificate without names', { ...hub, tls: {} }, [{ key: 'fleet.tls.names', problem: 'required with tls.mode generate: the names and addresses nodes reach the hub by (the certificate is made for them)' }]],
+    ['certificate names that are neither name nor address', { ...hub, tls: { names: ['hub example', 3] } }, [
+      { key: 'fleet.tls.names[0]', problem: 'got "hub example"; allowed: a DNS name or an IP address' },
+      { key: 'fleet.tls.names[1]', problem: 'got number 3; allowed: a DNS name or an IP address' },
+    ]],
+    ['own certificate files, not named', { ...hub, tls: { mode: 'files' } }, [
+      { key: 'fleet.tls.cert_file', problem: 'required with tls.mode files: your certificate (PEM)' },
+      { key: 'fleet.tls.key_file', problem: 'required with tls.mode files: its private key (PEM)' },
+    ]],
+    ['an unknown tls key', { ...hub, tls: { names: ['h'], ca: 'x' } }, [{ key: 'fleet.tls.ca', problem: 'unknown key; allowed here: mode, names, cert_file, key_file' }]],
+    ['an external engine without its URLs', { ...hub, engine: 'external' }, [
+      { key: 'fleet.external.remote_write_url', problem: "required with engine external: your engine's remote_write URL" },
+      { key: 'fleet.external.query_url', problem: "required with engine external: your engine's Prometheus query API URL" },
+    ]],
+    ['external URLs with another engine', { ...hub, external: { query_url: 'https://q.example' } }, [{ key: 'fleet.external', problem: 'only used with engine external; engine is victoriametrics' }]],
+    ['an external URL that is no URL', { ...hub, engine: 'external', external: { remote_write_url: 'x', query_url: 'https://q' } }, [{ key: 'fleet.external.remote_write_url', problem: 'got "x"; allowed: an http:// or https:// URL' }]],
+    ['an engine URL with a vmauth placeholder, which would carry a token', { ...hub, engine: 'external', external: { remote_write_url: 'https://m.example/w?t=%{FLEET_TOKEN_RIG_1}', query_url: 'https://q' } }, [
+      { key: 'fleet.external.remote_write_url', problem: 'got "https://m.example/w?t=%{FLEET_TOKEN_RIG_1}"; allowed: a URL without "%{" (vmauth would fill in a variable there)' },
+    ]],
+    ['an unknown external key', { ...hub, engine: 'external', external: { remote_write_url: 'https://w', query_url: 'https://q', token: 'x' } }, [{ key: 'fleet.external.token', problem: 'unknown key; allowed here: remote_write_url, query_url' }]],
+    ['fleet as a list', [node], [{ key: 'fleet', problem: 'expected a mapping, got a list' }]],
+  ])('%s', (_name, fleet, problems) => {
+    expect(problemsOf(minimal({ fleet }))).toEqual(problems);
+  });
+
+  it('a token variable per node: upper case, "-" and "." as "_"', () => {
+    expect(fleetTokenVar('rig-7.eu')).toBe('FLEET_TOKEN_RIG_7_EU');
+  });
+
+  it("a node's receivers are refused (its hub sends the alerts), a hub's kept; a hub's synthetic checks are refused, a node's kept", () => {
+    const receivers = [{ name: 'ops', type: 'webhook', url: 'https://hooks.example/x' }];
+    expect(problemsOf(minimal({ fleet: node, alerting: { receivers } }))).toEqual([
+      { key: 'alerting.receivers', problem: "a fleet node runs no Alertmanager (its hub evaluates the rules and sends the alerts): give the receivers in the hub's fibre-stack.yml and remove them here" },
+    ]);
+    expect(validateSpec(minimal({ fleet: hub, alerting: { receivers } })).alerting.receivers.map((r) => r.name)).toEqual(['ops']);
+    expect(problemsOf(minimal({ fleet: hub, synthetic_checks: true }))).toEqual([
+      { key: 'synthetic_checks', problem: "a fleet hub runs no synthetic checks (the services they probe run on the nodes): set synthetic_checks: true in the nodes' fibre-stack.yml, whose agents send the results to the hub" },
+    ]);
+    expect(validateSpec(minimal({ fleet: node, synthetic_checks: true })).synthetic_checks).toBe(true);
+  });
+
+  it("a hub's write endpoint takes a port of its own: it clashes like any other", () => {
+    expect(problemsOf(minimal({ fleet: hub, ports: { vmauth: 3000 } }))).toEqual([{ key: 'ports.vmauth', problem: 'port 3000 is already taken by ports.grafana; choose another' }]);
   });
 });

@@ -14,10 +14,12 @@ export const RUNBOOKS_PATH = 'docs/runbooks.md';
 const STACK_RUNBOOK = 'cli/services/runbook.md';
 /** The host's section, beside its rules (cli/services/host-rules.ts). */
 const HOST_RUNBOOK = 'cli/services/host-runbook.md';
+/** The fleet hub's section, beside its rules (cli/services/fleet-rules.ts). */
+const FLEET_RUNBOOK = 'cli/services/fleet-runbook.md';
 
 const INTRO = `# Runbooks
 
-<!-- ${GENERATED_MARK} from profiles/**/runbook.md, ${STACK_RUNBOOK} and ${HOST_RUNBOOK}: edit those, then run \`fibre-stack dashboards\`. -->
+<!-- ${GENERATED_MARK} from profiles/**/runbook.md, ${STACK_RUNBOOK}, ${HOST_RUNBOOK} and ${FLEET_RUNBOOK}: edit those, then run \`fibre-stack dashboards\`. -->
 
 One section per alert fibre-stack ships (\`rules/*.yml\`, made from \`profiles/*/rules.ts\`). Each
 alert's \`runbook_url\` points at its section here. Every section says what the alert means, what to
@@ -39,7 +41,7 @@ export function runbooksText(registry: Registry = PROFILES): string {
     const alerts = new Set(alertsOf(def.rules.groups).map((a) => a.alert));
     for (const part of def.runbook) parts.set(part.file, [...(parts.get(part.file) ?? []), { id: def.id, prefix: part.prefix, alerts }]);
   }
-  return [INTRO, ...[...parts].map(([file, users]) => partText(file, users)), read(STACK_RUNBOOK), read(HOST_RUNBOOK)].join('\n');
+  return [INTRO, ...[...parts].map(([file, users]) => partText(file, users)), read(STACK_RUNBOOK), read(HOST_RUNBOOK), read(FLEET_RUNBOOK)].join('\n');
 }
 
 function read(file: string): string {

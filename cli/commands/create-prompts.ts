@@ -11,8 +11,34 @@ import type { CreateAnswers } from '../spec/from-answers.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { ProfileDef, Question } from '../../profiles/types.js';
 import { nodeNameQuestion } from '../../profiles/kit/questions.js';
-import { LOG_AGENT_CHOICES, MODE_CHOICES } from './choices.js';
+import { ENGINE_CHOICES, LOG_AGENT_CHOICES, MODE_CHOICES, ROLE_CHOICES } from './choices.js';
+import { checkFleetHost } from '../spec/fleet.js';
+import { checkHttpUrl } from '../../core/spec/checks.js';
 import { promptReceivers } from './receiver-prompts.js';
+
+/** An input's validate: true when the check finds nothing, else its message. */
+const valid = (check: (s: string) => string | undefined) => (s: string) => check(s.trim()) ?? true;
+
+/** The fleet questions: the role, then what that role needs (a node its hub and name, a hub its engine, nodes and names). */
+async function askFleet(answers: CreateAnswers, unasked: (key: string) => boolean): Promise<void> {
+  if (unasked('role')) answers.role = await select({ message: 'What is this stack in a fleet?', choices: ROLE_CHOICES, default: answers.role });
+  if (answers.role === 'node') {
+    if (unasked('hubUrl')) answers.hubUrl = (await input({ message: "The hub's write endpoint (its create printed it), such as https://hub.example:8427", default: answers.hubUrl, validate: valid(checkHttpUrl) })).trim();
+    if (unasked('host')) answers.host = (await input({ message: "This machine's name on its series (the hub made a token for it)", default: answers.host, validate: valid(checkFleetHost) })).trim();
+    if (unasked('site')) answers.site = (await input({ message: 'Its site', default: answers.site, validate: valid(checkFleetHost) })).trim();
+  }
+  if (answers.role === 'hub') {
+    if (unasked('engine')) answers.engine = await select({ message: 'Where the fleet keeps its metrics', choices: ENGINE_CHOICES, default: answers.engine });
+    if (answers.engine === 'external') {
+      if (unasked('remoteWriteUrl')) answers.remoteWriteUrl = (await input({ message: "Your engine's remote_write URL", validate: valid(checkHttpUrl) })).trim();
+      if (unasked('queryUrl')) answers.queryUrl = (await input({ message: "Your engine's Prometheus query API URL", validate: valid(checkHttpUrl) })).trim();
+    }
+    if (unasked('fleetNodes')) answers.fleetNodes = list(await input({ message: 'The nodes allowed to write, comma-separated (one token each; more later in fibre-stack.yml)', default: answers.fleetNodes.join(', ') }));
+    if (answers.tls === 'generate' && unasked('tlsNames')) {
+      answers.tlsNames = list(await input({ message: 'Names and addresses nodes reach this hub by (for its certificate)', default: answers.tlsNames.join(', ') }));
+    }
+  }
+}
 
 const list = (s: string) => s.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -65,16 +91,19 @@ export async function promptAnswers(a: CreateAnswers, given: ReadonlySet<string>
   if (unasked('mode')) {
     answers.mode = await select({ message: 'Run the stack in', choices: MODE_CHOICES, default: a.mode });
   }
+  await askFleet(answers, unasked);
   const chosen = registry.profiles.filter((p) => answers.profiles.includes(p.id as ProfileId));
   for (const q of registry.questions) {
     if (unasked(q.key) && chosen.some((p) => p.questions.asks.includes(q))) out[q.key] = await ask(q, out[q.key]);
   }
-  if (unasked('nodes')) {
+  // A hub runs no exporters and no log agent: its nodes do.
+  if (unasked('nodes') && answers.role !== 'hub') {
     for (const def of chosen) if (def.spec.name) await askMoreNodes(def, answers);
   }
-  if (unasked('logAgent')) {
+  if (unasked('logAgent') && answers.role !== 'hub') {
     answers.logAgent = await select({ message: 'Log agent', choices: LOG_AGENT_CHOICES, default: a.logAgent });
   }
-  if (unasked('receivers')) answers.receivers = await promptReceivers();
+  // A node keeps no Alertmanager: its alerts are the hub's.
+  if (unasked('receivers') && answers.role !== 'node') answers.receivers = await promptReceivers();
   return answers;
 }

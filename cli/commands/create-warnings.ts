@@ -1,6 +1,6 @@
 // What `create` warns of, though the stack is valid: a host path it was given that does not exist
-// here (a typo, or a stack made on another machine), and a docker-mode receiver URL on the loopback
-// address, which inside the Alertmanager container is the container itself.
+// here (a typo, or a stack made on another machine), and, in docker mode, a receiver URL or a fleet
+// node's hub on the loopback address, which inside a container is the container itself.
 import type { StackSpec } from '../spec/types.js';
 import type { ReceiverAnswer } from '../spec/from-answers.js';
 import { missingHostPaths } from '../run/docker-preflight.js';
@@ -26,12 +26,8 @@ export function createWarnings(spec: StackSpec, registry: Registry = PROFILES, r
   const warnings: string[] = [...new Set([...missingHostPaths(spec, registry).values()].flat())];
   if (spec.mode !== 'docker') return warnings;
   for (const url of receiverUrls(spec, receivers)) {
-    let host = '';
-    try {
-      host = new URL(url).hostname;
-    } catch {
-      // the spec reader has judged the URL already
-    }
+    // The spec reader has judged the URL already.
+    const host = hostOf(url);
     if (LOOPBACK.test(host)) {
       warnings.push(
         `the alert receiver URL ${url} points at ${host}, which inside the Alertmanager container is the container itself: ` +
@@ -39,5 +35,24 @@ export function createWarnings(spec: StackSpec, registry: Registry = PROFILES, r
       );
     }
   }
+  // Prometheus' image runs as nobody (prometheus/prometheus@v3.14.0:Dockerfile USER nobody): a token
+  // file of the user's, mode 0600, is unreadable in its container.
+  if (spec.fleet?.role === 'node') {
+    warnings.push(
+      `Prometheus runs as nobody (uid 65534) in its container: once ${spec.fleet.token_file} is in place, let it read the token with ` +
+        `\`sudo chown 65534 ${spec.fleet.token_file} && chmod 0400 ${spec.fleet.token_file}\`, or run the node natively (--mode native), where every service runs as you`,
+    );
+  }
+  if (spec.fleet?.role === 'node' && LOOPBACK.test(hostOf(spec.fleet.hub_url))) {
+    warnings.push(`the hub ${spec.fleet.hub_url} is on ${hostOf(spec.fleet.hub_url)}, which inside the containers is the container itself: use an address of the hub that containers reach`);
+  }
   return warnings;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }

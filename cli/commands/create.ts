@@ -1,8 +1,9 @@
 // `fibre-stack create [dir]` (and `create-fibre-stack [dir]`): asks, renders, writes.
 import { existsSync, readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
-import { LOG_AGENTS, MODES, type ProfileId, type StackSpec } from '../spec/types.js';
+import { FLEET_ENGINES, FLEET_TLS_MODES, LOG_AGENTS, MODES, type ProfileId, type StackSpec } from '../spec/types.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../spec/from-answers.js';
 import { defaultSpec } from '../spec/defaults.js';
 import { renderStack } from '../render/index.js';
@@ -16,7 +17,9 @@ import { UserError } from '../../core/errors.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { Question } from '../../profiles/types.js';
 import { printWriteResults } from './stack-report.js';
-import { describeChoices, LOG_AGENT_CHOICES, MODE_CHOICES } from './choices.js';
+import { describeChoices, ENGINE_CHOICES, LOG_AGENT_CHOICES, MODE_CHOICES, ROLE_CHOICES } from './choices.js';
+import { ensureHubTls } from '../io/fleet-tls.js';
+import { fleetNextSteps } from './fleet-steps.js';
 import { createWarnings } from './create-warnings.js';
 import { alertOptions, receiversFromFlags, type AlertFlags } from './alert-flags.js';
 import { receiverSecretFiles, writeReceiverSecrets } from '../io/receiver-secrets.js';
@@ -29,6 +32,21 @@ interface CreateArgs extends AlertFlags {
   bind?: string;
   syntheticChecks?: boolean;
   project?: string;
+  role?: CreateAnswers['role'];
+  hub?: string;
+  host?: string;
+  site?: string;
+  tokenFile?: string;
+  caFile?: string;
+  engine?: CreateAnswers['engine'];
+  nodes?: string[];
+  listen?: string;
+  tls?: CreateAnswers['tls'];
+  tlsName?: string[];
+  tlsCert?: string;
+  tlsKey?: string;
+  remoteWriteUrl?: string;
+  queryUrl?: string;
   node?: string[];
   yes: boolean;
   overwrite: boolean;
@@ -120,6 +138,26 @@ export function answersFromFlags(args: CreateArgs, base: CreateAnswers, registry
   set('receivers', receiversFromFlags(args));
   set('grafanaUrl', args.grafanaUrl);
   set('project', args.project);
+  set('role', args.role);
+  set('hubUrl', args.hub);
+  set('host', args.host);
+  set('site', args.site);
+  set('tokenFile', args.tokenFile);
+  set('caFile', args.caFile);
+  set('engine', args.engine);
+  set('fleetNodes', split(args.nodes));
+  set('listen', args.listen);
+  set('tls', args.tls);
+  set('tlsNames', split(args.tlsName));
+  set('tlsCert', args.tlsCert);
+  set('tlsKey', args.tlsKey);
+  set('remoteWriteUrl', args.remoteWriteUrl);
+  set('queryUrl', args.queryUrl);
+  // A fleet flag says which role is meant: --hub only makes sense on a node, --nodes on a hub.
+  if (!given.has('role') && (given.has('hubUrl') || given.has('engine') || given.has('fleetNodes'))) {
+    set('role', given.has('hubUrl') ? 'node' : 'hub');
+  }
+  if (!given.has('tls') && (given.has('tlsCert') || given.has('tlsKey'))) set('tls', 'files');
   return { answers: a as unknown as CreateAnswers, given };
 }
 
@@ -134,7 +172,7 @@ function isNonEmptyDir(dir: string): boolean {
 
 const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateArgs>): Promise<void> => {
   const dir = resolve(args.dir);
-  const { answers, given } = answersFromFlags(args, defaultAnswers(dir, registry), registry);
+  const { answers, given } = answersFromFlags(args, defaultAnswers(dir, registry, hostname()), registry);
   let final = answers;
   if (!args.yes) {
     if (!process.stdin.isTTY) {
@@ -157,7 +195,7 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
   if (isNonEmptyDir(dir) && !args.overwrite && !args.dryRun) {
     throw new UserError(`${dir} is not empty: choose an empty or new folder, or pass --overwrite to replace the files fibre-stack makes there (other files are left alone)`);
   }
-  const files = renderStack(spec, loadOrCreateSecrets(dir), { ...loadPackageSources(), profiles: registry }, readHostFacts(spec, registry));
+  const files = renderStack(spec, loadOrCreateSecrets(dir, spec), { ...loadPackageSources(), profiles: registry }, readHostFacts(spec, registry));
   const secretFiles = receiverSecretFiles(spec, final.receivers);
   if (args.dryRun) {
     const plan = [...planStack(dir, files, { force: true }), ...planStack(dir, secretFiles, { force: true, untracked: true })];
@@ -169,20 +207,27 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
     return;
   }
   const results = writeStack(dir, files, { force: args.overwrite });
+  // A hub's CA and certificate: made once, beside what was written (kept on --overwrite).
+  const tls = ensureHubTls(dir, spec);
   const secrets = writeReceiverSecrets(dir, spec, secretFiles);
   // What the stack cannot do as specified, or a choice to reconsider, with the fix: said, not refused.
   const warnings = [...stackNotices(spec, registry), ...createWarnings(spec, registry, final.receivers), ...secrets.flatMap((s) => s.warning ?? [])];
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   if (args.json) {
-    process.stdout.write(JSON.stringify({ dir, files: results, secrets: secrets.map((s) => s.path), urls: stackUrls(spec), warnings }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ dir, files: results, secrets: secrets.map((s) => s.path), tls, urls: stackUrls(spec), warnings }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(`Created a ${spec.mode} stack for ${describeNodes(spec)} in ${dir}:\n`);
+  process.stdout.write(`Created a ${spec.mode} ${spec.fleet ? `fleet ${spec.fleet.role}` : 'stack'} for ${describeNodes(spec)} in ${dir}:\n`);
   printWriteResults([...results, ...secrets.map((s) => ({ path: s.path, action: 'created' as const }))]);
+  for (const f of tls.made) process.stdout.write(`  made     ${f}\n`);
+  for (const line of fleetNextSteps(spec)) process.stdout.write(`${line}\n`);
   const cd = dir === process.cwd() ? '' : `cd ${JSON.stringify(args.dir)} && `;
+  const grafana = stackUrls(spec).find((u) => u.name === 'grafana')?.url;
   process.stdout.write(
     `\nNext steps:\n  ${cd}fibre-stack up${spec.mode === 'native' ? ' --native' : ''}\n  fibre-stack validate --wait 60\n` +
-      `Then open Grafana at ${stackUrls(spec).find((u) => u.name === 'grafana')?.url ?? '(grafana disabled)'} as admin; the password is in ${dir}/.env.\n`,
+      (spec.fleet?.role === 'node'
+        ? "Then open Grafana on the hub: this node's metrics and logs are there.\n"
+        : `Then open Grafana at ${grafana ?? '(grafana disabled)'} as admin; the password is in ${dir}/.env.\n`),
   );
 };
 
@@ -212,11 +257,28 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
           }),
       )
         .option('project', { type: 'string', describe: 'Project name (default: the folder name)' })
+        .option('role', { choices: ['standalone', 'node', 'hub'] as const, describe: describeChoices(ROLE_CHOICES) })
+        .option('hub', { type: 'string', describe: "Node: the hub's write endpoint, such as https://hub.example:8427" })
+        .option('host', { type: 'string', describe: "Node: this machine's name on every series it sends (default: the host name)" })
+        .option('site', { type: 'string', describe: 'Node: its site label (default: default)' })
+        .option('token-file', { type: 'string', describe: "Node: the token file copied from the hub's fleet/nodes/<host>.token (default fleet/hub.token)" })
+        .option('ca-file', { type: 'string', describe: "Node: the hub's CA, copied from its fleet/tls/ca.crt (default fleet/ca.crt; empty: the system's CAs)" })
+        .option('engine', { choices: FLEET_ENGINES, describe: `Hub: ${describeChoices(ENGINE_CHOICES)}` })
+        .option('nodes', { type: 'array', string: true, describe: 'Hub: the nodes allowed to write, comma-separated; one token each' })
+        .option('listen', { type: 'string', describe: 'Hub: address the write endpoint (vmauth) listens on (default 0.0.0.0)' })
+        .option('tls', { choices: FLEET_TLS_MODES, describe: 'Hub: generate a CA and certificate (default), use your files, or off (plain HTTP)' })
+        .option('tls-name', { type: 'array', string: true, describe: 'Hub: a name or address nodes reach it by, for the generated certificate (repeatable; default: host name, localhost, 127.0.0.1)' })
+        .option('tls-cert', { type: 'string', describe: 'Hub: your certificate (PEM), with --tls files' })
+        .option('tls-key', { type: 'string', describe: 'Hub: its private key (PEM), with --tls files' })
+        .option('remote-write-url', { type: 'string', describe: "Hub, engine external: your engine's remote_write URL" })
+        .option('query-url', { type: 'string', describe: "Hub, engine external: your engine's Prometheus query API URL" })
         .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Take defaults for everything not given; never prompt' })
         .option('overwrite', { type: 'boolean', default: false, describe: 'Write into a non-empty folder, replacing files fibre-stack makes' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be written; write nothing' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
         .example('$0 create my-stack --yes --profiles fibre,miner --miner-log /var/log/miner.log', 'Non-interactive')
+        .example('$0 create hub --yes --role hub --nodes rig-1,rig-2 --tls-name hub.example', 'A fleet hub (VictoriaMetrics) for two nodes')
+        .example('$0 create rig-1 --yes --role node --hub https://hub.example:8427 --host rig-1 --profiles miner', 'A fleet node')
         .example('$0 create my-stack --yes --alert-telegram -1001234567890 --alert-telegram-token-file ~/telegram.token', 'Alerts to a Telegram chat')
         .example(
           '$0 create my-stack --yes --node bitcoin-core:node-name=a,bitcoin-datadir=/srv/a --node bitcoin-core:node-name=b,bitcoin-datadir=/srv/b',

@@ -6,7 +6,8 @@ import { SPEC_FILE } from '../render/spec-file.js';
 import { ENV_FILE } from '../render/env.js';
 import { loadPackageSources } from '../io/templates.js';
 import { readHostFacts } from '../io/host-facts.js';
-import { keepOlderSpecFile, loadOrCreateSecrets, readSpecFile } from '../io/spec-io.js';
+import { addFleetTokens, keepOlderSpecFile, loadOrCreateSecrets, readSpecFile } from '../io/spec-io.js';
+import { ensureHubTls } from '../io/fleet-tls.js';
 import { SPEC_VERSION } from '../spec/versions.js';
 import { writeStack, type WriteResult } from '../io/stack-writer.js';
 import { printWriteResults } from './stack-report.js';
@@ -28,7 +29,10 @@ export interface Generated {
 /** Re-renders the stack in `dir` from its spec; what `generate`, `apply` and `upgrade` start with. */
 export function generateStack(dir: string, opts: { force: boolean }): Generated {
   const { spec, fromVersion } = readSpecFile(dir);
-  const files = renderStack(spec, loadOrCreateSecrets(dir), loadPackageSources(), readHostFacts(spec));
+  // A hub's new nodes get their tokens in .env (which generate otherwise keeps as it is), and its TLS what tls.names asks.
+  addFleetTokens(dir, spec);
+  ensureHubTls(dir, spec);
+  const files = renderStack(spec, loadOrCreateSecrets(dir, spec), loadPackageSources(), readHostFacts(spec));
   // A spec of an older version is written anew in the current one (the old file kept beside it);
   // otherwise the spec is the user's and .env holds their secrets: generate never rewrites them.
   const keptAs = fromVersion < SPEC_VERSION ? keepOlderSpecFile(dir, fromVersion) : undefined;

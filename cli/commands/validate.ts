@@ -25,7 +25,7 @@ function waitingProgress(): (reports: ServiceReport[]) => void {
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate',
-  describe: 'Check every service of the running stack: process or container, readiness, targets, rules, datasources, dashboards',
+  describe: "Check every service of the running stack: process or container, readiness, targets, rules, datasources, dashboards; a fleet hub's nodes (last sample age, send errors), a fleet node's send queue",
   builder: (y) =>
     y
       .option('dir', stackDirOption)
@@ -36,7 +36,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const { stack, runner } = runningStack(args.dir);
     const reports = await validateUntil(stack, runner, args.wait, args.json ? undefined : waitingProgress());
     const healthy = allHealthy(reports);
-    if (args.json) process.stdout.write(JSON.stringify({ project: stack.spec.project, healthy, services: reports }, null, 2) + '\n');
+    // A hub's nodes or a node's send queues, where a script finds them without searching the services.
+    const fleet = reports.find((r) => r.fleet)?.fleet;
+    if (args.json) process.stdout.write(JSON.stringify({ project: stack.spec.project, healthy, ...(fleet ? { fleet } : {}), services: reports }, null, 2) + '\n');
     else printReports(reports);
     process.exitCode = healthy ? 0 : 1;
   },

@@ -56,6 +56,11 @@ export function isWildcard(address: string): boolean {
   return address === '0.0.0.0' || address === '::';
 }
 
+/** Where a service's port is published or listens on the host: the bind address, but a fleet hub's vmauth (what nodes reach) on its own listen address. */
+export function publishAddress(spec: StackSpec, service: CoreService): string {
+  return service === 'vmauth' && spec.fleet?.role === 'hub' ? spec.fleet.listen_address : spec.bind_address;
+}
+
 /** The host this machine reaches the stack's services on: the bind address, or loopback when that is every interface. */
 export function reachableHost(spec: StackSpec): string {
   return isWildcard(spec.bind_address) ? '127.0.0.1' : hostPart(spec.bind_address);
@@ -67,7 +72,8 @@ export function hostAddress(spec: StackSpec, service: CoreService): string {
     const at = listenOn(spec, service);
     return `${isWildcard(at.host) ? '127.0.0.1' : hostPart(at.host)}:${at.port}`;
   }
-  return `${reachableHost(spec)}:${spec.ports[service]}`;
+  const at = publishAddress(spec, service);
+  return `${isWildcard(at) ? '127.0.0.1' : hostPart(at)}:${spec.ports[service]}`;
 }
 
 /** host:port of a core service as other services of the stack reach it. */
@@ -83,7 +89,7 @@ export function listenOn(spec: StackSpec, service: CoreService, placement: Place
     containers: CORE_SERVICES[service].hostAccess?.network
       ? { host: hostNetworkListen(spec), port: spec.ports[service] }
       : { host: '0.0.0.0', port: CORE_SERVICES[service].port },
-    host: { host: spec.bind_address, port: spec.ports[service] },
+    host: { host: publishAddress(spec, service), port: spec.ports[service] },
   });
 }
 

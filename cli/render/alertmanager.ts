@@ -93,11 +93,14 @@ function routes(receivers: readonly ReceiverSpec[]): Record<string, unknown>[] {
 export function renderAlertmanagerConfig(spec: StackSpec): string {
   const receivers = spec.alerting.receivers;
   const secretFile = (name: string) => stackPathFor('alertmanager', receiverSecretPath(name), placementOf(spec));
+  // On a fleet hub the same alert fires on many machines: one notification per machine, and a
+  // critical alert silences warnings of its own machine only.
+  const fleet = spec.fleet?.role === 'hub' ? ['host'] : [];
   const config = {
     templates: ['templates/*.tmpl'],
     route: {
       receiver: NO_RECEIVER,
-      group_by: ['alertname', 'job', 'node'],
+      group_by: ['alertname', 'job', 'node', ...fleet],
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: REPEAT_INTERVALS.warning,
@@ -110,7 +113,7 @@ export function renderAlertmanagerConfig(spec: StackSpec): string {
       // alert name fires at two severities, so the name is not among the labels that must match
       // (MinerTemperatureCritical silences MinerTemperatureHigh, FibreNoBlockConnected
       // FibreSlowBlockConnection). A label neither alert has counts as equal.
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['job', 'instance', 'card'] },
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['job', 'instance', 'card', ...fleet] },
     ],
   };
   return dumpYaml(config, generatedFromSpec('#'));

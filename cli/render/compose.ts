@@ -8,7 +8,8 @@ import { dumpYaml } from '../../core/encode/yaml.js';
 import { generatedFromSpec } from '../../core/generated.js';
 import type { ExporterRun } from '../../profiles/types.js';
 import type { Arg, HostFacts, RenderedFile } from './types.js';
-import { DOCKER_HOST_ALIAS, hostPart, listenOn, runPaths, stackPathFor } from './addressing.js';
+import { DOCKER_HOST_ALIAS, hostPart, listenOn, publishAddress, runPaths, stackPathFor } from './addressing.js';
+import { fleetHub } from './fleet-hub.js';
 import { SERVICE_RENDERERS } from './core-services.js';
 import { logSources } from './log-agent.js';
 import { exporterRuns } from './stack-profiles.js';
@@ -22,7 +23,7 @@ type Service = Record<string, unknown>;
 const INTERVALS = { interval: '10s', timeout: '5s', retries: 6 };
 
 /** The healthcheck command that asks a readiness path with what the image ships, at `host` in the container's network. */
-function probeTest(probe: ImageProbe, port: number, path: string, host = '127.0.0.1'): string[] {
+function probeTest(probe: ImageProbe, port: number, path: string, host = '127.0.0.1'): string[] | undefined {
   const url = `http://${host}:${port}${path}`;
   switch (probe.tool) {
     case 'wget':
@@ -33,12 +34,24 @@ function probeTest(probe: ImageProbe, port: number, path: string, host = '127.0.
       return ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '`];
     case 'self':
       return ['CMD', ...probe.command];
+    case 'none':
+      return undefined;
   }
 }
 
-/** Published port on the bind address only: loopback unless the user chose otherwise. */
+/**
+ * How compose asks a service whether it is ready, or nothing when it cannot: a hub's vmauth that
+ * speaks TLS can't be asked by busybox wget over plain HTTP, and answers /health only over TLS.
+ */
+function probeOf(spec: StackSpec, s: CoreService): ImageProbe {
+  const hub = fleetHub(spec);
+  if (s === 'vmauth' && hub && hub.tls.mode !== 'off') return { tool: 'none' };
+  return CORE_SERVICES[s].healthcheck.probe;
+}
+
+/** Published port on the bind address only (loopback unless the user chose otherwise); a hub's vmauth on its fleet listen address. */
 function publish(spec: StackSpec, service: CoreService): string {
-  return `${hostPart(spec.bind_address)}:${spec.ports[service]}:${CORE_SERVICES[service].port}`;
+  return `${hostPart(publishAddress(spec, service))}:${spec.ports[service]}:${CORE_SERVICES[service].port}`;
 }
 
 function bind(source: string, target: string, readOnly = true, propagation?: 'rslave') {
@@ -85,22 +98,27 @@ function coreService(spec: StackSpec, s: CoreService, running: ReadonlySet<CoreS
   const after = def.startsAfter.filter((d) => running.has(d));
   const host = def.hostAccess ? hostAccessOf(spec, s, def.hostAccess) : undefined;
   const data = def.containerData === undefined ? [] : [`${s}-data:${def.containerData}`];
+  const probe = probeTest(probeOf(spec, s), listenOn(spec, s).port, def.readyPath, host?.healthHost);
+  // What it starts after: healthy where compose can tell, else started.
+  const condition = (d: CoreService) => (probeOf(spec, d).tool === 'none' ? 'service_started' : 'service_healthy');
   return {
     ...base(spec, spec.images[s]),
     ...(command.length ? { command } : {}),
     ...(def.containerEnv ? { environment: { ...def.containerEnv } } : {}),
     ...host?.settings,
-    volumes: [...def.mounts.map((m) => bind(`./${m.stack}`, m.container)), ...data, ...logMounts, ...(host?.volumes ?? [])],
+    volumes: [
+      ...def.mounts.map((m) => bind(`./${m.stack}`, m.container)),
+      ...data,
+      ...logMounts,
+      ...(host?.volumes ?? []),
+      ...(SERVICE_RENDERERS[s].mounts?.(spec) ?? []).map((m) => bind(m.source, m.target)),
+    ],
     // On the host's network a port is not published: the service listens on the host itself.
     ...(def.hostAccess?.network ? {} : { ports: [publish(spec, s)] }),
     // Scrape targets given as localhost (nodeos, extra targets) are the host's.
     ...(def.reachesHost ? { extra_hosts: [`${DOCKER_HOST_ALIAS}:host-gateway`] } : {}),
-    ...(def.startsAfter.length ? { depends_on: Object.fromEntries(after.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
-    healthcheck: {
-      test: probeTest(def.healthcheck.probe, listenOn(spec, s).port, def.readyPath, host?.healthHost),
-      ...INTERVALS,
-      start_period: def.healthcheck.startPeriod,
-    },
+    ...(after.length ? { depends_on: Object.fromEntries(after.map((d) => [d, { condition: condition(d) }])) } : {}),
+    ...(probe ? { healthcheck: { test: probe, ...INTERVALS, start_period: def.healthcheck.startPeriod } } : {}),
   };
 }
 
@@ -169,7 +187,7 @@ export function renderCompose(spec: StackSpec, profiles: Registry, host: HostFac
   const escaped = escapeInterpolation({ services, volumes });
   // The one interpolation we mean: secrets from .env (compose refuses to start without them).
   for (const s of running) {
-    for (const name of CORE_SERVICES[s].fromDotenv ?? []) {
+    for (const name of [...(CORE_SERVICES[s].fromDotenv ?? []), ...(SERVICE_RENDERERS[s].dotenv?.(spec) ?? [])]) {
       const environment = (escaped.services[s].environment ??= {}) as Record<string, string>;
       if (!(name in environment)) environment[name] = `\${${name}:?run fibre-stack generate to create .env}`;
     }

@@ -11,6 +11,7 @@ import { dashboardFiles, HOST_DASHBOARD } from '../artifacts/dashboards.js';
 import { stackPath, type Arg, type DashboardSources, type RenderedFile } from './types.js';
 import { filed, isWildcard, placementOf, runPaths, serviceAddress, stackPathFor, type FiledPaths } from './addressing.js';
 import { enabledProfiles } from './stack-profiles.js';
+import { fleetHub, hubQueryUrl } from './fleet-hub.js';
 import type { Registry } from '../../profiles/registry.js';
 import { CORE_SERVICES, datasourceServices, enabledServices } from '../services/table.js';
 
@@ -19,10 +20,18 @@ function grafanaDashboardsPath(spec: StackSpec): string {
   return stackPathFor('grafana', 'grafana/dashboards', placementOf(spec));
 }
 
+/**
+ * The datasources, by the uids dashboards use. On a fleet hub no Prometheus runs: the `prometheus`
+ * datasource is the engine's Prometheus-compatible query API (VictoriaMetrics, Mimir or the
+ * user's), so every dashboard works unchanged across the fleet.
+ */
 function datasources(spec: StackSpec) {
-  return datasourceServices(enabledServices(spec)).map((s) => {
+  const hub = fleetHub(spec);
+  const services = datasourceServices(hub ? ['prometheus', ...enabledServices(spec)] : enabledServices(spec));
+  return services.map((s) => {
     const { def, settings } = CORE_SERVICES[s].datasource!;
-    return { name: def.name, uid: def.uid, type: def.type, access: 'proxy', url: `http://${serviceAddress(spec, s)}`, ...settings };
+    const url = hub && s === 'prometheus' ? hubQueryUrl(spec, hub) : `http://${serviceAddress(spec, s)}`;
+    return { name: def.name, uid: def.uid, type: def.type, access: 'proxy', url, ...settings };
   });
 }
 
@@ -59,7 +68,7 @@ export function renderGrafana(spec: StackSpec, dashboards: DashboardSources, pro
         generatedFromSpec('#'),
       ),
     },
-    ...dashboardFiles(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).filter((file) => file !== HOST_DASHBOARD || enabledServices(spec).includes('node-exporter')).map((file) => ({
+    ...dashboardFiles(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).filter((file) => file !== HOST_DASHBOARD || hasHostMetrics(spec)).map((file) => ({
       path: `grafana/dashboards/${file}`,
       content: shipped(dashboards, file),
     })),
@@ -112,4 +121,9 @@ export function grafanaHostEnv(at: FiledPaths): Record<string, Arg> {
     GF_PATHS_PLUGINS: stackPath(`${at.data}/plugins`),
     GF_PATHS_PROVISIONING: stackPath('grafana/provisioning'),
   };
+}
+
+/** Whether host metrics reach this Grafana: the stack runs node_exporter, or it is a fleet hub, whose nodes send theirs. */
+function hasHostMetrics(spec: StackSpec): boolean {
+  return spec.fleet?.role === 'hub' || enabledServices(spec).includes('node-exporter');
 }

@@ -74,8 +74,11 @@ export function renderDatadirRules(datadirs: readonly NodeDatadir[], mounts: Rea
   return { path: DATADIR_RULES_PATH, content };
 }
 
-/** The datadir rule file of a stack that runs node_exporter; none for one that does not. */
+/**
+ * The datadir rule file of a stack that runs node_exporter; none for one that does not, nor for a
+ * fleet node, whose agent evaluates no rules (its hub does not know the node's mount points).
+ */
 export function datadirRulesFor(spec: StackSpec, registry: Registry, host: HostFacts): RenderedFile[] {
-  if (!enabledServices(spec).includes('node-exporter')) return [];
+  if (spec.fleet?.role === 'node' || !enabledServices(spec).includes('node-exporter')) return [];
   return [renderDatadirRules(nodeDatadirs(spec, registry), host.datadirMounts ?? {})];
 }

@@ -10,6 +10,7 @@ import type { RenderedFile, TemplateSources } from './types.js';
 import { listenOn, runPaths, serviceAddress } from './addressing.js';
 import { enabledNodes } from './stack-profiles.js';
 import { renderTemplate } from './handlebars.js';
+import { fleetNode, nodeLogPush } from './fleet-node.js';
 
 /**
  * The files the agent tails, each once: fibre and bitcoin-core watching one bitcoind both name its
@@ -30,9 +31,13 @@ export function logSources(spec: StackSpec, profiles: Registry): LogSource[] {
   return [...byPath.values()];
 }
 
-function lokiPushUrl(spec: StackSpec): string {
-  return `http://${serviceAddress(spec, 'loki')}/loki/api/v1/push`;
+/** Where the agent pushes: the stack's Loki, or on a fleet node the hub's, with the node's token (and CA). */
+function lokiPush(spec: StackSpec): LokiPush {
+  const node = fleetNode(spec);
+  return node ? nodeLogPush(spec, node) : { url: `http://${serviceAddress(spec, 'loki')}/loki/api/v1/push` };
 }
+
+type LokiPush = ReturnType<typeof nodeLogPush> | { url: string; tokenFile?: undefined; caFile?: undefined; labels?: undefined };
 
 /**
  * config.alloy. The components and their arguments are those of grafana/alloy at v1.11.3 and
@@ -56,7 +61,11 @@ export function renderAlloy(spec: StackSpec, templates: TemplateSources, profile
     timestamp: s.parsing?.timestamp,
     maxAge: s.parsing?.maxAge,
   }));
-  const body = renderTemplate(templates, 'alloy/config.alloy', { sources, lokiPushUrl: lokiPushUrl(spec) });
+  // On a node: bearer_token_file and tls_config.ca_file of the endpoint block's HTTP client
+  // (grafana/alloy@v1.18.1:internal/component/common/config/types.go, the same at v1.11.3).
+  const push = lokiPush(spec);
+  // external_labels of loki.write (write.go at both tags): the node's host and site on every line.
+  const body = renderTemplate(templates, 'alloy/config.alloy', { sources, lokiPushUrl: push.url, tokenFile: push.tokenFile, caFile: push.caFile, externalLabels: push.labels && Object.entries(push.labels).map(([name, value]) => ({ name, value })) });
   return [{ path: 'alloy/config.alloy', content: `${generatedFromSpec('//')}\n${body}` }];
 }
 
@@ -82,7 +91,9 @@ export function renderPromtail(spec: StackSpec, profiles: Registry): RenderedFil
       health_check_target: false,
     },
     positions: { filename: `${runPaths(spec, 'promtail').data}/positions.yaml` },
-    clients: [{ url: lokiPushUrl(spec) }],
+    // On a node: prometheus/common's HTTPClientConfig inlined in the client config
+    // (grafana/loki@v3.6.11:clients/pkg/promtail/client/config.go): authorization.credentials_file, tls_config.ca_file.
+    clients: [promtailClient(lokiPush(spec))],
     scrape_configs: logSources(spec, profiles).map((s) => ({
       job_name: s.id,
       static_configs: [{ targets: ['localhost'], labels: { ...s.labels, __path__: s.path } }],
@@ -98,6 +109,16 @@ export function renderPromtail(spec: StackSpec, profiles: Registry): RenderedFil
     })),
   };
   return [{ path: 'promtail/promtail.yml', content: dumpYaml(config, generatedFromSpec('#')) }];
+}
+
+function promtailClient(push: LokiPush) {
+  return {
+    url: push.url,
+    // external_labels (client/config.go): the node's host and site on every line.
+    ...(push.labels ? { external_labels: push.labels } : {}),
+    ...(push.tokenFile ? { authorization: { type: 'Bearer', credentials_file: push.tokenFile } } : {}),
+    ...(push.caFile ? { tls_config: { ca_file: push.caFile } } : {}),
+  };
 }
 
 /** Alloy's command line: it listens on loopback unless told otherwise, which a container can't use. */

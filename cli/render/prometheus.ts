@@ -9,28 +9,44 @@ import { serviceAddress } from './addressing.js';
 import { enabledProfiles, scrapeJobs } from './stack-profiles.js';
 import { enabledServices } from '../services/table.js';
 import type { Registry } from '../../profiles/registry.js';
+import type { ScrapeJob } from '../../profiles/types.js';
+import { agentFlags, fleetNode, nodeExternalLabels, remoteWrite } from './fleet-node.js';
+
+/** Scrape configs with their targets in file_sd files, so targets can change without a restart. */
+export function fileSdScrapeConfigs(jobs: readonly ScrapeJob[], dir = 'targets') {
+  return jobs.map((job) => ({
+    job_name: job.job_name,
+    ...(job.metrics_path ? { metrics_path: job.metrics_path } : {}),
+    ...(job.scheme ? { scheme: job.scheme } : {}),
+    ...(job.honor_labels ? { honor_labels: true } : {}),
+    file_sd_configs: [{ files: [`${dir}/${job.job_name}.json`], refresh_interval: '30s' }],
+    ...(job.via ? { relabel_configs: throughExporter(job.via) } : {}),
+  }));
+}
 
 export function renderPrometheus(spec: StackSpec, profiles: Registry): RenderedFile[] {
   const jobs = scrapeJobs(spec, profiles);
-  const config: Record<string, unknown> = {
-    global: {
-      scrape_interval: '15s',
-      evaluation_interval: '15s',
-      external_labels: { stack: spec.project },
-    },
-    // Relative to this file: prometheus/rules/ beside it.
-    rule_files: ['rules/*.yml'],
-    scrape_configs: jobs.map((job) => ({
-      job_name: job.job_name,
-      ...(job.metrics_path ? { metrics_path: job.metrics_path } : {}),
-      ...(job.scheme ? { scheme: job.scheme } : {}),
-      ...(job.honor_labels ? { honor_labels: true } : {}),
-      // Targets live in file_sd files so they can be added without restarting Prometheus.
-      file_sd_configs: [{ files: [`targets/${job.job_name}.json`], refresh_interval: '30s' }],
-      ...(job.via ? { relabel_configs: throughExporter(job.via) } : {}),
-    })),
-  };
-  if (enabledServices(spec).includes('alertmanager')) {
+  const node = fleetNode(spec);
+  // A fleet node runs Prometheus in agent mode, which refuses rule_files, alerting and remote_read
+  // (prometheus/prometheus@v2.42.0 and @v3.14.0:config/config.go, "not allowed in agent mode"):
+  // its rules are evaluated at the hub.
+  const config: Record<string, unknown> = node
+    ? {
+        global: { scrape_interval: '15s', external_labels: { stack: spec.project, ...nodeExternalLabels(node) } },
+        scrape_configs: fileSdScrapeConfigs(jobs),
+        remote_write: remoteWrite(spec, node),
+      }
+    : {
+        global: {
+          scrape_interval: '15s',
+          evaluation_interval: '15s',
+          external_labels: { stack: spec.project },
+        },
+        // Relative to this file: prometheus/rules/ beside it.
+        rule_files: ['rules/*.yml'],
+        scrape_configs: fileSdScrapeConfigs(jobs),
+      };
+  if (!node && enabledServices(spec).includes('alertmanager')) {
     config.alerting = { alertmanagers: [{ static_configs: [{ targets: [serviceAddress(spec, 'alertmanager')] }] }] };
   }
   return [
@@ -39,7 +55,7 @@ export function renderPrometheus(spec: StackSpec, profiles: Registry): RenderedF
       path: `prometheus/targets/${job.job_name}.json`,
       content: JSON.stringify(job.targets, null, 2) + '\n',
     })),
-    ...ruleFilesFor(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).map((r) => ({ path: `prometheus/rules/${r.file}`, content: r.content })),
+    ...(node ? [] : ruleFilesFor(enabledProfiles(spec, profiles).map(({ def }) => def.id), profiles).map((r) => ({ path: `prometheus/rules/${r.file}`, content: r.content }))),
   ];
 }
 
@@ -62,6 +78,7 @@ function throughExporter(via: string): unknown[] {
  * (prometheus/prometheus@v3.14.0:cmd/prometheus/main.go), and a flag works with older images too.
  */
 export function prometheusFlags(spec: StackSpec, paths: { config: string; data: string; listen: string }): string[] {
+  if (fleetNode(spec)) return agentFlags(paths);
   return [
     `--config.file=${paths.config}`,
     `--storage.tsdb.path=${paths.data}`,

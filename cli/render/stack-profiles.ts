@@ -45,8 +45,9 @@ export function enabledNodes(spec: StackSpec, registry: Registry): StackNode[] {
   );
 }
 
-/** The exporters the stack's nodes need, in node order. */
+/** The exporters the stack's nodes need, in node order. A fleet hub runs none: its profiles choose its rules and dashboards, its fleet nodes run the exporters. */
 export function exporterRuns(spec: StackSpec, registry: Registry): ExporterRun[] {
+  if (spec.fleet?.role === 'hub') return [];
   return enabledNodes(spec, registry).flatMap(({ def, settings, exporterService }) => {
     const { exporter } = def;
     if (!exporter) return [];

@@ -6,7 +6,8 @@
 import type { StackSpec } from '../spec/types.js';
 
 import type { ExporterRun } from '../../profiles/types.js';
-import type { Arg } from './types.js';
+import { stackPath, type Arg } from './types.js';
+import { hubReadyCa } from './fleet-hub.js';
 import { hostAddress, reachableHost, runPaths } from './addressing.js';
 import { SERVICE_RENDERERS } from './core-services.js';
 import { exporterRuns } from './stack-profiles.js';
@@ -36,6 +37,8 @@ export interface StackService {
   envFromDotenv: string[];
   /** Its data folder on the host, relative to the stack folder; created before it starts. None: it keeps nothing. */
   dataDir?: string;
+  /** The CA its readyUrl's TLS certificate is checked against (a fleet hub's generated one); absent: plain HTTP or the system's CAs. */
+  readyCaFile?: Arg;
 }
 
 function coreService(spec: StackSpec, s: CoreService): StackService {
@@ -45,12 +48,14 @@ function coreService(spec: StackSpec, s: CoreService): StackService {
   return {
     name: s,
     core: s,
-    readyUrl: `http://${hostAddress(spec, s)}${def.readyPath}`,
+    // A hub's vmauth with TLS answers only over TLS (its certificate is for the hub's names; the runner trusts fleet/tls/ca.crt).
+    readyUrl: `${s === 'vmauth' && spec.fleet?.role === 'hub' && spec.fleet.tls.mode !== 'off' ? 'https' : 'http'}://${hostAddress(spec, s)}${def.readyPath}`,
     program: { kind: 'binary', candidates: def.binaries, image: spec.images[s] },
     argv: renderer.args(spec, at),
     env: renderer.hostEnv?.(at) ?? {},
-    envFromDotenv: [...(def.fromDotenv ?? [])],
+    envFromDotenv: [...(def.fromDotenv ?? []), ...(renderer.dotenv?.(spec) ?? [])],
     ...(at.data === undefined ? {} : { dataDir: at.data }),
+    ...(s === 'vmauth' && hubReadyCa(spec) ? { readyCaFile: stackPath(hubReadyCa(spec)!) } : {}),
   };
 }
 

@@ -194,7 +194,7 @@ export async function grafanaChecks(stack: StackDir, base: string): Promise<Chec
  * start) is asked directly instead: answering its scrape URL from here is what "up" means, and
  * waiting a whole interval would make every fresh stack look broken for seconds.
  */
-async function targetsCheck(stack: StackDir, base: string, notRunning: ReadonlySet<string>): Promise<CheckResult> {
+export async function targetsCheck(stack: StackDir, base: string, notRunning: ReadonlySet<string>): Promise<CheckResult> {
   const url = `${base}/api/v1/targets?state=active`;
   const p = await probe(url, { timeoutMs: 5000 });
   const body = json<TargetsBody>(p.body);
@@ -209,8 +209,8 @@ async function targetsCheck(stack: StackDir, base: string, notRunning: ReadonlyS
 }
 
 /** A service's readiness endpoint, asked from this host: a core service's ready path, an exporter's /health. */
-export async function readinessCheck(svc: StackService): Promise<CheckResult> {
-  const p = await probe(svc.readyUrl, { timeoutMs: 3000 });
+export async function readinessCheck(svc: StackService, ca?: string): Promise<CheckResult> {
+  const p = await probe(svc.readyUrl, { timeoutMs: 3000, ca });
   const ok = p.status === 200 && (svc.core !== undefined || p.body.trim() === 'OK');
   return { check: svc.core ? 'ready' : 'health', ok, detail: `${svc.readyUrl}: ${describeProbe(p)}` };
 }

@@ -4,7 +4,7 @@
 // the cache never holds half an install.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -81,7 +81,8 @@ export async function resolveArchive(release: Release): Promise<{ url: string; s
   }
   const sums = await (await fetchOk(src.checksumUrl)).text();
   const file = basename(new URL(src.archiveUrl).pathname);
-  const sha256 = checksumFor(sums, file);
+  // A file of one bare digest is the checksum of the one asset it is named after (Mimir's -sha-256).
+  const sha256 = checksumFor(sums, file) ?? /^([0-9a-fA-F]{64})\s*$/.exec(sums)?.[1].toLowerCase();
   if (!sha256) throw new UserError(`${src.checksumUrl} lists no checksum for ${file}`);
   if (release.pinnedSha256 !== undefined && release.pinnedSha256 !== sha256) {
     throw new UserError(`${src.checksumUrl} lists ${sha256} for ${file}, but fibre-stack pinned ${release.pinnedSha256}: the release was re-published; download nothing and report it`);
@@ -120,6 +121,12 @@ async function downloadTo(url: string, path: string, progress?: Progress): Promi
 }
 
 async function extract(archive: string, into: string): Promise<void> {
+  if (!/\.(zip|tar\.gz|tgz)$/.test(archive)) {
+    // A bare executable (a github-binary release): nothing to unpack.
+    await copyFile(archive, join(into, basename(archive)));
+    await chmod(join(into, basename(archive)), 0o755);
+    return;
+  }
   try {
     if (archive.endsWith('.zip')) await execFileP('unzip', ['-q', archive, '-d', into]);
     else await execFileP('tar', ['-xzf', archive, '-C', into, '--no-same-owner']);

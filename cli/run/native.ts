@@ -29,6 +29,9 @@ import {
 } from './pidfile.js';
 import { describeProbe, probe, sleep, type Probe } from './probe.js';
 import { adviceFromLog } from './failure-advice.js';
+import { agentModeFlag } from '../render/fleet-node.js';
+import { programVersion } from './program-version.js';
+import { readyCa } from './hub-ca.js';
 
 export const logFile = (stackDir: string, service: string) => join(stackDir, 'logs', `${service}.log`);
 
@@ -37,6 +40,11 @@ export interface StartOutcome {
   state: 'ready' | 'already running' | 'unavailable' | 'failed';
   detail: string;
   pid?: number;
+}
+
+/** Variables a service must be started with that the stack's .env lacks or leaves empty. */
+export function missingDotenv(stack: StackDir, svc: StackService): string[] {
+  return svc.envFromDotenv.filter((k) => !stack.env[k]);
 }
 
 /** The whole command line of a service, resolved against the stack folder. */
@@ -52,7 +60,18 @@ export function commandLine(stack: StackDir, svc: StackService, where: Located):
   const home = svc.core === 'grafana' ? ['--homepath', grafanaHome(where.executable)] : [];
   // Marks the process as this stack's (pidfile.ts notOurs): only a process we started carries it.
   Object.assign(env, ownerEnv(stack.dir, svc.name));
-  return { argv: [where.executable, ...where.leadingArgs, ...home, ...svc.argv.map((a) => resolveArg(a, stack.dir))], env };
+  const args = svc.argv.map((a) => resolveArg(a, stack.dir));
+  return { argv: [where.executable, ...where.leadingArgs, ...home, ...(svc.core === 'prometheus' ? withAgentFlagOf(args, where.executable) : args)], env };
+}
+
+/**
+ * A fleet node's agent is rendered with the pinned v3's `--agent`; an older Prometheus found here
+ * (Debian's 2.42) takes agent mode as `--enable-feature=agent` instead, and refuses `--agent`.
+ */
+function withAgentFlagOf(args: string[], executable: string): string[] {
+  if (!args.includes('--agent')) return args;
+  const version = programVersion(executable);
+  return version === undefined ? args : args.map((a) => (a === '--agent' ? agentModeFlag(version) : a));
 }
 
 /**
@@ -173,7 +192,7 @@ async function waitReady(
   while (Date.now() - started < opts.timeoutMs) {
     if (exited) return { ok: false, detail: exited };
     if (opts.signal.aborted) return { ok: false, detail: 'stopped waiting' };
-    const r = readiness(svc, stack.spec.bind_address, child, await probe(svc.readyUrl, { timeoutMs: 1000 }));
+    const r = readiness(svc, stack.spec.bind_address, child, await probe(svc.readyUrl, { timeoutMs: 1000, ca: readyCa(stack, svc) }));
     // Exited meanwhile: its port may be someone else's answer, which says nothing of ours.
     if (exited) return { ok: false, detail: exited };
     if ('ok' in r) return r.ok ? { ok: true, detail: `ready in ${((Date.now() - started) / 1000).toFixed(1)} s` } : r;
@@ -243,6 +262,13 @@ export async function nativeUp(stack: StackDir, opts: NativeUpOptions): Promise<
     );
   }
   for (const svc of toStart) {
+    const lacking = missingDotenv(stack, svc);
+    if (lacking.length) {
+      // vmauth would take an unset %{VAR} placeholder literally, as a token anyone can read in auth.yml.
+      line(svc.name, `cannot start: ${stack.dir}/.env has no value for ${lacking.join(', ')}\n  ${' '.repeat(width)}  to fix: run \`fibre-stack generate\`, which adds what is missing`);
+      outcomes.push({ service: svc.name, state: 'failed', detail: `.env has no value for ${lacking.join(', ')}; run fibre-stack generate` });
+      continue;
+    }
     const where = await locate(svc, opts);
     if (!isLocated(where)) {
       writeUnavailable(stack.dir, { service: svc.name, reason: where.reason, remedy: where.remedy });

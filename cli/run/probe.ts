@@ -1,4 +1,5 @@
 // Small HTTP probes for readiness and validation: never throw, always answer within a timeout.
+import { get } from 'node:https';
 export interface Probe {
   /** HTTP status, or 0 when nothing answered. */
   status: number;
@@ -7,7 +8,16 @@ export interface Probe {
   error?: string;
 }
 
-export async function probe(url: string, opts: { timeoutMs?: number; headers?: Record<string, string>; method?: 'GET' | 'POST' } = {}): Promise<Probe> {
+export interface ProbeOptions {
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  method?: 'GET' | 'POST';
+  /** PEM of the CA an https URL's certificate is checked against (a fleet hub's own CA), instead of the system's. */
+  ca?: string;
+}
+
+export async function probe(url: string, opts: ProbeOptions = {}): Promise<Probe> {
+  if (opts.ca !== undefined && url.startsWith('https:')) return probeWithCa(url, opts.ca, opts);
   try {
     const res = await fetch(url, { method: opts.method ?? 'GET', headers: opts.headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 3000), redirect: 'manual' });
     return { status: res.status, body: await res.text() };
@@ -16,6 +26,20 @@ export async function probe(url: string, opts: { timeoutMs?: number; headers?: R
     const error = cause?.code === 'ECONNREFUSED' ? 'connection refused' : (err as Error).name === 'TimeoutError' ? 'no answer in time' : (cause?.message ?? (err as Error).message);
     return { status: 0, body: '', error };
   }
+}
+
+/** A GET over https trusting `ca`: fetch cannot be given a CA, node:https can. */
+function probeWithCa(url: string, ca: string, opts: ProbeOptions): Promise<Probe> {
+  return new Promise((resolve) => {
+    const req = get(url, { ca, headers: opts.headers, timeout: opts.timeoutMs ?? 3000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (err) => resolve({ status: 0, body: '', error: err.message }));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer in time')));
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, body: '', error: err.code === 'ECONNREFUSED' ? 'connection refused' : err.message }));
+  });
 }
 
 /**

@@ -66,6 +66,20 @@ export function releaseFor(service: CoreService, arch: ReleaseArch, image: strin
         ...(pinned ? { pinnedSha256: pinned } : {}),
       };
     }
+    case 'victoriametrics-tarball': {
+      // VictoriaMetrics/VictoriaMetrics@v1.150.0:Makefile release-victoria-metrics-goos-goarch and
+      // release-vmutils-goos-goarch: <name>-linux-<arch>-v<version>.tar.gz, its sha256sum in
+      // <same>_checksums.txt, binaries inside named <app>-prod.
+      const base = `${GITHUB}/${release.repo}/releases/download/v${version}`;
+      const file = `${release.name}-linux-${arch}-v${version}`;
+      return { service, version, source: { kind: 'checksum-file', archiveUrl: `${base}/${file}.tar.gz`, checksumUrl: `${base}/${file}_checksums.txt` }, binaryNames: [release.binary] };
+    }
+    case 'github-binary': {
+      // A bare executable beside a file holding its SHA-256 (Mimir's mimir-linux-<arch>-sha-256).
+      const base = `${GITHUB}/${release.repo}/releases/download/${release.name}-${version}`;
+      const file = `${release.name}-linux-${arch}`;
+      return { service, version, source: { kind: 'checksum-file', archiveUrl: `${base}/${file}`, checksumUrl: `${base}/${file}-sha-256` }, binaryNames: [file, release.name] };
+    }
     case 'grafana-labs-zip': {
       const base = `${GITHUB}/${release.repo}/releases/download/v${version}`;
       const archiveUrl = `${base}/${release.name}-linux-${arch}.zip`;

@@ -3,8 +3,10 @@
 import type { StackDir } from './stack-dir.js';
 import type { ServiceState, StackRunner } from './runner.js';
 import { stackServices, type StackService } from '../render/stack-services.js';
-import { grafanaChecks, prometheusChecks, readinessCheck, type CheckResult } from './checks.js';
+import { grafanaChecks, prometheusChecks, readinessCheck, targetsCheck, type CheckResult } from './checks.js';
+import { hubChecks, hubQueryBase, hubView, nodeChecks, nodeView, type FleetView } from './fleet-checks.js';
 import { sleep } from './probe.js';
+import { readyCa } from './hub-ca.js';
 import { receiversCheck } from './alert-delivery.js';
 import { printTable } from './text-table.js';
 
@@ -13,6 +15,8 @@ export interface ServiceReport {
   /** healthy; unhealthy; unavailable (its program could not be had); skipped (disabled in the spec). */
   status: 'healthy' | 'unhealthy' | 'unavailable' | 'skipped';
   checks: CheckResult[];
+  /** A fleet hub's nodes (on its `fleet` line), or a node's send queues (on its prometheus line). */
+  fleet?: FleetView;
 }
 
 /** Every check of one service. */
@@ -28,15 +32,38 @@ async function serviceReport(stack: StackDir, svc: StackService, state: ServiceS
     checks.push({ check: 'listener', ok: state.identity.ours, detail: state.identity.detail });
     if (!state.identity.ours) return { service: svc.name, status: 'unhealthy', checks };
   }
-  const ready = await readinessCheck(svc);
+  const ready = await readinessCheck(svc, readyCa(stack, svc));
   checks.push(ready);
   if (ready.ok) {
     const base = svc.readyUrl.replace(/^(https?:\/\/[^/]+).*$/, '$1');
-    if (svc.core === 'prometheus') checks.push(...(await prometheusChecks(stack, base, notRunning)));
+    if (svc.core === 'prometheus' && stack.spec.fleet?.role === 'node') {
+      // An agent has no rules, and its queue is what matters: are the samples getting to the hub?
+      checks.push(await targetsCheck(stack, base, notRunning));
+      const view = await nodeView(base).catch((err: Error) => err);
+      if (view instanceof Error) checks.push({ check: 'remote write', ok: false, detail: view.message });
+      else return withChecks(svc.name, [...checks, ...nodeChecks(view)], view);
+    } else if (svc.core === 'prometheus') checks.push(...(await prometheusChecks(stack, base, notRunning)));
     if (svc.core === 'grafana') checks.push(...(await grafanaChecks(stack, base)));
     if (svc.core === 'alertmanager') checks.push(await receiversCheck(base));
   }
-  return { service: svc.name, status: checks.every((c) => c.ok) ? 'healthy' : 'unhealthy', checks };
+  return withChecks(svc.name, checks);
+}
+
+function withChecks(service: string, checks: CheckResult[], fleet?: FleetView): ServiceReport {
+  return { service, status: checks.every((c) => c.ok) ? 'healthy' : 'unhealthy', checks, ...(fleet ? { fleet } : {}) };
+}
+
+/** A hub's nodes, as one more line of the report: `fleet`, asked of the engine. */
+async function hubReport(stack: StackDir, services: readonly StackService[], reports: readonly ServiceReport[]): Promise<ServiceReport | undefined> {
+  const hub = stack.spec.fleet;
+  if (hub?.role !== 'hub') return undefined;
+  const base = hubQueryBase(hub, services);
+  const engine = reports.find((r) => r.service === (hub.engine === 'victoriametrics' ? 'victoria-metrics' : hub.engine));
+  if (!base) return withChecks('fleet', [{ check: 'engine', ok: false, detail: 'the hub has no query URL for its engine (fleet.external.query_url)' }]);
+  if (engine && engine.status !== 'healthy') return withChecks('fleet', [{ check: 'engine', ok: false, detail: `${engine.service} is not healthy: the nodes cannot be asked for` }]);
+  const view = await hubView(hub, base).catch((err: Error) => err);
+  if (view instanceof Error) return withChecks('fleet', [{ check: 'engine', ok: false, detail: view.message }]);
+  return withChecks('fleet', hubChecks(view), view);
 }
 
 /** Validates the whole stack, given what its runner says of each service: every enabled service, and a skipped line for each disabled one. */
@@ -55,7 +82,8 @@ export async function validateStack(stack: StackDir, states: ReadonlyMap<string,
     status: 'skipped',
     checks: [{ check: 'disabled', ok: true, detail: 'in disabled_services of fibre-stack.yml: not checked' }],
   }));
-  return [...reports, ...disabled];
+  const fleet = await hubReport(stack, services, reports);
+  return [...reports, ...(fleet ? [fleet] : []), ...disabled];
 }
 
 export const allHealthy = (reports: ServiceReport[]) => reports.every((r) => r.status === 'healthy' || r.status === 'skipped');

@@ -11,8 +11,15 @@ import { DATADIR_INFO } from './host-metrics.js';
 /** A node_exporter series of each datadir's filesystem, labelled with the node it holds. */
 const perDatadir = (expr: string) => `${expr} * on (mountpoint) group_right () ${DATADIR_INFO}{${matchVars('node')}}`;
 
-/** node_exporter's target: named `host`, since cAdvisor's panels come from another target (its own instance). */
-const HOST = 'instance=~"$host"';
+/**
+ * node_exporter's target on the machines selected. Its variable is `target`, not `host`: `host` is
+ * the fleet machine every dashboard selects first (dashboard-kit.ts FLEET_VARS); nor `instance`,
+ * which cAdvisor's panels, from another target, would have to filter on too (lint's
+ * target-instance-rule).
+ */
+const HOST = `${matchVars()}, instance=~"$target"`;
+/** cAdvisor's series of the machines selected, each container by its name. */
+const CONTAINERS = `${matchVars()}, name!=""`;
 
 export function hostDashboard(): Dashboard {
   return buildDashboard({
@@ -20,7 +27,7 @@ export function hostDashboard(): Dashboard {
     title: 'fibre-stack Host',
     description: "The host's disks (those holding each node's datadir first), memory, CPU, network and clock from node_exporter, and the stack's containers from cAdvisor.",
     tags: ['host'],
-    variables: [labelVariable('host', 'Host', 'node_uname_info', 'instance'), labelVariable('node', 'Node', DATADIR_INFO, 'node')],
+    variables: [labelVariable('target', 'node_exporter', 'node_uname_info', 'instance'), labelVariable('node', 'Node', DATADIR_INFO, 'node')],
     from: 'now-6h',
     rows: [
       {
@@ -86,11 +93,11 @@ export function hostDashboard(): Dashboard {
         title: 'Containers (docker mode)',
         panels: [
           timeseriesPanel('Container CPU', units.Short, 'CPU cores each container of the stack uses (cAdvisor).')
-            .targets(queries(rangeQuery('sum by (name) (rate(container_cpu_usage_seconds_total{name!=""}[$__rate_interval]))', '{{name}}'))),
+            .targets(queries(rangeQuery(`sum by (name) (rate(container_cpu_usage_seconds_total{${CONTAINERS}}[$__rate_interval]))`, '{{name}}'))),
           timeseriesPanel('Container memory', units.BytesIEC, 'Working set of each container (what the OOM killer weighs).')
-            .targets(queries(rangeQuery('sum by (name) (container_memory_working_set_bytes{name!=""})', '{{name}}'))),
+            .targets(queries(rangeQuery(`sum by (name) (container_memory_working_set_bytes{${CONTAINERS}})`, '{{name}}'))),
           timeseriesPanel('Container restarts', units.Short, 'Restarts per container in the last 15 minutes (its CPU counter starting over); above 2, HostContainerRestarting fires.')
-            .targets(queries(rangeQuery('max by (name) (resets(container_cpu_usage_seconds_total{name!=""}[15m]))', '{{name}}'))),
+            .targets(queries(rangeQuery(`max by (name) (resets(container_cpu_usage_seconds_total{${CONTAINERS}}[15m]))`, '{{name}}'))),
         ],
       },
     ],

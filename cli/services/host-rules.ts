@@ -67,8 +67,9 @@ export const hostRules: RuleFileSpec = {
           // container shows as its cgroup's CPU counter starting again from zero. `max`, not `sum`:
           // with per-CPU usage (cgroup v1) each CPU's series resets once per restart
           // (google/cadvisor@v0.60.5:lib/metrics/prometheus.go container_cpu_usage_seconds_total).
+          // By host too: on a fleet hub every node's cAdvisor may have the same instance address.
           alert: 'HostContainerRestarting',
-          expr: 'max by (instance, name, image) (resets(container_cpu_usage_seconds_total{name!=""}[15m])) > 2',
+          expr: 'max by (host, instance, name, image) (resets(container_cpu_usage_seconds_total{name!=""}[15m])) > 2',
           severity: 'warning',
           summary: 'Container {{ $labels.name }} keeps restarting',
           description: 'Container {{ $labels.name }} ({{ $labels.image }}) restarted {{ $value }} times in 15 minutes; it fails soon after each start.',

@@ -13,6 +13,7 @@ export const stackMetrics: MetricDef[] = [
   m('prometheus_notifications_dropped_total', 'counter', 'prometheus', 'Alert notifications dropped on the way to Alertmanager.'),
   m('prometheus_notifications_alertmanagers_discovered', 'gauge', 'prometheus', 'Alertmanagers Prometheus can send to.'),
   m('prometheus_config_last_reload_successful', 'gauge', 'prometheus', '1 when the last configuration reload succeeded.'),
+  m('prometheus_agent_active_series', 'gauge', 'prometheus', 'Series a Prometheus in agent mode (a fleet node) holds; only agents have it.'),
   m('prometheus_tsdb_head_series', 'gauge', 'prometheus', 'Series in the head block.'),
   m('prometheus_tsdb_storage_blocks_bytes', 'gauge', 'prometheus', 'Bytes of persisted blocks.', [], 'bytes'),
   m('prometheus_target_scrapes_exceeded_sample_limit_total', 'counter', 'prometheus', 'Scrapes refused for exceeding the sample limit.'),

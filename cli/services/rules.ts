@@ -50,7 +50,9 @@ export const stackRules: RuleFileSpec = {
         },
         {
           alert: 'PrometheusNotConnectedToAlertmanager',
-          expr: 'prometheus_notifications_alertmanagers_discovered < 1',
+          // A fleet node's Prometheus runs in agent mode: it has no rules and no Alertmanager, by
+          // design; its prometheus_agent_* series (tsdb/agent/db.go, v2.42.0 and v3.14.0) say so.
+          expr: 'prometheus_notifications_alertmanagers_discovered < 1 unless on (job, instance, host) prometheus_agent_active_series',
           for: '10m',
           severity: 'critical',
           summary: 'Prometheus {{ $labels.instance }} has no Alertmanager to send to',

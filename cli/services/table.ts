@@ -14,7 +14,23 @@ import { DATASOURCES, type DatasourceDef } from '../../core/datasources.js';
  * What a service does in the stack. A stack runs one log agent: the one its spec names, and the
  * synthetic checks only when its spec turns them on (`synthetic_checks: true`).
  */
-export type ServiceRole = 'metrics' | 'alerting' | 'dashboards' | 'logs' | 'log-agent' | 'synthetic-checks' | 'host-metrics';
+export type ServiceRole =
+  | 'metrics' | 'alerting' | 'dashboards' | 'logs' | 'log-agent' | 'synthetic-checks' | 'host-metrics'
+  | 'fleet-store' | 'fleet-rules' | 'fleet-gateway';
+
+/**
+ * What kind of stack runs a service: a standalone stack, a fleet node (metrics agent, log agent,
+ * exporters) or a fleet hub, by its metrics engine (cli/spec/types.ts, `fleet:`).
+ */
+export type StackKind = 'standalone' | 'node' | 'hub-victoriametrics' | 'hub-mimir' | 'hub-external';
+
+export function stackKind(spec: { fleet?: { role: 'node' } | { role: 'hub'; engine: 'victoriametrics' | 'mimir' | 'external' } }): StackKind {
+  const f = spec.fleet;
+  if (!f) return 'standalone';
+  return f.role === 'node' ? 'node' : `hub-${f.engine}`;
+}
+
+const HUBS = ['hub-victoriametrics', 'hub-mimir', 'hub-external'] as const;
 
 /** How a container healthcheck asks the readiness path, with only what the image ships. */
 export type ImageProbe =
@@ -25,12 +41,18 @@ export type ImageProbe =
   /** bash's /dev/tcp: the image has neither curl nor wget. */
   | { tool: 'bash-tcp' }
   /** The program checks itself: the image has no shell at all. */
-  | { tool: 'self'; command: readonly string[] };
+  | { tool: 'self'; command: readonly string[] }
+  /** Nothing in the image can ask (distroless, no self-check): compose runs no healthcheck. */
+  | { tool: 'none' };
 
 /** Where native mode downloads the pinned release from, and how it checks the archive. */
 export type ReleaseDef =
   /** GitHub release `<name>-<version>.linux-<arch>.tar.gz`, checked against `sha256sums.txt`. */
   | { kind: 'prometheus-tarball'; repo: string; name: string }
+  /** GitHub release `<name>-linux-<arch>-v<version>.tar.gz`, checked against `<same>_checksums.txt` (VictoriaMetrics). */
+  | { kind: 'victoriametrics-tarball'; repo: string; name: string; binary: string }
+  /** GitHub release asset `<name>-linux-<arch>`, a bare binary, checked against `<name>-linux-<arch>-sha-256` (Mimir). */
+  | { kind: 'github-binary'; repo: string; name: string }
   /** GitHub release `<name>-linux-<arch>.zip`, checked against `SHA256SUMS`. */
   | { kind: 'grafana-labs-zip'; repo: string; name: string }
   /** grafana.com's downloads API, which answers with the archive's URL and sha256. */
@@ -65,6 +87,8 @@ export interface HostAccess {
 
 export interface ServiceDef<Name extends string = string> {
   role: ServiceRole;
+  /** The kinds of stack that run it. */
+  runsIn: readonly StackKind[];
   /** For a service the user chooses among others (a log agent): how `create` describes it, its prompt and --help. */
   choiceNote?: string;
   /** The default port (spec.ports), which is also the port inside its container. */
@@ -119,6 +143,7 @@ export interface ServiceDef<Name extends string = string> {
 // with the sources read at the new tag.
 const TABLE = {
   prometheus: {
+    runsIn: ['standalone', 'node'],
     role: 'metrics',
     port: 9090,
     image: 'prom/prometheus:v3.14.0',
@@ -144,6 +169,7 @@ const TABLE = {
     },
   },
   alertmanager: {
+    runsIn: ['standalone', ...HUBS],
     role: 'alerting',
     port: 9093,
     image: 'prom/alertmanager:v0.34.0',
@@ -167,6 +193,7 @@ const TABLE = {
     },
   },
   grafana: {
+    runsIn: ['standalone', ...HUBS],
     role: 'dashboards',
     port: 3000,
     // 13.2.3: the newest release seen published by Grafana itself (npm @grafana/schema 13.2.3,
@@ -184,7 +211,7 @@ const TABLE = {
     containerData: '/var/lib/grafana',
     readyPath: '/api/health',
     healthcheck: { probe: { tool: 'curl-or-wget' }, startPeriod: '30s' },
-    startsAfter: ['prometheus', 'loki'],
+    startsAfter: ['prometheus', 'victoria-metrics', 'mimir', 'loki'],
     // The admin user and password come from .env (fromDotenv): a value here would win over it.
     containerEnv: {
       GF_USERS_ALLOW_SIGN_UP: 'false',
@@ -211,6 +238,7 @@ const TABLE = {
     },
   },
   loki: {
+    runsIn: ['standalone', ...HUBS],
     role: 'logs',
     port: 3100,
     // Images are distroless from 3.6.0 (no shell, wget or curl); the binary checks itself
@@ -238,6 +266,7 @@ const TABLE = {
     },
   },
   alloy: {
+    runsIn: ['standalone', 'node'],
     role: 'log-agent',
     choiceNote: 'recommended',
     port: 12345,
@@ -261,6 +290,7 @@ const TABLE = {
     },
   },
   promtail: {
+    runsIn: ['standalone', 'node'],
     role: 'log-agent',
     choiceNote: 'end of life since 2026-03-02',
     port: 9080,
@@ -290,6 +320,8 @@ const TABLE = {
   // The synthetic checks: probes of what users reach (nodeos's API, bitcoind's ports, the stack's
   // UIs), asked by Prometheus through /probe (cli/render/probes.ts). Keeps no data.
   blackbox: {
+    // Where the profiles' services run: a hub has none to probe (and no Prometheus to ask /probe).
+    runsIn: ['standalone', 'node'],
     role: 'synthetic-checks',
     port: 9115,
     image: 'prom/blackbox-exporter:v0.28.0',
@@ -317,6 +349,10 @@ const TABLE = {
     },
   },
   'node-exporter': {
+    // Every machine of a fleet watches its own host where something scrapes it: a node's agent
+    // ships its series to the hub, a VictoriaMetrics hub scrapes it as it does its other services
+    // (a Mimir or external hub scrapes nothing of its own).
+    runsIn: ['standalone', 'node', 'hub-victoriametrics'],
     role: 'host-metrics',
     port: 9100,
     image: 'prom/node-exporter:v1.12.1',
@@ -344,6 +380,7 @@ const TABLE = {
     },
   },
   cadvisor: {
+    runsIn: ['standalone', 'node', 'hub-victoriametrics'],
     role: 'host-metrics',
     port: 8080,
     image: 'ghcr.io/google/cadvisor:v0.60.5',
@@ -378,6 +415,105 @@ const TABLE = {
       'container_start_time_seconds is the docker container creation time (unchanged by a restart)': 'google/cadvisor@v0.60.5:container/docker/handler.go',
     },
   },
+  // --- Fleet hub services (fleet.role hub). VictoriaMetrics' flags are those of both the pin and
+  // Debian bookworm's 1.79.5 (the tests run that), each read at both tags; see cli/render/fleet-hub.ts.
+  'victoria-metrics': {
+    runsIn: ['hub-victoriametrics'],
+    role: 'fleet-store',
+    port: 8428,
+    image: 'victoriametrics/victoria-metrics:v1.150.0',
+    // Its own scrape config: no Prometheus runs on a hub, so VictoriaMetrics scrapes the hub's services itself.
+    config: 'victoria-metrics/scrape.yml',
+    // fleet/tls: the hub's CA, to scrape vmauth over TLS.
+    mounts: [
+      { stack: 'victoria-metrics', container: '/etc/victoria-metrics' },
+      { stack: 'fleet/tls', container: '/etc/victoria-metrics/tls' },
+    ],
+    containerData: '/victoria-metrics-data',
+    // It scrapes node_exporter, which listens on the host's network (hostAccess).
+    reachesHost: true,
+    readyPath: '/health',
+    healthcheck: { probe: { tool: 'wget' }, startPeriod: '20s' },
+    startsAfter: [],
+    // Debian packages it as victoria-metrics; the release archive holds victoria-metrics-prod.
+    binaries: [{ name: 'victoria-metrics-prod', leadingArgs: [] }, { name: 'victoria-metrics', leadingArgs: [] }],
+    release: { kind: 'victoriametrics-tarball', repo: 'VictoriaMetrics/VictoriaMetrics', name: 'victoria-metrics', binary: 'victoria-metrics-prod' },
+    howToGet: 'apt-get install victoria-metrics, or https://github.com/VictoriaMetrics/VictoriaMetrics/releases',
+    sources: {
+      'args: -storageDataPath, -retentionPeriod (h, d, w, y suffixes; at least 24h), -httpListenAddr': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:app/vmstorage/main.go',
+      readyPath: 'VictoriaMetrics/VictoriaMetrics@v1.150.0:lib/httpserver/httpserver.go',
+      'extra_label on /api/v1/write is added after the sent labels, and the last of two equal names wins': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:lib/storage/metric_name.go',
+      'image: alpine (busybox wget), ENTRYPOINT /victoria-metrics-prod': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:app/victoria-metrics/deployment/Dockerfile',
+      'release: victoria-metrics-linux-<arch>-v<version>.tar.gz and its _checksums.txt': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:Makefile',
+    },
+  },
+  vmalert: {
+    // An external engine's hub evaluates our rules with vmalert too: on the engine's query API.
+    runsIn: ['hub-victoriametrics', 'hub-external'],
+    role: 'fleet-rules',
+    port: 8880,
+    image: 'victoriametrics/vmalert:v1.150.0',
+    // One of its rule files (it takes one -rule per file): the fleet's, which every hub has.
+    config: 'vmalert/rules/fleet.yml',
+    mounts: [{ stack: 'vmalert', container: '/etc/vmalert' }],
+    containerData: '/vmalert-data',
+    readyPath: '/health',
+    healthcheck: { probe: { tool: 'wget' }, startPeriod: '20s' },
+    startsAfter: ['victoria-metrics', 'alertmanager'],
+    binaries: [{ name: 'vmalert-prod', leadingArgs: [] }, { name: 'vmalert', leadingArgs: [] }],
+    release: { kind: 'victoriametrics-tarball', repo: 'VictoriaMetrics/VictoriaMetrics', name: 'vmutils', binary: 'vmalert-prod' },
+    howToGet: 'apt-get install victoria-metrics (it carries vmalert), or vmutils from https://github.com/VictoriaMetrics/VictoriaMetrics/releases',
+    sources: {
+      'args: -rule (globs), -datasource.url, -notifier.url, -remoteWrite.url, -remoteRead.url, -evaluationInterval, -httpListenAddr': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:app/vmalert/main.go',
+      'release: vmutils-linux-<arch>-v<version>.tar.gz holds vmalert-prod and vmauth-prod': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:Makefile',
+    },
+  },
+  vmauth: {
+    runsIn: ['hub-victoriametrics', 'hub-mimir', 'hub-external'],
+    role: 'fleet-gateway',
+    port: 8427,
+    image: 'victoriametrics/vmauth:v1.150.0',
+    config: 'vmauth/auth.yml',
+    mounts: [
+      { stack: 'vmauth', container: '/etc/vmauth' },
+      { stack: 'fleet/tls', container: '/etc/vmauth/tls' },
+    ],
+    containerData: '/vmauth-data',
+    readyPath: '/health',
+    healthcheck: { probe: { tool: 'wget' }, startPeriod: '10s' },
+    startsAfter: ['victoria-metrics', 'mimir', 'loki'],
+    // The nodes' tokens: %{FLEET_TOKEN_<NODE>} placeholders in auth.yml, filled from the environment.
+    fromDotenv: [],
+    binaries: [{ name: 'vmauth-prod', leadingArgs: [] }, { name: 'vmauth', leadingArgs: [] }],
+    release: { kind: 'victoriametrics-tarball', repo: 'VictoriaMetrics/VictoriaMetrics', name: 'vmutils', binary: 'vmauth-prod' },
+    howToGet: 'apt-get install victoria-metrics (it carries vmauth), or vmutils from https://github.com/VictoriaMetrics/VictoriaMetrics/releases',
+    sources: {
+      'config: users[].bearer_token, name, url_map[].src_paths, url_prefix, drop_src_path_prefix_parts; %{ENV} placeholders': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:app/vmauth/auth_config.go',
+      'url_prefix query args win over the request\'s': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:app/vmauth/target_url.go',
+      'args: -auth.config, -httpListenAddr, -tls, -tlsCertFile, -tlsKeyFile': 'VictoriaMetrics/VictoriaMetrics@v1.150.0:lib/httpserver/httpserver.go',
+    },
+  },
+  mimir: {
+    runsIn: ['hub-mimir'],
+    role: 'fleet-store',
+    port: 9009,
+    // 3.1.1: the newest release in grafana/mimir's CHANGELOG.md (stored commit 00135b6025).
+    image: 'grafana/mimir:3.1.1',
+    config: 'mimir/mimir.yml',
+    mounts: [{ stack: 'mimir', container: '/etc/mimir' }],
+    containerData: '/data',
+    readyPath: '/ready',
+    // The image is distroless (no shell, wget or curl) and mimir has no self-check: no probe can run inside it.
+    healthcheck: { probe: { tool: 'none' }, startPeriod: '60s' },
+    startsAfter: [],
+    binaries: [{ name: 'mimir', leadingArgs: [] }],
+    release: { kind: 'github-binary', repo: 'grafana/mimir', name: 'mimir' },
+    howToGet: 'https://github.com/grafana/mimir/releases (mimir-linux-<arch>)',
+    sources: {
+      'config keys (test/fixtures/mimir-config-keys.json)': 'grafana/mimir@fe9396d459:cmd/mimir/config-descriptor.json',
+      'image: distroless static-debian13 from 3.1.1': 'grafana/mimir@00135b6025:CHANGELOG.md',
+    },
+  },
 } as const satisfies Record<string, ServiceDef>;
 
 export type CoreService = keyof typeof TABLE;
@@ -395,14 +531,20 @@ export const DEFAULT_IMAGES: Record<CoreService | 'exporter', string> = { ...byS
 export const DEFAULT_PORTS: Record<CoreService, number> = byService((d) => d.port);
 
 /**
- * Core services this stack runs: all but those disabled, only the chosen log agent, the synthetic
- * checks only when on, none whose target is off, and those only containers run in docker mode alone.
+ * Core services this stack runs: those of its kind (standalone, fleet node or hub), all but those
+ * disabled, only the chosen log agent, the synthetic checks only when on, none whose target is off,
+ * and those only containers run in docker mode alone.
  */
-export function enabledServices(spec: { disabled_services: readonly CoreService[]; log_agent: CoreService; synthetic_checks: boolean; mode: 'docker' | 'native' }): CoreService[] {
+export function enabledServices(
+  spec: { disabled_services: readonly CoreService[]; log_agent: CoreService; synthetic_checks: boolean; mode: 'docker' | 'native' } & Parameters<typeof stackKind>[0],
+): CoreService[] {
   const off = new Set(spec.disabled_services);
+  const kind = stackKind(spec);
   return SERVICE_NAMES.filter((s) => {
     const def: ServiceDef<CoreService> = CORE_SERVICES[s];
-    if (off.has(s) || (def.sendsTo && off.has(def.sendsTo))) return false;
+    if (!def.runsIn.includes(kind)) return false;
+    // A node's log agent sends to its hub's Loki, not to one of its own.
+    if (off.has(s) || (def.sendsTo && kind === 'standalone' && off.has(def.sendsTo))) return false;
     if (def.dockerOnly && spec.mode !== 'docker') return false;
     if (def.role === 'synthetic-checks') return spec.synthetic_checks;
     return def.role !== 'log-agent' || s === spec.log_agent;

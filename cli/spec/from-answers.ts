@@ -1,9 +1,10 @@
 // The answers `create` gathers (from flags or prompts), turned into a spec. The result goes
 // through the spec reader like any fibre-stack.yml, so flags and files are checked the same way.
 import { basename } from 'node:path';
-import type { LogAgent, Mode, ProfileId, StackSpec } from './types.js';
+import type { FleetEngine, FleetTlsMode, LogAgent, Mode, ProfileId, StackSpec } from './types.js';
 import { DEFAULT_PROFILES, defaultSpec } from './defaults.js';
 import { readSpecDocument } from './validate.js';
+import { FLEET_DEFAULTS } from './fleet.js';
 import { PROFILES, type PROFILE_LIST, type Registry } from '../../profiles/registry.js';
 import type { AnswersOf, ProfileDef, Question } from '../../profiles/types.js';
 
@@ -20,6 +21,24 @@ export interface StackAnswers {
   /** Where the Grafana links in alerts point; empty: the stack's own Grafana address. */
   grafanaUrl: string;
   project: string;
+  /** What the stack is in a fleet; standalone writes no `fleet:` section. */
+  role: 'standalone' | 'node' | 'hub';
+  /** Node: the hub's write endpoint, this machine's name and site, its token and CA files. */
+  hubUrl: string;
+  host: string;
+  site: string;
+  tokenFile: string;
+  caFile: string;
+  /** Hub: its engine, its nodes, where vmauth listens, its TLS, and an external engine's URLs. */
+  engine: FleetEngine;
+  fleetNodes: string[];
+  listen: string;
+  tls: FleetTlsMode;
+  tlsNames: string[];
+  tlsCert: string;
+  tlsKey: string;
+  remoteWriteUrl: string;
+  queryUrl: string;
 }
 
 /** A receiver as the spec's `alerting.receivers` takes it, and where its secret comes from (never the spec). */
@@ -49,7 +68,51 @@ export function projectNameFor(dir: string): string {
   return name || 'fibre-stack';
 }
 
-export function defaultAnswers(dir: string, registry: Registry = PROFILES): CreateAnswers {
+/**
+ * Defaults of the fleet answers. `machine` is this machine's host name (read at the edge): a node's
+ * `host` and a hub's first certificate name.
+ */
+export function defaultFleetAnswers(machine: string): Pick<StackAnswers, 'role' | 'hubUrl' | 'host' | 'site' | 'tokenFile' | 'caFile' | 'engine' | 'fleetNodes' | 'listen' | 'tls' | 'tlsNames' | 'tlsCert' | 'tlsKey' | 'remoteWriteUrl' | 'queryUrl'> {
+  const host = machine.toLowerCase();
+  return {
+    role: 'standalone',
+    hubUrl: '',
+    host,
+    site: FLEET_DEFAULTS.site,
+    tokenFile: FLEET_DEFAULTS.token_file,
+    caFile: FLEET_DEFAULTS.ca_file,
+    engine: 'victoriametrics',
+    fleetNodes: [],
+    listen: FLEET_DEFAULTS.listen_address,
+    tls: 'generate',
+    tlsNames: [...new Set([host, 'localhost', '127.0.0.1'])],
+    tlsCert: '',
+    tlsKey: '',
+    remoteWriteUrl: '',
+    queryUrl: '',
+  };
+}
+
+/** The `fleet:` section the answers make (undefined: standalone), for the spec reader to check. */
+function fleetFromAnswers(a: CreateAnswers): Record<string, unknown> | undefined {
+  switch (a.role) {
+    case 'standalone':
+      return undefined;
+    case 'node':
+      return { role: 'node', host: a.host, site: a.site, hub_url: a.hubUrl, token_file: a.tokenFile, ca_file: a.caFile };
+    case 'hub':
+      return {
+        role: 'hub',
+        engine: a.engine,
+        listen_address: a.listen,
+        nodes: a.fleetNodes,
+        tls: { mode: a.tls, names: a.tlsNames, cert_file: a.tlsCert, key_file: a.tlsKey },
+        external: { remote_write_url: a.remoteWriteUrl, query_url: a.queryUrl },
+      };
+  }
+}
+
+export function defaultAnswers(dir: string, registry: Registry = PROFILES, machine = 'localhost'): CreateAnswers {
   const spec = defaultSpec();
   const answers: Record<string, unknown> = {};
   for (const def of registry.profiles) {
@@ -66,6 +129,7 @@ export function defaultAnswers(dir: string, registry: Registry = PROFILES): Crea
     receivers: [],
     grafanaUrl: '',
     project: projectNameFor(dir),
+    ...defaultFleetAnswers(machine),
     nodes: {},
   };
 }
@@ -102,6 +166,7 @@ export function specFromAnswers(a: CreateAnswers, registry: Registry = PROFILES)
     synthetic_checks: a.syntheticChecks,
     alerting: { receivers: a.receivers.map((r) => r.receiver), grafana_url: a.grafanaUrl },
     profiles,
+    ...(fleetFromAnswers(a) ? { fleet: fleetFromAnswers(a) } : {}),
   };
   return readSpecDocument(raw, { source: 'the options given', registry }).spec;
 }

@@ -8,6 +8,7 @@ import { describe, join, Reader, SpecError, type Obj, type SpecProblem } from '.
 import { LOG_AGENTS, MODES, type ProfilesSpec, type StackSpec } from './types.js';
 import { defaultSpec } from './defaults.js';
 import { SPEC_VERSIONS, upgradeDocument, type SpecVersions } from './versions.js';
+import { readFleet } from './fleet.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { ProfileDef } from '../../profiles/types.js';
 import { enabledServices, SERVICE_NAMES, type CoreService } from '../services/table.js';
@@ -30,7 +31,7 @@ const checkPinnedImage = (s: string) => {
   return undefined;
 };
 
-const TOP_LEVEL_KEYS = ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'disabled_services', 'synthetic_checks', 'profiles'];
+const TOP_LEVEL_KEYS = ['version', 'project', 'mode', 'log_agent', 'bind_address', 'retention', 'ports', 'images', 'alerting', 'disabled_services', 'synthetic_checks', 'profiles', 'fleet'];
 
 export interface ReadOptions {
   /** Where the document came from, for the error message. */
@@ -109,6 +110,11 @@ export function readSpecDocument(raw: unknown, options: ReadOptions = {}): { spe
     }
     spec.profiles = out as ProfilesSpec;
   }
+  const fleet = readFleet(r, top.fleet);
+  if (fleet) {
+    spec.fleet = fleet;
+    checkFleetRole(spec, r);
+  }
   placePorts(spec, r, nodes);
   if (problems.length) throw new SpecError(problems, source);
   return { spec, fromVersion };
@@ -160,6 +166,16 @@ export function validateSpec(raw: unknown, source = 'fibre-stack.yml'): StackSpe
  * default and clash, so it gets the first free port from that default up instead (after every
  * port the file gives, so that none of those moves); `create` writes it into the file.
  */
+/** What a fleet role has no service for: a node's alerts are sent by its hub, a hub has no profile services to probe. */
+function checkFleetRole(spec: StackSpec, r: Reader): void {
+  if (spec.fleet?.role === 'node' && spec.alerting.receivers.length) {
+    r.problem('alerting.receivers', "a fleet node runs no Alertmanager (its hub evaluates the rules and sends the alerts): give the receivers in the hub's fibre-stack.yml and remove them here");
+  }
+  if (spec.fleet?.role === 'hub' && spec.synthetic_checks) {
+    r.problem('synthetic_checks', "a fleet hub runs no synthetic checks (the services they probe run on the nodes): set synthetic_checks: true in the nodes' fibre-stack.yml, whose agents send the results to the hub");
+  }
+}
+
 function placePorts(spec: StackSpec, r: Reader, nodes: readonly ReadNode[]): void {
   const used = new Map<number, string>();
   const claim = (port: number, key: string) => {

@@ -80,7 +80,7 @@ export function bitcoinCoreDashboard(): Dashboard {
         title: 'Log',
         panels: [
           logsPanel('debug.log', "bitcoind's debug.log as shipped to Loki by the log agent.")
-            .targets(queries(logQuery('{job="bitcoind", node=~"$node"}'))),
+            .targets(queries(logQuery(`{job="bitcoind", ${n}}`))),
         ],
       },
     ],

@@ -92,7 +92,7 @@ export function fibreDashboard(): Dashboard {
         title: 'Race log',
         panels: [
           logsPanel('Race results from debug.log', "bitcoind's UDP race lines (needs -debug=bench): winner, winner peer and both mechanisms' times.")
-            .targets(queries(logQuery('{job="bitcoind", node=~"$node", winner=~".+"}'))),
+            .targets(queries(logQuery(`{job="bitcoind", ${n}, winner=~".+"}`))),
         ],
       },
     ],

@@ -53,9 +53,17 @@ export interface DashboardParts {
   from?: string;
 }
 
-/** `label=~"$var"` matchers for the given variables, joined for a selector body. */
+/**
+ * The machine variables every dashboard has, before its own: on a fleet hub every series carries
+ * its node's `site` and `host` (the node's external labels), so one dashboard shows any machine or
+ * all of them. On a standalone stack neither label exists, and `=~".*"` (All) matches a series
+ * without the label, so the same queries work there unchanged.
+ */
+export const FLEET_VARS = ['site', 'host'] as const;
+
+/** `label=~"$var"` matchers for the machine variables and the given ones, joined for a selector body. */
 export function matchVars(...names: string[]): string {
-  return names.map((n) => `${n}=~"$${n}"`).join(', ');
+  return [...FLEET_VARS, ...names].map((n) => `${n}=~"$${n}"`).join(', ');
 }
 
 /** A counter's per-second rate over the selected series, summed by the given labels. */
@@ -88,9 +96,22 @@ function datasourceVariable(name: string, ds: DatasourceDef): DatasourceVariable
     .hide(VariableHide.DontHide).includeAll(false).multi(false).regex('');
 }
 
-/** A variable over the values of one label of a metric, every value selected by default. */
-export function labelVariable(name: string, label: string, metric: string, labelName: string): QueryVariableBuilder {
-  const query = `label_values(${metric}, ${labelName})`;
+/**
+ * A variable over the values of one label of a metric, on the machines selected and within the
+ * values of the variables named in `within` (a miner's cards of the rigs selected), every value
+ * selected by default.
+ */
+export function labelVariable(name: string, label: string, metric: string, labelName: string, ...within: string[]): QueryVariableBuilder {
+  return labelValuesVariable(name, label, `${metric}{${matchVars(...within)}}`, labelName);
+}
+
+/** The machine variables: sites, then the hosts of the sites selected, over `up` (every scrape target has it). */
+function fleetVariables(): QueryVariableBuilder[] {
+  return [labelValuesVariable('site', 'Site', 'up', 'site'), labelValuesVariable('host', 'Host', 'up{site=~"$site"}', 'host')];
+}
+
+function labelValuesVariable(name: string, label: string, selector: string, labelName: string): QueryVariableBuilder {
+  const query = `label_values(${selector}, ${labelName})`;
   return new QueryVariableBuilder(name)
     .label(label).datasource(PROM_REF).definition(query)
     .query({ query, refId: 'PrometheusVariableQueryEditor-VariableQuery' })
@@ -209,7 +230,7 @@ export function buildDashboard(parts: DashboardParts): Dashboard {
       .enable(true).hide(true).iconColor('rgba(0, 211, 255, 1)')))
     .withVariable(datasourceVariable(PROM_VAR, DATASOURCES.prometheus));
   if (parts.rows.some((row) => row.panels.some((p) => p instanceof logs.PanelBuilder))) builder.withVariable(datasourceVariable(LOKI_VAR, DATASOURCES.loki));
-  for (const variable of parts.variables) builder.withVariable(variable);
+  for (const variable of [...fleetVariables(), ...parts.variables]) builder.withVariable(variable);
   let id = 0;
   for (const row of parts.rows) {
     builder.withRow(new RowBuilder(row.title).id(++id));

@@ -20,7 +20,7 @@ export function minerDashboard(): Dashboard {
     tags: ['miner', 'fpga'],
     variables: [
       labelVariable('node', 'Rig', 'fpga_miner_hashrate_hashes_per_second', 'node'),
-      labelVariable('card', 'Card', 'fpga_miner_hashrate_hashes_per_second{node=~"$node"}', 'card'),
+      labelVariable('card', 'Card', 'fpga_miner_hashrate_hashes_per_second', 'card', 'node'),
     ],
     rows: [
       {
@@ -76,7 +76,7 @@ export function minerDashboard(): Dashboard {
         title: 'Logs',
         panels: [
           logsPanel('Miner logs', 'The miner log of each selected card, as shipped to Loki by the log agent.')
-            .targets(queries(logQuery('{job="fpga-miner", node=~"$node", card=~"$card"}'))),
+            .targets(queries(logQuery(`{job="fpga-miner", ${c}}`))),
         ],
       },
     ],

@@ -7,7 +7,8 @@ import type { RenderedFile } from '../../cli/render/types.js';
 import { loadPackageSources } from '../../cli/io/templates.js';
 import { writeStack } from '../../cli/io/stack-writer.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../../cli/spec/from-answers.js';
-import type { StackSpec } from '../../cli/spec/types.js';
+import type { StackSecrets, StackSpec } from '../../cli/spec/types.js';
+import { fleetTokenVar } from '../../cli/spec/fleet.js';
 
 export const TEST_SECRETS = { grafanaAdminPassword: 'test-password-not-a-default' };
 
@@ -19,8 +20,14 @@ export function specFor(overrides: Partial<CreateAnswers>): StackSpec {
   return specFromAnswers({ ...defaultAnswers('/tmp/stack'), ...overrides });
 }
 
+/** The test secrets, with a token for each node of a fleet hub (`token-<host>`). */
+export function secretsFor(spec: StackSpec): StackSecrets {
+  if (spec.fleet?.role !== 'hub') return TEST_SECRETS;
+  return { ...TEST_SECRETS, fleetTokens: Object.fromEntries(spec.fleet.nodes.map((host) => [fleetTokenVar(host), `token-${host}`])) };
+}
+
 export function render(spec: StackSpec): RenderedFile[] {
-  return renderStack(spec, TEST_SECRETS, loadPackageSources());
+  return renderStack(spec, secretsFor(spec), loadPackageSources());
 }
 
 /** Renders and writes a stack; returns its folder. */
