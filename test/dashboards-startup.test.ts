@@ -4,35 +4,19 @@
 // that lists every ES module the CLI loads, and a module holds the SDK when its address names the
 // SDK (imported from node_modules) or its text carries the SDK's module paths (bundled, as in
 // dist/dev/artifacts.js).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { runWithLoadedModules } from './support/loaded-modules.js';
 import { tempDir } from './support/stack.js';
 
 const SDK = 'grafana-foundation-sdk';
-const HOOKS = `import { appendFileSync } from 'node:fs';
-export async function load(url, context, next) {
-  appendFileSync(process.env.LOADED_OUT, url + '\\n');
-  return next(url, context);
-}
-`;
-const PROBE = `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));
-`;
-
-/** Runs the CLI with the probe; returns its result and the loaded modules that hold the SDK. */
+/** Runs the CLI with the load hook; returns its result and the loaded modules that hold the SDK. */
 function runProbed(args: string[]): { code: number; output: string; loaded: string[]; sdkModules: string[] } {
-  const dir = tempDir('fibre-stack-startup-');
-  const probe = join(dir, 'probe.mjs');
-  const out = join(dir, 'loaded.txt');
-  writeFileSync(probe, PROBE);
-  const r = runCli(args, { env: { NODE_OPTIONS: `--import=${probe}`, LOADED_OUT: out } });
-  expect(existsSync(out), `the probe ran: ${r.stderr}`).toBe(true);
-  const loaded = readFileSync(out, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
-  const sdkModules = loaded.filter((u) => u.includes(SDK) || readFileSync(fileURLToPath(u), 'utf8').includes(SDK));
-  return { code: r.code, output: r.stdout + r.stderr, loaded, sdkModules };
+  const r = runWithLoadedModules(args);
+  const sdkModules = r.loaded.filter((u) => u.includes(SDK) || readFileSync(fileURLToPath(u), 'utf8').includes(SDK));
+  return { code: r.code, output: r.stdout + r.stderr, loaded: r.loaded, sdkModules };
 }
 
 describe('the foundation SDK stays off create\'s start-up path', () => {

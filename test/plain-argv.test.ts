@@ -3,15 +3,13 @@
 // declares, into the arguments yargs would give; anything else goes to yargs. Checked as a parser
 // on its own, and on the built CLI: the same output either way, and yargs not loaded when plain
 // (a preloaded load hook lists the modules loaded, as in dashboards-startup.test.ts).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePlainArgv } from '../cli/plain-argv.js';
 import { lintCommand } from '../cli/commands/lint.js';
 import { dashboardsCommand } from '../cli/commands/dashboards.js';
-import { runCli } from './support/cli.js';
-import { tempDir } from './support/stack.js';
+import { runWithLoadedModules } from './support/loaded-modules.js';
 
 const lint = (args: string[]) => parsePlainArgv('lint', args, lintCommand.plain);
 const dashboards = (args: string[]) => parsePlainArgv('dashboards', args, dashboardsCommand.plain);
@@ -42,27 +40,11 @@ describe('a plain command line, parsed without yargs', () => {
   });
 });
 
-const HOOKS = `import { appendFileSync } from 'node:fs';
-export async function load(url, context, next) {
-  appendFileSync(process.env.LOADED_OUT, url + '\\n');
-  return next(url, context);
-}
-`;
-const PROBE = `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));
-`;
-
 /** Runs the built CLI; returns its output and whether it loaded yargs (the module holding its recommendCommands). */
 function run(args: string[]): { code: number; stdout: string; stderr: string; yargs: boolean } {
-  const dir = tempDir('fibre-stack-plain-');
-  const probe = join(dir, 'probe.mjs');
-  const out = join(dir, 'loaded.txt');
-  writeFileSync(probe, PROBE);
-  const r = runCli(args, { env: { NODE_OPTIONS: `--import=${probe}`, LOADED_OUT: out } });
-  expect(existsSync(out), `the probe ran: ${r.stderr}`).toBe(true);
-  const loaded = readFileSync(out, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
-  expect(loaded.some((u) => u.endsWith('/dist/cli/main.js')), loaded.join('\n')).toBe(true);
-  return { ...r, yargs: loaded.some((u) => readFileSync(fileURLToPath(u), 'utf8').includes('recommendCommands')) };
+  const r = runWithLoadedModules(args);
+  expect(r.loaded.some((u) => u.endsWith('/dist/cli/main.js')), r.loaded.join('\n')).toBe(true);
+  return { ...r, yargs: r.loaded.some((u) => readFileSync(fileURLToPath(u), 'utf8').includes('recommendCommands')) };
 }
 
 describe('the built CLI', () => {
@@ -72,7 +54,7 @@ describe('the built CLI', () => {
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.yargs).toBe(false);
     expect(viaYargs.yargs).toBe(true);
-    expect(JSON.parse(plain.stdout)).toMatchObject({ files: { dashboards: 5 }, errors: 0 });
+    expect(JSON.parse(plain.stdout)).toMatchObject({ files: { dashboards: 6 }, errors: 0 });
     expect(plain.stdout).toBe(viaYargs.stdout);
   });
 
