@@ -51,8 +51,8 @@ describe('MetricSet', () => {
     const set = new MetricSet(minerMetrics);
     expect(() => set.counter('fpga_miner_clock_hertz')).toThrow(/is a gauge, not a counter/);
     expect(() => set.gauge('no_such_metric')).toThrow(/not in this exporter's catalog/);
-    expect(() => set.gauge('fpga_miner_clock_hertz').set({ card: 'c', bitstream: 'rb4', extra: 'x' }, 1)).toThrow(
-      new Error(`Added label "extra" is not included in initial labelset: [ 'card', 'bitstream' ]`),
+    expect(() => set.gauge('fpga_miner_clock_hertz').set({ node: 'rig', card: 'c', bitstream: 'rb4', extra: 'x' }, 1)).toThrow(
+      new Error(`Added label "extra" is not included in initial labelset: [ 'node', 'card', 'bitstream' ]`),
     );
   });
 
