@@ -294,8 +294,8 @@ describe.runIf(ready)('the README Quick start, run as written', () => {
     const spec = load(readFileSync(join(stackDir, 'fibre-stack.yml'), 'utf8')) as StackSpec;
     missing = enabledServices(spec).filter((s) => !CORE_SERVICES[s].binaries.some((b) => onPath(b.name)));
     expect(up.code, describeStep(up)).toBe(0);
-    for (const s of ['prometheus', 'alertmanager', 'miner-exporter']) expect(up.output).toMatch(new RegExp(`${s}\\s+ready in`));
-    expect(started.map((r) => r.service).sort()).toEqual(['alertmanager', 'miner-exporter', 'prometheus']);
+    for (const s of ['prometheus', 'alertmanager', 'node-exporter', 'miner-exporter']) expect(up.output).toMatch(new RegExp(`${s}\\s+ready in`));
+    expect(started.map((r) => r.service).sort()).toEqual(['alertmanager', 'miner-exporter', 'node-exporter', 'prometheus']);
     expect(up.output).toMatch(/Detached\. Stop with: fibre-stack down/);
     if (missing.length) {
       expect(up.output).toContain(`Not started (program not available): ${missing.join(', ')}. The rest run without them.`);
