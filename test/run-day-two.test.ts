@@ -173,7 +173,7 @@ describe.skipIf(!ready)('an exporter whose bitcoind is not on this host', () => 
     const up = await cli(['up', '--native', '--detach', '--timeout', '30', '--dir', dir], noDownloads);
     expect(up.code, up.stdout + up.stderr).toBe(1);
     expect(up.stdout).toMatch(/fibre-exporter\s+FAILED/);
-    expect(up.stdout).toMatch(/to fix: \/nonexistent\/day-two\/bitcoind does not exist on this host \(profiles\.fibre\.bitcoind\): correct it in fibre-stack\.yml/);
+    expect(up.stdout).toMatch(/to fix: \/nonexistent\/day-two\/bitcoind does not exist on this host \(profiles\.fibre\[0\]\.bitcoind\): correct it in fibre-stack\.yml/);
   });
 });
 
