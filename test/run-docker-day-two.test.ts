@@ -46,7 +46,7 @@ describe.skipIf(!ready)('docker up refuses, before compose runs, what compose wo
     try {
       const up = await cli(['up', '--dir', dir]);
       expect(up.code, up.stdout + up.stderr).toBe(2);
-      expect(up.stderr).toMatch(/miner-exporter mounts \/nonexistent\/day-two, which does not exist on this host: set profiles\.miner\.logs\[0\]\.path in fibre-stack\.yml/);
+      expect(up.stderr).toMatch(/miner-exporter mounts \/nonexistent\/day-two, which does not exist on this host: set profiles\.miner\[0\]\.logs\[0\]\.path in fibre-stack\.yml/);
       expect(await containersOf(spec.project)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
