@@ -38,8 +38,6 @@ function specWith(service: CoreService, mode: StackSpec['mode']): StackSpec {
   };
 }
 
-const MODES = ['docker', 'native'] as const;
-
 describe('each entry of the table', () => {
   it.each(SERVICE_NAMES)('%s is complete', (s) => {
     const def = CORE_SERVICES[s];
@@ -71,9 +69,9 @@ describe('each entry of the table', () => {
   it('a stack runs the synthetic checks only when its spec turns them on, and not when it disables them', () => {
     const checks = SERVICE_NAMES.filter((s) => CORE_SERVICES[s].role === 'synthetic-checks');
     expect(checks).toEqual(['blackbox']);
-    expect(enabledServices({ disabled_services: [], log_agent: 'alloy', synthetic_checks: false })).not.toContain('blackbox');
-    expect(enabledServices({ disabled_services: [], log_agent: 'alloy', synthetic_checks: true })).toContain('blackbox');
-    expect(enabledServices({ disabled_services: ['blackbox'], log_agent: 'alloy', synthetic_checks: true })).not.toContain('blackbox');
+    expect(enabledServices({ disabled_services: [], log_agent: 'alloy', synthetic_checks: false, mode: 'native' })).not.toContain('blackbox');
+    expect(enabledServices({ disabled_services: [], log_agent: 'alloy', synthetic_checks: true, mode: 'native' })).toContain('blackbox');
+    expect(enabledServices({ disabled_services: ['blackbox'], log_agent: 'alloy', synthetic_checks: true, mode: 'native' })).not.toContain('blackbox');
   });
 
   it('every datasource is provided by one service', () => {
