@@ -16,7 +16,7 @@ import { readHostFacts } from '../cli/io/host-facts.js';
 import { defaultProfile } from '../cli/spec/defaults.js';
 import { compileFake, FakeBitcoind } from '../scripts/lib/fake-bitcoind.js';
 import { CLI } from './support/cli.js';
-import { ALERTMANAGER_IMAGE, NODE_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
+import { TRIXIE_ALERTMANAGER_IMAGE, NODE_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
 import { prerequisites } from './support/prereq.js';
 import { testSpec } from './support/run-stack.js';
 import { eventually, parseExposition, series } from './support/scrape.js';
@@ -67,7 +67,7 @@ describe.runIf(ready)('exporters under docker-compose', () => {
     chmodSync(log, 0o640);
     const spec = testSpec('docker', BASE, (s) => {
       s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
-      s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: IMAGE };
+      s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: TRIXIE_ALERTMANAGER_IMAGE, exporter: IMAGE };
       s.profiles.fibre = [{ ...s.profiles.fibre![0], source: 'ebpf', bitcoind: binary, bitcoin_datadir: datadir }];
       s.profiles.miner = [{ ...defaultProfile('miner'), bitstream: 'tokenminer', logs: [{ path: log, card: 'card0' }] }];
     });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adviceFromLog } from '../cli/run/failure-advice.js';
 import { prerequisites } from './support/prereq.js';
-import { ALERTMANAGER_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
+import { TRIXIE_ALERTMANAGER_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
 import { CLI, cli, testSpec, writeTestStack } from './support/run-stack.js';
 
 const advice = (path: string, verb = 'read') =>
@@ -65,7 +65,7 @@ describe.skipIf(!dockerReady)('a docker stack whose config folder its Prometheus
     ensureTestImages();
     const spec = testSpec('docker', 29870, (s) => {
       s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
-      s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE };
+      s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: TRIXIE_ALERTMANAGER_IMAGE };
       delete s.profiles.fibre;
       s.profiles.scrape = [{ targets: [] }];
     });

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { prerequisites } from './support/prereq.js';
-import { ALERTMANAGER_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
+import { TRIXIE_ALERTMANAGER_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
 import { CLI, cli, testSpec, writeTestStack } from './support/run-stack.js';
 import { defaultProfile } from '../cli/spec/defaults.js';
 
@@ -34,7 +34,7 @@ describe.skipIf(!ready)('docker up refuses, before compose runs, what compose wo
   beforeAll(() => ensureTestImages());
   const images = (s: ReturnType<typeof testSpec>) => {
     s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
-    s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
+    s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: TRIXIE_ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
   };
 
   it('a miner log path that does not exist on this host: exit 2 naming the spec key, nothing started', async () => {
@@ -94,7 +94,7 @@ describe.skipIf(!ready)('a spec edit reaches the running containers', () => {
   let dir: string;
   const spec = testSpec('docker', 29860, (s) => {
     s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
-    s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
+    s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: TRIXIE_ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
   });
   beforeAll(async () => {
     ensureTestImages();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { renderSpecFile } from '../cli/render/spec-file.js';
 import Docker from 'dockerode';
 import { prerequisites } from './support/prereq.js';
-import { ALERTMANAGER_IMAGE, NODE_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
+import { TRIXIE_ALERTMANAGER_IMAGE, NODE_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
 import { CLI, cli, testSpec, writeTestStack } from './support/run-stack.js';
 
 const EXPORTER_IMAGE = 'fibre-stack-exporter:run-docker-test';
@@ -43,7 +43,7 @@ describe.skipIf(!ready)('docker mode with local images, on a stack created under
     expect(created.code, created.out).toBe(0);
     const spec = testSpec('docker', PROJECT_BASE, (s) => {
       s.disabled_services = ['grafana', 'loki', 'node-exporter', 'cadvisor'];
-      s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
+      s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: TRIXIE_ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
     });
     writeFileSync(join(dir, 'fibre-stack.yml'), renderSpecFile(spec).content, { mode: 0o600 });
     const generated = underUmask077(['generate', '--force', '--dir', dir]);
@@ -118,7 +118,7 @@ describe.skipIf(!ready)('docker mode when an image cannot be had', () => {
     dir = writeTestStack(
       testSpec('docker', base, (s) => {
         s.disabled_services = ['loki', 'node-exporter', 'cadvisor'];
-        s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
+        s.images = { ...s.images, prometheus: PROMETHEUS_IMAGE, alertmanager: TRIXIE_ALERTMANAGER_IMAGE, exporter: EXPORTER_IMAGE };
       }),
     );
   });
