@@ -103,7 +103,7 @@ describe.runIf(ready)('exporters under docker-compose', () => {
   it('the miner exporter, uid 10001 with no capability, reads a root:adm 0640 log through the group compose adds', async () => {
     expect(compose.services['miner-exporter'].group_add).toEqual([String(ADM_GID)]);
     const port = defaultProfile('miner').exporter_port;
-    const labels = { card: 'card0', bitstream: 'tokenminer' };
+    const labels = { node: 'localhost', card: 'card0', bitstream: 'tokenminer' };
     await eventually(() => expect(metricsOf('miner-exporter', port).get(series('fpga_miner_hashrate_hashes_per_second', labels))).toBe(1.25e9), 30_000, 250);
     appendFileSync(log, '[12:00:01] GPU0 1.5GH/s (500MHz) hw 0.5% 67C 0.85V ok 0x1\n');
     await eventually(() => expect(metricsOf('miner-exporter', port).get(series('fpga_miner_temperature_celsius', labels))).toBe(67), 30_000, 250);
