@@ -60,7 +60,7 @@ describe('miner exporter, one card at a time', () => {
     const { metrics, health } = await start({ bitstream: 'tokenminer', logs: [{ path: fifo, card: 'left' }, { path: good, card: 'right' }] });
     await eventually(async () => {
       const m = await metrics();
-      expect(m.get(series('fpga_miner_hashrate_hashes_per_second', { card: 'right', bitstream: 'tokenminer' }))).toBe(1.5e9);
+      expect(m.get(series('fpga_miner_hashrate_hashes_per_second', { node: 'test', card: 'right', bitstream: 'tokenminer' }))).toBe(1.5e9);
       expect(m.get(series('fibre_exporter_errors_total', { error_type: 'log_not_a_file' }))).toBe(1);
     });
     const h = await health();
@@ -76,7 +76,7 @@ describe('miner exporter, one card at a time', () => {
     writeFileSync(log, rb4(1, `${huge}/${huge}`, '1/1') + rb4(2.5, '3/4', '5/6'));
     const err = stderr();
     const { metrics } = await start({ bitstream: 'rb4', logs: [{ path: log, card: 'c0' }] });
-    const card = { card: 'c0', bitstream: 'rb4' };
+    const card = { node: 'test', card: 'c0', bitstream: 'rb4' };
     await eventually(async () => {
       const m = await metrics();
       expect(m.get(series('fpga_miner_hashrate_hashes_per_second', card))).toBe(2.5e9);
@@ -113,7 +113,7 @@ describe('miner exporter, issue 13', () => {
     const there = join(dir, 'there.log');
     writeFileSync(there, tokenminer(1, 400, 0, 50, 0.7));
     const { metrics } = await start({ bitstream: 'tokenminer', logs: [{ path: join(dir, 'gone.log'), card: 'gone' }, { path: there, card: 'there' }], staleAfterSeconds: 1 });
-    await eventually(async () => expect((await metrics()).get(series('fpga_miner_log_stale', { card: 'gone', bitstream: 'tokenminer' }))).toBe(1));
+    await eventually(async () => expect((await metrics()).get(series('fpga_miner_log_stale', { node: 'test', card: 'gone', bitstream: 'tokenminer' }))).toBe(1));
   });
 });
 
