@@ -67,7 +67,7 @@ describe.runIf(ready)('exporter image', () => {
     const info = await container.inspect();
     const port = info.NetworkSettings.Ports['9439/tcp']![0].HostPort;
     const base = `http://127.0.0.1:${port}`;
-    const labels = { card: 'card7', bitstream: 'tokenminer' };
+    const labels = { node: 'localhost', card: 'card7', bitstream: 'tokenminer' };
     await eventually(async () => {
       const m = await scrape(`${base}/metrics`);
       expect(m.get(series('fpga_miner_hashrate_hashes_per_second', labels))).toBe(1.25e9);
