@@ -80,7 +80,14 @@ describe.skipIf(!ready).each(builds)('local test images from Debian $debian', (b
     expect(exitCode).toBe(0);
   });
 
-  it('alertmanager runs the rendered compose command and config, and its healthcheck passes', async () => {
+  it('alertmanager runs the rendered compose command and config, and its healthcheck passes (0.27 and later)', async () => {
+    // The compose command asks for receiver names in the notification metrics, a feature flag from
+    // Alertmanager 0.27 (cli/render/alertmanager.ts); Debian 12's 0.25 refuses the flag and stops
+    // at once, which is why the docker tests run the stack's Alertmanager on trixie's 0.28.
+    if (build.versions.alertmanager === '0.25.') {
+      await expect(runAndWaitReady(dir, 'alertmanager', build.alertmanager)).rejects.toThrow(/is not running/);
+      return;
+    }
     const { exitCode, output } = await runAndWaitReady(dir, 'alertmanager', build.alertmanager);
     expect(output).toContain('Listening');
     expect(exitCode).toBe(0);
