@@ -44,6 +44,11 @@ describe('files that are not rule files', () => {
 
   it('leaves promtool test files alone', () => {
     expect(lint('rule_files: [a.yml]\ntests: []\n')).toEqual({ kind: 'promtool-test', findings: [] });
+    // Recognised by their top-level keys without parsing, or after parsing when spelled otherwise.
+    expect(lint('rule_files: [a.yml]\ntests:\n  - input_series: [\n')).toEqual({ kind: 'promtool-test', findings: [] });
+    expect(lint('{"rule_files": ["a.yml"], "tests": []}\n')).toEqual({ kind: 'promtool-test', findings: [] });
+    // Keys indented under another are not top-level.
+    expect(lint('x:\n  rule_files: []\n  tests: []\n').kind).toBe('other');
   });
 
   it.each([
