@@ -42,6 +42,12 @@ describe('files that are not rule files', () => {
     expect(lint('groups:\n  - name: a\n   rules: [')).toEqual({ kind: 'other', findings: [['error', 'invalid-yaml', '', expect.stringMatching(/^not valid YAML: [^\n]+$/)]] });
   });
 
+  it('warns of a rule file with nothing in it, which Prometheus loads', () => {
+    for (const text of ['', '# rules to come\n', '~\n']) {
+      expect(lint(text)).toEqual({ kind: 'prometheus', findings: [['warning', 'empty-rule-file', '', 'holds no rule groups (Prometheus loads it, with nothing in it)']] });
+    }
+  });
+
   it('leaves promtool test files alone', () => {
     expect(lint('rule_files: [a.yml]\ntests: []\n')).toEqual({ kind: 'promtool-test', findings: [] });
     // Recognised by their top-level keys without parsing, or after parsing when spelled otherwise.
@@ -52,7 +58,6 @@ describe('files that are not rule files', () => {
   });
 
   it.each([
-    ['~\n', 'an empty document'],
     ['- a\n- b\n', 'a list'],
     ['a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\n', 'keys a, b, c, d, e'],
     ['groups: {}\n', 'keys groups'],

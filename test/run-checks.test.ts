@@ -182,6 +182,15 @@ describe('what the stack folder says must be there', () => {
     expect(provisionedDatasources(dir)).toEqual([{ uid: 'p', type: 'prometheus' }, { uid: 'l', type: 'loki' }]);
   });
 
+  it('reads empty and odd rule files as holding no group, and names a file that is not YAML', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'prometheus/rules'), { recursive: true });
+    for (const [name, text] of [['empty.yml', ''], ['comment.yml', '# nothing yet\n'], ['null.yml', 'groups:\n'], ['nulls.yml', 'groups: [~, 3, { name: g1 }]\n'], ['scalar.yml', 'just words\n']]) writeFileSync(join(dir, 'prometheus/rules', name), text);
+    expect(expectedRuleGroups(dir)).toEqual(['g1']);
+    writeFileSync(join(dir, 'prometheus/rules/broken.yml'), 'groups: [\n');
+    expect(() => expectedRuleGroups(dir)).toThrow(/^prometheus\/rules\/broken\.yml cannot be read \(.+\): Prometheus cannot load it either/);
+  });
+
   it('says nothing is expected of a folder without them', () => {
     const dir = tempDir();
     expect([expectedRuleGroups(dir), provisionedDatasources(dir), provisionedDashboards(dir)]).toEqual([[], [], []]);

@@ -76,6 +76,7 @@ describe('mistakes, each named with its key and what is allowed', () => {
     ['an empty file', null, [{ key: '(top level)', problem: 'the file is empty; it needs at least `version: 2` and `profiles:`' }]],
     ['a list at the top', [1], [{ key: '(top level)', problem: 'expected a mapping, got a list' }]],
     ['a version before the first', { version: 0, profiles: { fibre: {} } }, [{ key: 'version', problem: 'got number 0; allowed: 1, 2' }]],
+    ['no version', { profiles: { fibre: {} } }, [{ key: 'version', problem: 'missing (a file this fibre-stack writes starts with `version: 2`); allowed: 1, 2' }]],
     ['a version from a newer fibre-stack, alone: nothing else can be read', { version: 3, colour: 'blue', profiles: {} }, [
       { key: 'version', problem: 'got number 3; allowed: 1, 2. Version 3 was written by a newer fibre-stack: upgrade fibre-stack to read this file' },
     ]],

@@ -142,6 +142,8 @@ describe('nothing is written outside the stack folder', () => {
     }
     expect(safeJoin(root, 'a/./b.yml')).toBe(join(root, 'a/b.yml'));
     expect(safeJoin(root, 'a/../b')).toBe(join(root, 'b'));
+    // Names that only begin with two dots stay inside.
+    for (const odd of ['..x', '..x/y.yml', 'a/..b']) expect(safeJoin(root, odd)).toBe(join(root, odd));
   });
 
   it('refuses to follow a symlink inside the folder that points out of it', () => {

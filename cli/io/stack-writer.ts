@@ -47,7 +47,7 @@ export function safeJoin(root: string, path: string): string {
   }
   const full = resolve(root, norm);
   const rel = relative(resolve(root), full);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to write ${JSON.stringify(path)}: outside the stack folder`);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new Error(`refusing to write ${JSON.stringify(path)}: outside the stack folder`);
   return full;
 }
 

@@ -61,6 +61,11 @@ export function lintRuleText(file: string, text: string): RuleLint {
     return { findings: sink.findings, kind: 'other' };
   }
   if (isObject(data) && 'rule_files' in data && 'tests' in data) return { findings: [], kind: 'promtool-test' };
+  if (data === null) {
+    // Prometheus loads a rule file of nothing (or only comments) as holding no groups.
+    sink.add('warning', 'empty-rule-file', '', 'holds no rule groups (Prometheus loads it, with nothing in it)');
+    return { findings: sink.findings, kind: 'prometheus' };
+  }
   if (!isObject(data) || !Array.isArray(data.groups)) {
     sink.add('error', 'not-a-rule-file', '', `not a Prometheus rule file: expected a top-level "groups:" list, found ${describe(data)}`);
     return { findings: sink.findings, kind: 'other' };

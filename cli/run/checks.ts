@@ -3,7 +3,7 @@
 // cannot run here) are tested on their own.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { parseYaml } from '../../core/encode/yaml.js';
 
 import type { StackService } from '../render/stack-services.js';
 import { downTargetAdvice, setupNotesByJob } from '../render/host-advice.js';
@@ -73,9 +73,27 @@ export function expectedRuleGroups(stackDir: string): string[] {
     return [];
   }
   return files.flatMap((f) => {
-    const doc = load(readFileSync(join(dir, f), 'utf8')) as { groups?: { name?: string }[] } | undefined;
-    return (doc?.groups ?? []).map((g) => g.name).filter((n): n is string => typeof n === 'string');
+    let doc: unknown;
+    try {
+      doc = parseYaml(readFileSync(join(dir, f), 'utf8'));
+    } catch (err) {
+      throw new UnreadableRuleFile(`prometheus/rules/${f} cannot be read (${(err as Error).message.split('\n')[0]}): Prometheus cannot load it either; fix it, or run \`fibre-stack generate\` to write it again`);
+    }
+    const groups = (doc as { groups?: unknown } | null | undefined)?.groups;
+    return (Array.isArray(groups) ? groups : []).map((g: { name?: unknown } | null) => g?.name).filter((n): n is string => typeof n === 'string');
   });
+}
+
+/** A rule file of the stack that is not YAML: `validate` reports it as the rules check's failure. */
+export class UnreadableRuleFile extends Error {}
+
+function rulesCheckVerdict(stackDir: string, body: RulesBody): Verdict {
+  try {
+    return rulesVerdict(body, expectedRuleGroups(stackDir));
+  } catch (err) {
+    if (err instanceof UnreadableRuleFile) return { ok: false, detail: err.message };
+    throw err;
+  }
 }
 
 // ---- Grafana ----------------------------------------------------------------------------------
@@ -83,7 +101,7 @@ export function expectedRuleGroups(stackDir: string): string[] {
 /** Datasources the stack provisions, by uid and type. */
 export function provisionedDatasources(stackDir: string): { uid: string; type: string }[] {
   try {
-    const doc = load(readFileSync(join(stackDir, 'grafana/provisioning/datasources/datasources.yml'), 'utf8')) as { datasources?: { uid?: string; type?: string }[] };
+    const doc = parseYaml(readFileSync(join(stackDir, 'grafana/provisioning/datasources/datasources.yml'), 'utf8')) as { datasources?: { uid?: string; type?: string }[] };
     return (doc.datasources ?? []).filter((d) => d.uid && d.type).map((d) => ({ uid: d.uid!, type: d.type! }));
   } catch {
     return [];
@@ -219,6 +237,6 @@ export async function readinessCheck(svc: StackService, ca?: string): Promise<Ch
 export async function prometheusChecks(stack: StackDir, base: string, notRunning: ReadonlySet<string>): Promise<CheckResult[]> {
   return [
     await targetsCheck(stack, base, notRunning),
-    await apiCheck('rules', `${base}/api/v1/rules`, (_s, b) => rulesVerdict(b as RulesBody, expectedRuleGroups(stack.dir))),
+    await apiCheck('rules', `${base}/api/v1/rules`, (_s, b) => rulesCheckVerdict(stack.dir, b as RulesBody)),
   ];
 }

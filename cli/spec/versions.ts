@@ -52,7 +52,8 @@ export function upgradeDocument(doc: Obj, versions: SpecVersions = SPEC_VERSIONS
   const known = Array.from({ length: versions.migrations.length + 1 }, (_, i) => oldest + i).join(', ');
   const v = doc.version;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < oldest) {
-    return { problem: { key: 'version', problem: `got ${describe(v)}; allowed: ${known}` }, newer: false };
+    const got = v === undefined ? `missing (a file this fibre-stack writes starts with \`version: ${versions.current}\`)` : `got ${describe(v)}`;
+    return { problem: { key: 'version', problem: `${got}; allowed: ${known}` }, newer: false };
   }
   if (v > versions.current) {
     return {

@@ -1,4 +1,4 @@
-import { dump, load } from 'js-yaml';
+import { dump, loadAll } from 'js-yaml';
 import { documentTooLarge, textTooLarge } from '../document-limits.js';
 
 // Characters a YAML parser may read as a line break or drop (YAML 1.1 treats NEL and the Unicode
@@ -32,7 +32,12 @@ export function dumpYaml(data: unknown, header?: string): string {
 export function parseYaml(text: string): unknown {
   const big = textTooLarge(text);
   if (big) throw new Error(`too large to read: ${big}`);
-  const data = load(text);
+  // A file of nothing but comments is an empty document (null), as Prometheus' and Alertmanager's
+  // yaml.v2 read it (`promtool check rules` passes an empty rule file); js-yaml 5's load() refuses
+  // it, so the stream is read whole and must hold at most one document.
+  const documents = loadAll(text);
+  if (documents.length > 1) throw new Error(`holds ${documents.length} YAML documents (separated by ---); expected one`);
+  const data = documents[0] ?? null;
   const expanded = documentTooLarge(data);
   if (expanded) throw new Error(`too large to read: ${expanded}`);
   return data;

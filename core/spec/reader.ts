@@ -134,6 +134,7 @@ export function join(parent: string, child: string | number): string {
 
 /** A value as an error message names it: `string "x"`, `number 2`, `a list`, `a mapping`. */
 export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
