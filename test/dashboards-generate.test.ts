@@ -116,10 +116,10 @@ describe('what the dashboards cover', () => {
     const quantiles = exprsOf(d).filter((e) => e.includes('fibre_block_reconstruction_duration_seconds_bucket')).map((e) => e.match(/histogram_quantile\(([\d.]+)/)?.[1]);
     expect(quantiles).toEqual(expect.arrayContaining(['0.5', '0.95', '0.99']));
     const peers = panelsOf(d).find((p) => p.type === 'table');
-    expect(peers.targets[0].expr).toMatch(/by \(node, peer, mechanism\)/);
+    expect(peers?.targets[0].expr).toMatch(/by \(node, peer, mechanism\)/);
     const logs = panelsOf(d).find((p) => p.type === 'logs');
-    expect(logs.targets[0].expr).toMatch(/job="bitcoind".*winner=~"\.\+"/);
-    expect(logs.datasource).toEqual({ type: 'loki', uid: '${loki}' });
+    expect(logs?.targets[0].expr).toMatch(/job="bitcoind".*winner=~"\.\+"/);
+    expect(logs?.datasource).toEqual({ type: 'loki', uid: '${loki}' });
   });
 
   it('miner: hashrate per card, temperature, voltage, errors, shares, stale logs', () => {

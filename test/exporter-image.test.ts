@@ -81,7 +81,7 @@ describe.runIf(ready)('exporter image', () => {
     // The node process runs as uid 10001 (docker top runs ps on the host, which has no name for it).
     const top = await container.top({ ps_args: '-o pid,uid,args' });
     const uid = top.Titles.indexOf('UID');
-    expect(top.Processes.map((p) => p[uid])).toEqual(['10001']);
+    expect(top.Processes.map((p: string[]) => p[uid])).toEqual(['10001']);
     // docker stop sends SIGTERM; the exporter closes and exits 0 well before the kill timeout.
     await container.stop({ t: 10 });
     expect((await container.inspect()).State.ExitCode).toBe(0);

@@ -9,6 +9,7 @@ import { ENCODING_HELPERS } from '../cli/render/handlebars.js';
 import { BITCOIND_DEBUG_LOG_PARSING } from '../profiles/bitcoind/log.js';
 import { fileOf, render, specFor, tempDir } from './support/stack.js';
 import { prerequisites } from './support/prereq.js';
+import type { CreateAnswers } from '../cli/spec/from-answers.js';
 
 const BLOCK_HELPERS = new Set(['#each', '/each', '#if', '/if', 'else', '#unless', '/unless']);
 
@@ -137,7 +138,7 @@ describe('the log agents ship debug.log the same way', () => {
   });
 
   it('fibre and bitcoin-core on one datadir tail its debug.log once, in both agents', () => {
-    const both = { profiles: ['fibre', 'bitcoin-core'], bitcoinDatadir: '/srv/bitcoin' };
+    const both: Partial<CreateAnswers> = { profiles: ['fibre', 'bitcoin-core'], bitcoinDatadir: '/srv/bitcoin' };
     const alloy = fileOf(render(specFor({ ...both, logAgent: 'alloy' })), 'alloy/config.alloy');
     expect(alloy.match(/"__path__" = "\/srv\/bitcoin\/debug\.log"/g)).toHaveLength(1);
     expect(alloy.match(/^loki\.source\.file /gm)).toHaveLength(1);

@@ -18,7 +18,7 @@ export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js
 export function testSpec(mode: StackSpec['mode'], base: number, change: (s: StackSpec) => void = () => {}): StackSpec {
   const spec = demoSpec(mode);
   spec.project = `a3test${base}`;
-  spec.ports = { prometheus: base, alertmanager: base + 1, grafana: base + 2, loki: base + 3, alloy: base + 4, promtail: base + 5, 'node-exporter': base + 7, cadvisor: base + 8 };
+  spec.ports = { ...spec.ports, prometheus: base, alertmanager: base + 1, grafana: base + 2, loki: base + 3, alloy: base + 4, promtail: base + 5, 'node-exporter': base + 7, cadvisor: base + 8 };
   spec.profiles.fibre![0].exporter_port = base + 6;
   change(spec);
   return spec;
