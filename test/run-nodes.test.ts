@@ -116,4 +116,22 @@ describe.skipIf(!ready)('two Bitcoin Core nodes and two miner rigs on one host',
       expect(nodes.map((s) => s.metric.node).sort()).toEqual(['rig-a', 'rig-b']);
     }, 90_000, 1000);
   });
+
+  it('stops the exporter of a node taken out of the spec when the change is applied', async () => {
+    const pidFile = join(dir, 'run', 'bitcoin-core-exporter-2.pid');
+    expect(existsSync(pidFile)).toBe(true);
+    const { pid } = JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number };
+    const spec = readFileSync(join(dir, 'fibre-stack.yml'), 'utf8');
+    const without = spec.replace(/\n *- node_name: core-b\n( {4,}[a-z_]+: [^\n]+\n)*/, '\n');
+    expect(without).not.toContain('core-b');
+    writeFileSync(join(dir, 'fibre-stack.yml'), without);
+    const applied = await cli(['apply', '--dir', dir]);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/Stopping what the stack no longer has: bitcoin-core-exporter-2\n/);
+    expect(existsSync(pidFile)).toBe(false);
+    // Gone, or exited and not yet reaped by its parent (it was started detached).
+    const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] : 'gone';
+    expect(['gone', 'Z']).toContain(state);
+    expect(JSON.parse(readFileSync(join(dir, 'prometheus/targets/bitcoin-core.json'), 'utf8'))).toEqual([{ targets: [`127.0.0.1:${BASE + 6}`], labels: { node: 'core-a' } }]);
+  });
 });
