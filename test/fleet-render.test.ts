@@ -33,6 +33,9 @@ const hubAnswers: Partial<CreateAnswers> = { role: 'hub', fleetNodes: ['rig-1', 
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const yamlOf = (spec: StackSpec, path: string) => load(fileOf(render(spec), path)) as Yaml;
 const paths = (spec: StackSpec) => render(spec).map((f) => f.path);
+/** Every key path of a YAML document down to its values (a list is a value). */
+const leaves = (o: Yaml, prefix = ''): string[] =>
+  Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? leaves(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
 
 describe('a node', () => {
   it.each(['docker', 'native'] as const)('%s: runs exporters, Prometheus in agent mode, the log agent and the host metrics; no Grafana, Loki or Alertmanager', (mode) => {
@@ -208,16 +211,35 @@ describe('a hub', () => {
     expect(yamlOf(specFor({ mode: 'native' }), 'alertmanager/alertmanager.yml').route.group_by).not.toContain('host');
   });
 
-  it("Mimir's config uses only keys read upstream", () => {
-    const known = Object.keys((JSON.parse(readFileSync(join(__dirname, 'fixtures/mimir-config-keys.json'), 'utf8')) as { keys: Record<string, unknown> }).keys);
-    const leaves = (o: Yaml, prefix = ''): string[] =>
-      Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? leaves(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  it("Mimir's config uses only keys read upstream, none experimental or deprecated", () => {
+    const known = (JSON.parse(readFileSync(join(__dirname, 'fixtures/mimir-config-keys.json'), 'utf8')) as { keys: Record<string, { category?: string }> }).keys;
     for (const mode of ['docker', 'native'] as const) {
       const spec = specFor({ ...hubAnswers, engine: 'mimir', mode });
       const used = leaves(yamlOf(spec, 'mimir/mimir.yml'));
-      expect(used.filter((k) => !known.includes(k))).toEqual([]);
+      expect(used.filter((k) => !(k in known))).toEqual([]);
+      expect(used.filter((k) => ['experimental', 'deprecated'].includes(known[k].category ?? ''))).toEqual([]);
       expect(paths(spec)).toContain('mimir/rules/anonymous/fleet.yml');
     }
+  });
+
+  it('Mimir advertises loopback wherever a component of -target=all is dialled, as its gRPC listens there', () => {
+    const config = yamlOf(specFor({ ...hubAnswers, engine: 'mimir', mode: 'native' }), 'mimir/mimir.yml');
+    const at = (path: string) => path.split('.').reduce<Yaml>((o, k) => o?.[k], config);
+    expect(at('server.grpc_listen_address')).toBe('127.0.0.1');
+    // The components of `all` and the address each advertises (grafana/mimir@mimir-3.0.2:pkg/mimir/modules.go
+    // deps[All]); the query-scheduler is found on 127.0.0.1 without one.
+    for (const advertised of ['distributor.ring', 'ingester.ring', 'store_gateway.sharding_ring', 'compactor.sharding_ring', 'ruler.ring']) {
+      expect(at(`${advertised}.instance_addr`), advertised).toBe('127.0.0.1');
+    }
+    expect(at('frontend.address')).toBe('127.0.0.1');
+  });
+
+  it("Mimir's ruler loads our rules for its one tenant and sends to the hub's Alertmanager", () => {
+    const spec = specFor({ ...hubAnswers, engine: 'mimir', mode: 'native' });
+    const config = yamlOf(spec, 'mimir/mimir.yml');
+    expect(config.limits.ruler_alertmanager_client_config.alertmanager_url).toBe('http://127.0.0.1:9093');
+    expect(config.ruler_storage).toEqual({ backend: 'local', local: { directory: expect.stringMatching(/(^|\/)mimir\/rules$/) } });
+    expect(paths(spec).filter((p) => p.startsWith('mimir/rules/')).every((p) => p.startsWith('mimir/rules/anonymous/'))).toBe(true);
   });
 
   describe.runIf(prerequisites('VictoriaMetrics and Alertmanager tools on a fleet hub', { commands: ['vmalert', 'victoria-metrics', 'amtool'] }))('Debian 1.79.5 tools', () => {

@@ -74,10 +74,11 @@ describe('pinned releases', () => {
       source: { archiveUrl: `${base}/vmutils-linux-arm64-v1.150.0.tar.gz` },
       binaryNames: ['vmauth-prod'],
     });
-    expect(releaseFor('mimir', 'amd64', 'grafana/mimir:3.1.1').source).toEqual({
+    // A bare binary beside its digest, under the tag mimir-<version> (grafana/mimir@mimir-3.0.2:Makefile dist).
+    expect(releaseFor('mimir', 'amd64', 'grafana/mimir:3.0.2').source).toEqual({
       kind: 'checksum-file',
-      archiveUrl: 'https://github.com/grafana/mimir/releases/download/mimir-3.1.1/mimir-linux-amd64',
-      checksumUrl: 'https://github.com/grafana/mimir/releases/download/mimir-3.1.1/mimir-linux-amd64-sha-256',
+      archiveUrl: 'https://github.com/grafana/mimir/releases/download/mimir-3.0.2/mimir-linux-amd64',
+      checksumUrl: 'https://github.com/grafana/mimir/releases/download/mimir-3.0.2/mimir-linux-amd64-sha-256',
     });
   });
 

@@ -52,7 +52,8 @@ export function hubQueryUrl(spec: StackSpec, hub: FleetHubSpec): string {
     case 'victoriametrics':
       return `http://${serviceAddress(spec, 'victoria-metrics')}`;
     case 'mimir':
-      // Mimir serves the Prometheus API under its prometheus_http_prefix, default /prometheus.
+      // Mimir serves the Prometheus API under its prometheus_http_prefix, default /prometheus
+      // (grafana/mimir@mimir-3.0.2:pkg/api/api.go).
       return `http://${serviceAddress(spec, 'mimir')}/prometheus`;
     case 'external':
       return hub.external.query_url;
@@ -149,7 +150,8 @@ function metricsRoute(spec: StackSpec, hub: FleetHubSpec, host: string): Record<
     case 'victoriametrics':
       return { src_paths: ['/api/v1/write'], url_prefix: `http://${serviceAddress(spec, 'victoria-metrics')}?extra_label=host=${host}` };
     case 'mimir':
-      // Mimir takes remote write at /api/v1/push; the node's /api/v1/write is dropped from the path.
+      // Mimir takes remote write at /api/v1/push (grafana/mimir@mimir-3.0.2:pkg/api/api.go); the
+      // node's /api/v1/write is dropped from the path.
       return { src_paths: ['/api/v1/write'], url_prefix: `http://${serviceAddress(spec, 'mimir')}/api/v1/push`, drop_src_path_prefix_parts: 3 };
     case 'external':
       return { src_paths: ['/api/v1/write'], url_prefix: hub.external.remote_write_url, drop_src_path_prefix_parts: 3 };

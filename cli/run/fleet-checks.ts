@@ -201,7 +201,8 @@ export function hubQueryBase(hub: FleetHubSpec, services: readonly StackService[
     case 'victoriametrics':
       return base('victoria-metrics');
     case 'mimir': {
-      // Mimir serves the Prometheus API under its prometheus_http_prefix, /prometheus by default.
+      // Mimir serves the Prometheus API under its prometheus_http_prefix, /prometheus by default
+      // (grafana/mimir@mimir-3.0.2:pkg/api/api.go).
       const b = base('mimir');
       return b && `${b}/prometheus`;
     }

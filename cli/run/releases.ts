@@ -2,7 +2,7 @@
 // (ABI.md section 6). Where each comes from is in the table (cli/services/table.ts); versions are
 // those of the images the stack's spec pins (the table's by default), so docker and native mode
 // run the same versions and there is one place to bump them.
-import { CORE_SERVICES, DEFAULT_IMAGES, type CoreService } from '../services/table.js';
+import { CORE_SERVICES, DEFAULT_IMAGES, type CoreService, type ReleaseDef } from '../services/table.js';
 
 /** Where an archive and its expected SHA-256 come from. */
 export type ReleaseSource =
@@ -48,6 +48,11 @@ export function versionOfImage(image: string): string | undefined {
 
 const GITHUB = 'https://github.com';
 
+/** The git tag a release is published under: `v<version>`, Mimir's `mimir-<version>`. */
+export function releaseTag(release: ReleaseDef, version: string): string {
+  return release.kind === 'github-binary' ? `${release.name}-${version}` : `v${version}`;
+}
+
 /** The release of a core service for this platform, at the version of `image` (the stack's pinned image). */
 export function releaseFor(service: CoreService, arch: ReleaseArch, image: string = DEFAULT_IMAGES[service]): Release {
   const version = versionOfImage(image);
@@ -55,7 +60,7 @@ export function releaseFor(service: CoreService, arch: ReleaseArch, image: strin
   const release = CORE_SERVICES[service].release;
   switch (release.kind) {
     case 'prometheus-tarball': {
-      const base = `${GITHUB}/${release.repo}/releases/download/v${version}`;
+      const base = `${GITHUB}/${release.repo}/releases/download/${releaseTag(release, version)}`;
       const archive = `${release.name}-${version}.linux-${arch}.tar.gz`;
       const pinned = PINNED_SHA256[archive];
       return {
@@ -70,18 +75,18 @@ export function releaseFor(service: CoreService, arch: ReleaseArch, image: strin
       // VictoriaMetrics/VictoriaMetrics@v1.150.0:Makefile release-victoria-metrics-goos-goarch and
       // release-vmutils-goos-goarch: <name>-linux-<arch>-v<version>.tar.gz, its sha256sum in
       // <same>_checksums.txt, binaries inside named <app>-prod.
-      const base = `${GITHUB}/${release.repo}/releases/download/v${version}`;
+      const base = `${GITHUB}/${release.repo}/releases/download/${releaseTag(release, version)}`;
       const file = `${release.name}-linux-${arch}-v${version}`;
       return { service, version, source: { kind: 'checksum-file', archiveUrl: `${base}/${file}.tar.gz`, checksumUrl: `${base}/${file}_checksums.txt` }, binaryNames: [release.binary] };
     }
     case 'github-binary': {
       // A bare executable beside a file holding its SHA-256 (Mimir's mimir-linux-<arch>-sha-256).
-      const base = `${GITHUB}/${release.repo}/releases/download/${release.name}-${version}`;
+      const base = `${GITHUB}/${release.repo}/releases/download/${releaseTag(release, version)}`;
       const file = `${release.name}-linux-${arch}`;
       return { service, version, source: { kind: 'checksum-file', archiveUrl: `${base}/${file}`, checksumUrl: `${base}/${file}-sha-256` }, binaryNames: [file, release.name] };
     }
     case 'grafana-labs-zip': {
-      const base = `${GITHUB}/${release.repo}/releases/download/v${version}`;
+      const base = `${GITHUB}/${release.repo}/releases/download/${releaseTag(release, version)}`;
       const archiveUrl = `${base}/${release.name}-linux-${arch}.zip`;
       return { service, version, source: { kind: 'checksum-file', archiveUrl, checksumUrl: `${base}/SHA256SUMS` }, binaryNames: [`${release.name}-linux-${arch}`, release.name] };
     }

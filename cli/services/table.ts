@@ -5,9 +5,10 @@
 // Grafana's provisioning. A new core service is an entry here plus its renderer
 // (cli/render/core-services.ts); the compiler asks for both.
 //
-// Facts about programs that cannot run here (Grafana, Loki, Alloy, Promtail, cAdvisor) name their upstream
-// source in `sources` as "repo@ref:path", read at the pinned tag. Grafana's repository is too
-// large to fetch here: its facts come from stored versions at the commits named, not from a tag.
+// Facts about programs that cannot run here (Grafana, Loki, Alloy, Promtail, cAdvisor, Mimir) name
+// their upstream source in `sources` as "repo@ref:path", read at the pinned tag (the release's own:
+// v<version>, mimir-<version> for Mimir). Grafana's repository is too large to fetch here: its facts
+// come from stored versions at the commits named, not from a tag.
 import { DATASOURCES, type DatasourceDef } from '../../core/datasources.js';
 
 /**
@@ -497,8 +498,11 @@ const TABLE = {
     runsIn: ['hub-mimir'],
     role: 'fleet-store',
     port: 9009,
-    // 3.1.1: the newest release in grafana/mimir's CHANGELOG.md (stored commit 00135b6025).
-    image: 'grafana/mimir:3.1.1',
+    // 3.0.2: the newest release whose source could be read at its tag here. grafana/mimir is too
+    // large to fetch; its mirror scm-repo-mirror/grafana_mimir holds the signed tags up to
+    // mimir-3.0.2, whose commit b07d6f901b is the one Homebrew's mimirtool formula names for it.
+    // Later releases (3.0.3+, 3.1, 3.2) could not be read at their tags: a bump means reading them.
+    image: 'grafana/mimir:3.0.2',
     config: 'mimir/mimir.yml',
     mounts: [{ stack: 'mimir', container: '/etc/mimir' }],
     containerData: '/data',
@@ -510,8 +514,14 @@ const TABLE = {
     release: { kind: 'github-binary', repo: 'grafana/mimir', name: 'mimir' },
     howToGet: 'https://github.com/grafana/mimir/releases (mimir-linux-<arch>)',
     sources: {
-      'config keys (test/fixtures/mimir-config-keys.json)': 'grafana/mimir@fe9396d459:cmd/mimir/config-descriptor.json',
-      'image: distroless static-debian13 from 3.1.1': 'grafana/mimir@00135b6025:CHANGELOG.md',
+      'config keys and flags (test/fixtures/mimir-config-keys.json)': 'grafana/mimir@mimir-3.0.2:cmd/mimir/config-descriptor.json',
+      'args: -config.file': 'grafana/mimir@mimir-3.0.2:cmd/mimir/main.go',
+      'args: -target=all runs the ruler too': 'grafana/mimir@mimir-3.0.2:pkg/mimir/modules.go',
+      readyPath: 'grafana/mimir@mimir-3.0.2:pkg/mimir/mimir.go',
+      'remote write /api/v1/push; Prometheus API under /prometheus (query, buildinfo)': 'grafana/mimir@mimir-3.0.2:pkg/api/api.go',
+      'ruler local storage: <directory>/<tenant>/<file>, Prometheus rule format': 'grafana/mimir@mimir-3.0.2:pkg/ruler/rulestore/local/local.go',
+      'image: distroless static-debian12, /bin/mimir, no USER': 'grafana/mimir@mimir-3.0.2:cmd/mimir/Dockerfile',
+      'release: mimir-linux-<arch> and mimir-linux-<arch>-sha-256': 'grafana/mimir@mimir-3.0.2:Makefile',
     },
   },
 } as const satisfies Record<string, ServiceDef>;
