@@ -147,7 +147,7 @@ describe('a miner log the exporter\'s user cannot read', () => {
     chmodSync(open, 0o644);
     const spec = specFor({ profiles: ['miner'], minerLogs: [closed, open, join(dir, 'not-yet.log')] });
     const facts = readHostFacts(spec);
-    expect(facts).toEqual({ readGroups: { [closed]: [statSync(closed).gid] } });
+    expect(facts.readGroups).toEqual({ [closed]: [statSync(closed).gid] });
     const compose = load(fileOf(renderStack(spec, TEST_SECRETS, loadPackageSources(), facts), 'docker-compose.yml')) as Compose;
     expect(compose.services['miner-exporter'].group_add).toEqual([String(statSync(closed).gid)]);
     expect(readHostFacts({ ...spec, mode: 'native' })).toEqual({});

@@ -14,12 +14,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleFileYaml } from '../profiles/kit/rule-kit.js';
 import { DATADIR_DISK_FILLING, hostRules } from '../cli/services/host-rules.js';
-import { DATADIR_INFO, hostMetrics } from '../cli/services/host-metrics.js';
-import { NODE_EXPORTER_COLLECTORS, nodeExporterFlags, renderDatadirRules } from '../cli/render/host-metrics.js';
+import { DATADIR_INFO } from '../cli/services/host-metrics.js';
+import { nodeExporterFlags, renderDatadirRules } from '../cli/render/host-metrics.js';
 import { mountPointFor, mountPointsOf } from '../cli/io/host-facts.js';
 import { hostDashboard } from '../cli/services/host-dashboard.js';
 import { prerequisites } from './support/prereq.js';
-import { eventually, scrape, series } from './support/scrape.js';
+import { eventually, scrape } from './support/scrape.js';
+import { expectOurCollectors } from './support/node-exporter.js';
 import { tempDir } from './support/stack.js';
 
 const NODE_EXPORTER = 'prometheus-node-exporter';
@@ -41,13 +42,7 @@ describe.runIf(ok)("Debian's node_exporter with our flags", () => {
   afterAll(() => exporter?.kill('SIGTERM'));
 
   it('runs every collector we ask for, each succeeding, and serves every node_exporter metric of our catalog', async () => {
-    const samples = await eventually(() => scrape(`http://${EXPORTER_ADDR}/metrics`), 10_000, 100);
-    for (const c of NODE_EXPORTER_COLLECTORS) expect(samples.get(series('node_scrape_collector_success', { collector: c })), c).toBe(1);
-    const names = new Set([...samples.keys()].map((k) => k.replace(/\{.*$/, '')));
-    for (const def of hostMetrics.filter((d) => d.servedBy === 'node-exporter')) expect(names, def.name).toContain(def.name);
-    // Only those: --collector.disable-defaults leaves every other collector out.
-    const collectors = [...samples.keys()].filter((k) => k.startsWith('node_scrape_collector_success{')).map((k) => /collector="([^"]+)"/.exec(k)![1]);
-    expect(collectors.sort()).toEqual([...NODE_EXPORTER_COLLECTORS].sort());
+    expectOurCollectors(await eventually(() => scrape(`http://${EXPORTER_ADDR}/metrics`), 10_000, 100));
   });
 });
 

@@ -11,7 +11,9 @@ import { renderDatadirRules } from '../cli/render/host-metrics.js';
 import { DATADIR_INFO } from '../cli/services/host-metrics.js';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { mountPointFor, mountPointsOf, readHostFacts } from '../cli/io/host-facts.js';
+import { mountPointFor, mountPointsOf, propagatesAt, readHostFacts } from '../cli/io/host-facts.js';
+import { renderCompose } from '../cli/render/compose.js';
+import { PROFILES } from '../profiles/registry.js';
 import { fileOf, render, tempDir } from './support/stack.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,6 +30,12 @@ describe('node_exporter in docker mode', () => {
     expect(svc.volumes).toEqual([{ type: 'bind', source: '/', target: '/host/root', read_only: true, bind: { propagation: 'rslave' } }]);
     expect(svc.command).toContain('--path.rootfs=/host/root');
     expect(svc.privileged).toBeUndefined();
+  });
+
+  it("binds / without propagation where this host's / is a private mount, which dockerd refuses to propagate from", () => {
+    const onPrivateRoot = load(renderCompose(spec('docker'), PROFILES, { privateMounts: ['/'] }).content) as Json;
+    expect(onPrivateRoot.services['node-exporter'].volumes).toEqual([{ type: 'bind', source: '/', target: '/host/root', read_only: true }]);
+    expect(load(renderCompose(spec('docker'), PROFILES, { privateMounts: ['/elsewhere'] }).content).services['node-exporter'].volumes[0].bind).toEqual({ propagation: 'rslave' });
   });
 
   it('publishes no port and listens on the docker bridge, where Prometheus reaches it as the host', () => {
@@ -125,6 +133,22 @@ describe('the mount point holding a datadir', () => {
     expect(mountPointsOf(table)).toEqual(['/', '/data', '/data2', '/data/bit coin']);
   });
 
+  it('propagates from a shared or slave mount only, as dockerd asks of an rslave bind', () => {
+    const mixed = [
+      '22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw',
+      '30 22 8:17 / /data rw,relatime shared:2 - ext4 /dev/sdb1 rw',
+      '31 22 8:33 / /slave rw,relatime master:3 - xfs /dev/sdc1 rw',
+      '32 22 8:34 / /both rw shared:4 master:5 - xfs /dev/sdd1 rw',
+    ].join('\n') + '\n';
+    expect(propagatesAt('/', mixed)).toBe(false);
+    expect(propagatesAt('/home', mixed)).toBe(false);
+    expect(propagatesAt('/data/main', mixed)).toBe(true);
+    expect(propagatesAt('/slave', mixed)).toBe(true);
+    expect(propagatesAt('/both', mixed)).toBe(true);
+    expect(propagatesAt('/', table)).toBe(true);
+    expect(propagatesAt('/data/bit coin', table)).toBe(false);
+  });
+
   it('is the longest mount point the path is at or under, by whole folder names', () => {
     const points = mountPointsOf(table);
     expect(mountPointFor('/data/main/blocks', points)).toBe('/data');
@@ -152,5 +176,10 @@ describe('readHostFacts, at the edge', () => {
 
   it('reads nothing for a stack without node_exporter', () => {
     expect(readHostFacts({ ...withDatadir('/proc/x'), disabled_services: ['node-exporter'] }).datadirMounts).toBeUndefined();
+    expect(readHostFacts({ ...spec('docker'), disabled_services: ['node-exporter'] }).privateMounts).toBeUndefined();
+  });
+
+  it('asks about private mounts only for containers that bind with propagation', () => {
+    expect(readHostFacts(spec('native')).privateMounts).toBeUndefined();
   });
 });

@@ -59,15 +59,18 @@ function bind(source: string, target: string, readOnly = true, propagation?: 'rs
   return { type: 'bind', source, target, read_only: readOnly, ...(propagation ? { bind: { propagation } } : {}) };
 }
 
-/** What a service watching the host is given of it (the table's hostAccess), all read-only. */
-function hostAccessOf(spec: StackSpec, s: CoreService, access: HostAccess): { settings: Service; volumes: unknown[]; healthHost?: string } {
+/**
+ * What a service watching the host is given of it (the table's hostAccess), all read-only; a folder
+ * on a private mount of this host is bound without propagation, which dockerd would refuse (HostFacts).
+ */
+function hostAccessOf(spec: StackSpec, s: CoreService, access: HostAccess, host: HostFacts): { settings: Service; volumes: unknown[]; healthHost?: string } {
   const settings: Service = {
     ...(access.network ? { network_mode: 'host' } : {}),
     ...(access.pid ? { pid: 'host' } : {}),
     ...(access.devices ? { devices: access.devices.map((d) => `${d}:${d}`) } : {}),
     ...(access.unprivileged ? { read_only: true, cap_drop: ['ALL'] } : {}),
   };
-  const volumes = access.mounts.map((m) => bind(m.host, m.container, true, m.propagation));
+  const volumes = access.mounts.map((m) => bind(m.host, m.container, true, host.privateMounts?.includes(m.host) ? undefined : m.propagation));
   // On the host's network it listens where the stack's containers reach the host (addressing.ts);
   // the label tells `up`'s preflight which host port it will hold, as `ports` do for the others.
   const at = listenOn(spec, s);
@@ -90,13 +93,13 @@ function containerArg(service: CoreService, arg: Arg): string {
   return typeof arg === 'string' ? arg : stackPathFor(service, arg.stackPath, 'containers');
 }
 
-function coreService(spec: StackSpec, s: CoreService, running: ReadonlySet<CoreService>, profiles: Registry): Service {
+function coreService(spec: StackSpec, s: CoreService, running: ReadonlySet<CoreService>, profiles: Registry, facts: HostFacts): Service {
   const def = CORE_SERVICES[s];
   const command = SERVICE_RENDERERS[s].args(spec, runPaths(spec, s, 'containers')).map((a) => containerArg(s, a));
   // A log agent reads the host's log files, mounted read-only at the same paths.
   const logMounts = def.role === 'log-agent' ? [...new Set(logSources(spec, profiles).map((l) => posix.dirname(l.path)))].map((dir) => bind(dir, dir)) : [];
   const after = def.startsAfter.filter((d) => running.has(d));
-  const host = def.hostAccess ? hostAccessOf(spec, s, def.hostAccess) : undefined;
+  const host = def.hostAccess ? hostAccessOf(spec, s, def.hostAccess, facts) : undefined;
   const data = def.containerData === undefined ? [] : [`${s}-data:${def.containerData}`];
   const probe = probeTest(probeOf(spec, s), listenOn(spec, s).port, def.readyPath, host?.healthHost);
   // What it starts after: healthy where compose can tell, else started.
@@ -177,7 +180,7 @@ function escapeInterpolation<T>(value: T): T {
 /** docker-compose.yml: how the docker runner runs the stack. */
 export function renderCompose(spec: StackSpec, profiles: Registry, host: HostFacts = {}): RenderedFile {
   const running = enabledServices(spec);
-  const services: Record<string, Service> = Object.fromEntries(startOrder(running).map((s) => [s, coreService(spec, s, new Set(running), profiles)]));
+  const services: Record<string, Service> = Object.fromEntries(startOrder(running).map((s) => [s, coreService(spec, s, new Set(running), profiles, host)]));
   for (const run of exporterRuns(spec, profiles)) services[run.service] = exporterService(spec, run, host);
   const volumes = Object.fromEntries(
     Object.values(services)

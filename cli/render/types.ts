@@ -51,4 +51,12 @@ export interface HostFacts {
   readGroups?: Readonly<Record<string, readonly number[]>>;
   /** By node datadir (cli/render/stack-profiles.ts nodeDatadirs), the host's mount point holding it. */
   datadirMounts?: Readonly<Record<string, string>>;
+  /**
+   * Host folders a container binds with mount propagation (the table's hostAccess mounts that set
+   * `propagation`) whose mount here is private: neither shared nor a slave (no `shared:` or
+   * `master:` field in /proc/self/mountinfo), as on a host not booted by systemd (WSL, Synology DSM,
+   * a container). dockerd refuses to start a container with such a bind (moby/moby@0021339b92:
+   * daemon/oci_linux.go, WithMounts and ensureSharedOrSlave), so compose binds them without it.
+   */
+  privateMounts?: readonly string[];
 }

@@ -364,6 +364,8 @@ const TABLE = {
     // The host's interfaces (netdev) and mount table (filesystem: /proc/1/mountinfo), and its root
     // read-only, as upstream's README runs it in a container. Mount points keep their host paths:
     // the collector reads the host's mount table and only statfs()es them under --path.rootfs.
+    // rslave shows it disks mounted after it started; a host whose / is a private mount gets the
+    // bind without it (HostFacts.privateMounts), which dockerd would refuse.
     hostAccess: { network: true, pid: true, mounts: [{ host: '/', container: '/host/root', propagation: 'rslave' }], unprivileged: true },
     // Debian packages it as prometheus-node-exporter.
     binaries: [{ name: 'node_exporter', leadingArgs: [] }, { name: 'prometheus-node-exporter', leadingArgs: [] }],
@@ -375,6 +377,8 @@ const TABLE = {
       'flags: --path.rootfs, --path.procfs, --path.sysfs': 'prometheus/node_exporter@v1.12.1:collector/paths.go',
       'readyPath: landing page at / when metrics are elsewhere': 'prometheus/node_exporter@v1.12.1:node_exporter.go',
       'hostAccess: --net=host --pid=host, / mounted ro,rslave with --path.rootfs': 'prometheus/node_exporter@v1.12.1:README.md',
+      'hostAccess: dockerd refuses an rslave bind whose source mount is neither shared nor a slave (then bound without it)': 'moby/moby@0021339b92:daemon/oci_linux.go',
+      'image: /bin/node_exporter on quay.io/prometheus/busybox (busybox:uclibc, its wget)': 'prometheus/busybox@869afd4:uclibc/Dockerfile',
       'filesystem: mount table of pid 1, mountpoint label with the rootfs prefix stripped': 'prometheus/node_exporter@v1.12.1:collector/filesystem_linux.go',
       'image: busybox wget, USER nobody': 'prometheus/node_exporter@v1.12.1:Dockerfile',
       'release: node_exporter-<version>.linux-<arch>.tar.gz and sha256sums.txt (promu)': 'prometheus/node_exporter@v1.12.1:.promu.yml',

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderStack } from '../../cli/render/index.js';
-import type { RenderedFile } from '../../cli/render/types.js';
+import type { HostFacts, RenderedFile } from '../../cli/render/types.js';
 import { loadPackageSources } from '../../cli/io/templates.js';
 import { writeStack } from '../../cli/io/stack-writer.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../../cli/spec/from-answers.js';
@@ -26,14 +26,15 @@ export function secretsFor(spec: StackSpec): StackSecrets {
   return { ...TEST_SECRETS, fleetTokens: Object.fromEntries(spec.fleet.nodes.map((host) => [fleetTokenVar(host), `token-${host}`])) };
 }
 
-export function render(spec: StackSpec): RenderedFile[] {
-  return renderStack(spec, secretsFor(spec), loadPackageSources());
+/** The stack's files; with `host`, as `generate` renders them on a host with those facts. */
+export function render(spec: StackSpec, host: HostFacts = {}): RenderedFile[] {
+  return renderStack(spec, secretsFor(spec), loadPackageSources(), host);
 }
 
 /** Renders and writes a stack; returns its folder. */
-export function writeTempStack(spec: StackSpec): string {
+export function writeTempStack(spec: StackSpec, host: HostFacts = {}): string {
   const dir = tempDir();
-  writeStack(dir, render(spec));
+  writeStack(dir, render(spec, host));
   return dir;
 }
 
