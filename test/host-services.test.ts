@@ -35,7 +35,7 @@ describe('node_exporter in docker mode', () => {
   it("binds / without propagation where this host's / is a private mount, which dockerd refuses to propagate from", () => {
     const onPrivateRoot = load(renderCompose(spec('docker'), PROFILES, { privateMounts: ['/'] }).content) as Json;
     expect(onPrivateRoot.services['node-exporter'].volumes).toEqual([{ type: 'bind', source: '/', target: '/host/root', read_only: true }]);
-    expect(load(renderCompose(spec('docker'), PROFILES, { privateMounts: ['/elsewhere'] }).content).services['node-exporter'].volumes[0].bind).toEqual({ propagation: 'rslave' });
+    expect((load(renderCompose(spec('docker'), PROFILES, { privateMounts: ['/elsewhere'] }).content) as Json).services['node-exporter'].volumes[0].bind).toEqual({ propagation: 'rslave' });
   });
 
   it('publishes no port and listens on the docker bridge, where Prometheus reaches it as the host', () => {
