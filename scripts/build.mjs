@@ -85,6 +85,23 @@ const asciiFirstStringWidth = {
   },
 };
 
+// yargs' factory gives every instance a version option by guessing the version: it reads each
+// folder from the one above the bundle's node_modules (or, in a clone, from the working folder) up
+// to / until one holds a package.json, a directory listing per level on every start (9 ms for a
+// /tmp of 12,000 entries). cli/program.ts names the version itself, so the guess is left out; the
+// build fails if yargs stops making it the way this expects.
+const yargsNamedVersion = {
+  name: 'yargs-named-version',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const guess = '        yargs.help();\n        yargs.version();\n';
+      if (!source.includes(guess)) throw new Error(`${args.path}: yargs' factory no longer calls yargs.version() where the yargs-named-version plugin of scripts/build.mjs expects it`);
+      return { loader: 'js', contents: source.replace(guess, '        yargs.help();\n') };
+    });
+  },
+};
+
 // cli/render/precompiled-templates.ts, filled: every templates/**/*.hbs compiled with the options
 // of cli/render/handlebars.ts, keyed by its text.
 const precompiledTemplates = {
@@ -146,7 +163,7 @@ const cli = await build({
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [asciiFirstStringWidth, precompiledTemplates, withoutBuildKit, artifactsApart],
+  plugins: [asciiFirstStringWidth, yargsNamedVersion, precompiledTemplates, withoutBuildKit, artifactsApart],
   external: [
     // Only cli/artifacts/ uses it, from dist/dev/artifacts.js (above); the profiles' dashboard
     // modules that import it are reachable from here only through imports create never makes.
