@@ -40,6 +40,14 @@ describe('alert rules follow our conventions', () => {
     expect(ruleFilesFor(['nodeos', 'scrape']).map((r) => r.file)).toEqual(['stack.yml', 'host.yml', 'nodeos.yml', 'scrape.yml']);
   });
 
+  it("keeps the machine (site and host) wherever it keeps a node, instance or mount point: on a fleet hub two machines may have one of the same name", () => {
+    const rules = Object.values(ALL_RULE_SPECS).flatMap((s) => [...alertsOf(s.groups), ...recordsOf(s.groups)]);
+    const clauses = rules.flatMap((r) => [...r.expr.matchAll(/\b(?:by|on|without|ignoring)\s*\(([^)]*)\)/g)].map((m) => ({ rule: 'alert' in r ? r.alert : r.record, labels: m[1].split(',').map((l) => l.trim()) })));
+    const keepingOne = clauses.filter((c) => c.labels.some((l) => ['node', 'instance', 'mountpoint'].includes(l)));
+    expect(keepingOne.length).toBeGreaterThan(15);
+    for (const c of keepingOne) expect(c.labels, c.rule).toEqual(expect.arrayContaining(['site', 'host']));
+  });
+
   it('names recording rules level:metric:operations', () => {
     for (const r of Object.values(ALL_RULE_SPECS).flatMap((s) => recordsOf(s.groups))) expect(r.record).toMatch(/^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$/);
   });

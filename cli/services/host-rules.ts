@@ -3,6 +3,7 @@
 import type { AlertSpec, RuleFileSpec } from '../../profiles/kit/rule-kit.js';
 import { DATADIR_INFO } from './host-metrics.js';
 import { serviceDown } from './rules.js';
+import { MACHINE } from '../../profiles/kit/machine-labels.js';
 
 /**
  * A datadir's filesystem predicted to fill within 24 h at the rate of the last 6 h, on writable
@@ -12,7 +13,7 @@ import { serviceDown } from './rules.js';
  */
 export const DATADIR_DISK_FILLING: AlertSpec = {
   alert: 'HostDatadirDiskFillingUp',
-  expr: `(predict_linear(node_filesystem_avail_bytes[6h], 24 * 3600) < 0 and on (instance, device, mountpoint) node_filesystem_readonly == 0) * on (mountpoint) group_right (instance, device, fstype) ${DATADIR_INFO}`,
+  expr: `(predict_linear(node_filesystem_avail_bytes[6h], 24 * 3600) < 0 and on (${MACHINE}, instance, device, mountpoint) node_filesystem_readonly == 0) * on (${MACHINE}, mountpoint) group_right (instance, device, fstype) ${DATADIR_INFO}`,
   for: '1h',
   severity: 'warning',
   summary: 'The disk holding {{ $labels.node }}\'s datadir fills within 24 hours',
@@ -69,7 +70,7 @@ export const hostRules: RuleFileSpec = {
           // (google/cadvisor@v0.60.5:lib/metrics/prometheus.go container_cpu_usage_seconds_total).
           // By host too: on a fleet hub every node's cAdvisor may have the same instance address.
           alert: 'HostContainerRestarting',
-          expr: 'max by (host, instance, name, image) (resets(container_cpu_usage_seconds_total{name!=""}[15m])) > 2',
+          expr: `max by (${MACHINE}, instance, name, image) (resets(container_cpu_usage_seconds_total{name!=""}[15m])) > 2`,
           severity: 'warning',
           summary: 'Container {{ $labels.name }} keeps restarting',
           description: 'Container {{ $labels.name }} ({{ $labels.image }}) restarted {{ $value }} times in 15 minutes; it fails soon after each start.',

@@ -2,6 +2,7 @@
 import type { RuleFileSpec } from '../../profiles/kit/rule-kit.js';
 import { LOG_AGENTS, type CoreService } from './table.js';
 import { probeRules } from './probe-rules.js';
+import { MACHINE } from '../../profiles/kit/machine-labels.js';
 
 /** An alert for core services down; each is scraped under its own name (cli/render/stack-profiles.ts). */
 export function serviceDown(alert: string, services: readonly CoreService[], what: string, severity: 'critical' | 'warning', impact: string) {
@@ -34,7 +35,7 @@ export const stackRules: RuleFileSpec = {
         serviceDown('LogAgentDown', LOG_AGENTS, 'the log agent', 'warning', 'No new log lines reach Loki.'),
         {
           alert: 'PrometheusRuleEvaluationFailures',
-          expr: 'sum by (job, instance, rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0',
+          expr: `sum by (job, ${MACHINE}, instance, rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0`,
           for: '5m',
           severity: 'critical',
           summary: 'Rules of group {{ $labels.rule_group }} fail to evaluate',
@@ -52,7 +53,7 @@ export const stackRules: RuleFileSpec = {
           alert: 'PrometheusNotConnectedToAlertmanager',
           // A fleet node's Prometheus runs in agent mode: it has no rules and no Alertmanager, by
           // design; its prometheus_agent_* series (tsdb/agent/db.go, v2.42.0 and v3.14.0) say so.
-          expr: 'prometheus_notifications_alertmanagers_discovered < 1 unless on (job, instance, host) prometheus_agent_active_series',
+          expr: `prometheus_notifications_alertmanagers_discovered < 1 unless on (job, ${MACHINE}, instance) prometheus_agent_active_series`,
           for: '10m',
           severity: 'critical',
           summary: 'Prometheus {{ $labels.instance }} has no Alertmanager to send to',
@@ -60,7 +61,7 @@ export const stackRules: RuleFileSpec = {
         },
         {
           alert: 'AlertmanagerNotificationsFailing',
-          expr: 'sum by (job, instance, integration) (rate(alertmanager_notifications_failed_total[5m])) > 0',
+          expr: `sum by (job, ${MACHINE}, instance, integration) (rate(alertmanager_notifications_failed_total[5m])) > 0`,
           for: '15m',
           severity: 'warning',
           summary: 'Alertmanager fails to notify via {{ $labels.integration }}',
@@ -68,7 +69,7 @@ export const stackRules: RuleFileSpec = {
         },
         {
           alert: 'LokiDiscardingLines',
-          expr: 'sum by (job, instance, reason) (increase(loki_discarded_samples_total[10m])) > 0',
+          expr: `sum by (job, ${MACHINE}, instance, reason) (increase(loki_discarded_samples_total[10m])) > 0`,
           for: '10m',
           severity: 'warning',
           summary: 'Loki discards log lines ({{ $labels.reason }})',

@@ -3,6 +3,7 @@ import type { RuleFileSpec } from '../kit/rule-kit.js';
 import { exporterAlerts } from '../kit/exporter-rules.js';
 import { blockConnectedAlerts } from '../bitcoind/rules.js';
 import { bitcoinCoreConfig } from './config.js';
+import { MACHINE } from '../kit/machine-labels.js';
 
 const { sel, job, alertPrefix } = bitcoinCoreConfig;
 
@@ -16,7 +17,7 @@ export const bitcoinCoreRules: RuleFileSpec = {
         ...blockConnectedAlerts(job, alertPrefix),
         {
           alert: 'BitcoinCoreNoInboundMessages',
-          expr: `sum by (job, node) (rate(bitcoin_net_messages_total{${sel}, direction="inbound"}[15m])) == 0`,
+          expr: `sum by (job, ${MACHINE}, node) (rate(bitcoin_net_messages_total{${sel}, direction="inbound"}[15m])) == 0`,
           for: '15m',
           severity: 'warning',
           summary: 'Bitcoin Core on {{ $labels.node }} receives no P2P messages',
@@ -24,7 +25,7 @@ export const bitcoinCoreRules: RuleFileSpec = {
         },
         {
           alert: 'BitcoinCoreMisbehavingPeers',
-          expr: `sum by (job, node) (increase(bitcoin_net_misbehaving_total{${sel}}[1h])) > 20`,
+          expr: `sum by (job, ${MACHINE}, node) (increase(bitcoin_net_misbehaving_total{${sel}}[1h])) > 20`,
           severity: 'info',
           summary: 'Many misbehaving peers on {{ $labels.node }}',
           description: '{{ $value | humanize }} peers were reported misbehaving in the last hour.',

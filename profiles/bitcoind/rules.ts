@@ -1,5 +1,6 @@
 // Alerts on validation:block_connected, which FIBRE bitcoind and Bitcoin Core both fire.
 import type { AlertSpec } from '../kit/rule-kit.js';
+import { MACHINE } from '../kit/machine-labels.js';
 
 /** The runbook of these alerts, shared by fibre and bitcoin-core (see RunbookPart). */
 export const BLOCK_FLOW_RUNBOOK = 'profiles/bitcoind/runbook.md';
@@ -14,7 +15,7 @@ export function blockConnectedAlerts(job: string, prefix: string): AlertSpec[] {
     {
       alert: `${prefix}NoBlockConnected`,
       // Only once the exporter has run for the whole window: a fresh start has seen nothing yet.
-      expr: `increase(bitcoin_blocks_connected_total{${sel}}[${NO_BLOCK_WINDOW}]) == 0 and on (job, instance) (time() - fibre_exporter_start_time_seconds{${sel}}) > ${NO_BLOCK_SECONDS}`,
+      expr: `increase(bitcoin_blocks_connected_total{${sel}}[${NO_BLOCK_WINDOW}]) == 0 and on (job, ${MACHINE}, instance) (time() - fibre_exporter_start_time_seconds{${sel}}) > ${NO_BLOCK_SECONDS}`,
       for: '5m',
       severity: 'critical',
       summary: `No block connected on {{ $labels.node }} for ${NO_BLOCK_WINDOW}`,
@@ -22,7 +23,7 @@ export function blockConnectedAlerts(job: string, prefix: string): AlertSpec[] {
     },
     {
       alert: `${prefix}SlowBlockConnection`,
-      expr: `histogram_quantile(0.95, sum by (le, job, node) (rate(bitcoin_block_connection_duration_seconds_bucket{${sel}}[1h]))) > 2.5`,
+      expr: `histogram_quantile(0.95, sum by (le, job, ${MACHINE}, node) (rate(bitcoin_block_connection_duration_seconds_bucket{${sel}}[1h]))) > 2.5`,
       for: '30m',
       severity: 'warning',
       summary: `Slow block connection on {{ $labels.node }}`,

@@ -3,6 +3,7 @@ import type { RuleFileSpec } from '../kit/rule-kit.js';
 import { exporterAlerts } from '../kit/exporter-rules.js';
 import { blockConnectedAlerts } from '../bitcoind/rules.js';
 import { fibreConfig } from './config.js';
+import { MACHINE } from '../kit/machine-labels.js';
 
 const { sel, job, alertPrefix } = fibreConfig;
 
@@ -13,8 +14,8 @@ export const fibreRules: RuleFileSpec = {
       name: 'fibre-recording',
       rules: [
         // One hour of race outcomes per node and mechanism: the dashboard's win share and the alert read it.
-        { record: 'node_mechanism:fibre_block_race_wins:increase1h', expr: `sum by (job, node, mechanism) (increase(fibre_block_race_wins_total{${sel}}[1h]))` },
-        { record: 'node:fibre_block_reconstruction_duration_seconds:p95_1h', expr: `histogram_quantile(0.95, sum by (le, job, node) (rate(fibre_block_reconstruction_duration_seconds_bucket{${sel}}[1h])))` },
+        { record: 'node_mechanism:fibre_block_race_wins:increase1h', expr: `sum by (job, ${MACHINE}, node, mechanism) (increase(fibre_block_race_wins_total{${sel}}[1h]))` },
+        { record: 'node:fibre_block_reconstruction_duration_seconds:p95_1h', expr: `histogram_quantile(0.95, sum by (le, job, ${MACHINE}, node) (rate(fibre_block_reconstruction_duration_seconds_bucket{${sel}}[1h])))` },
       ],
     },
     {
@@ -33,7 +34,7 @@ export const fibreRules: RuleFileSpec = {
         {
           alert: 'FibreUdpNeverWins',
           // Races happened (compact blocks won some) but FIBRE/UDP won none: the UDP path is likely broken.
-          expr: 'sum by (job, node) (node_mechanism:fibre_block_race_wins:increase1h{mechanism="bip152_cmpct"}) >= 3 unless on (job, node) sum by (job, node) (node_mechanism:fibre_block_race_wins:increase1h{mechanism="fibre_udp"}) > 0',
+          expr: `sum by (job, ${MACHINE}, node) (node_mechanism:fibre_block_race_wins:increase1h{mechanism="bip152_cmpct"}) >= 3 unless on (job, ${MACHINE}, node) sum by (job, ${MACHINE}, node) (node_mechanism:fibre_block_race_wins:increase1h{mechanism="fibre_udp"}) > 0`,
           for: '1h',
           severity: 'warning',
           summary: 'FIBRE/UDP won no block race on {{ $labels.node }} for an hour',

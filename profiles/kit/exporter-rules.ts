@@ -1,6 +1,7 @@
 // Alerts on our exporter's own health, the same for every profile it runs in (fibre,
 // bitcoin-core, miner): the job is the profile's scrape job, the prefix names the alerts.
 import type { AlertSpec } from './rule-kit.js';
+import { MACHINE } from './machine-labels.js';
 
 /** The runbook of these alerts, shared by the profiles that use them (see RunbookPart). */
 export const EXPORTER_RUNBOOK = 'profiles/kit/exporter-runbook.md';
@@ -18,7 +19,7 @@ export function exporterAlerts(job: string, prefix: string, opts: { probes: bool
     },
     {
       alert: `${prefix}ExporterErrors`,
-      expr: `sum by (job, instance, node, error_type) (increase(fibre_exporter_errors_total{${sel}}[15m])) > 10`,
+      expr: `sum by (job, ${MACHINE}, instance, node, error_type) (increase(fibre_exporter_errors_total{${sel}}[15m])) > 10`,
       severity: 'warning',
       summary: `${prefix} exporter of {{ $labels.node }} ({{ $labels.instance }}) reports {{ $labels.error_type }} errors`,
       description: `{{ $value | humanize }} errors of type {{ $labels.error_type }} in the last 15 minutes.`,

@@ -2,6 +2,7 @@
 // (leap 4.0). Names and meanings are spring's prometheus_plugin (profiles/nodeos/metrics.ts).
 import type { RuleFileSpec } from '../kit/rule-kit.js';
 import { nodeosConfig } from './config.js';
+import { MACHINE } from '../kit/machine-labels.js';
 
 const { sel } = nodeosConfig;
 
@@ -55,7 +56,7 @@ export const nodeosRules: RuleFileSpec = {
           // cannot say "no peer". What can: no connection at all, or nothing received on any
           // connection (last_bytes_received, ns since the epoch; closed connections keep their
           // old value, so the newest across them is the one that counts).
-          expr: `(time() - max by (job, instance, node) (nodeos_p2p_last_bytes_received{${sel}}) / 1e9 > ${SILENT_SECONDS}) or (nodeos_p2p_peers{${sel}} + nodeos_p2p_clients{${sel}} == 0)`,
+          expr: `(time() - max by (job, ${MACHINE}, instance, node) (nodeos_p2p_last_bytes_received{${sel}}) / 1e9 > ${SILENT_SECONDS}) or (nodeos_p2p_peers{${sel}} + nodeos_p2p_clients{${sel}} == 0)`,
           for: '10m',
           severity: 'warning',
           summary: 'nodeos {{ $labels.node }} receives nothing from the P2P network',
@@ -66,7 +67,7 @@ export const nodeosRules: RuleFileSpec = {
           // leap 4.0 serves head_block_num, num_peers, ... (no nodeos_ prefix) on its own port
           // 9101 (AntelopeIO/leap@v4.0.6 prometheus_plugin.cpp 227-231); none of this profile's
           // panels or other alerts can read them.
-          expr: `max by (job, instance, node) (head_block_num{${sel}})`,
+          expr: `max by (job, ${MACHINE}, instance, node) (head_block_num{${sel}})`,
           for: '5m',
           severity: 'warning',
           summary: 'nodeos {{ $labels.node }} serves leap 4.0 metrics, which this profile does not chart',
