@@ -137,6 +137,16 @@ describe.skipIf(!ready)('a fleet: a hub and three nodes on this machine', () => 
     expect(table.stdout).toMatch(/node rig-2\s+ok\s+site porto, last sample \d+ s ago, \d+ failed and \d+ retried in the last hour/);
   }, 120_000);
 
+  it('report on the hub shows each machine\'s nodes apart, from the up series the agents send', async () => {
+    const r = await cli(['report', '--json', '--dir', hubDir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const model = JSON.parse(r.stdout) as { sections: { id: string; nodes: { name: string; host?: string; job: string; state: string }[] }[] };
+    const nodesOf = (id: string) => (model.sections.find((s) => s.id === id)?.nodes ?? []).map((n) => [n.host, n.job, n.state === 'red' ? 'red' : 'answering']).sort();
+    // rig-1 and rig-3 both run a FIBRE node of the default name: two nodes, one per machine.
+    expect(nodesOf('fibre'), r.stdout).toEqual([['rig-1', 'fibre', 'answering'], ['rig-3', 'fibre', 'answering']]);
+    expect(nodesOf('miner'), r.stdout).toEqual([['rig-2', 'miner', 'answering']]);
+  }, 60_000);
+
   it("validate on a node shows its agent's remote_write queue", async () => {
     const v = await cli(['validate', '--json', '--wait', '60', '--dir', nodeDirs.get('rig-1')!]);
     const report = JSON.parse(v.stdout);

@@ -19,6 +19,7 @@ import { checkSelectors } from '../cli/lint/catalog-check.js';
 const NOW = 1_800_000_000;
 const plan: StatusPlan = {
   guessed: false,
+  targetsFromUp: false,
   sections: [
     { id: 'stack', title: 'Monitoring stack', jobs: ['prometheus'], alerts: ['LokiDown'], headlines: [] },
     { id: 'fibre', title: 'FIBRE', jobs: ['fibre'], alerts: ['FibreExporterDown', 'FibreSlow'], headlines: [{ title: 'Height', query: 'h', unit: 'block_height', by: ['node'] }] },
@@ -94,6 +95,33 @@ describe('status model', () => {
   it('marks a target not yet scraped orange', () => {
     const m = statusModel(plan, data({ targets: [target('prometheus', 'p:9090'), target('fibre', 'f:9435', 'unknown')] }));
     expect(section(m, 'fibre').nodes[0]).toMatchObject({ state: 'orange', reasons: ['not scraped yet'] });
+  });
+});
+
+describe('a fleet hub', () => {
+  // Two machines, each with a bitcoin-core node called default at the same address.
+  const on = (host: string, health: Target['health'] = 'up') => target('fibre', '127.0.0.1:9435', health, { node: 'default', host });
+
+  it('holds nodes of one name on different machines apart: their state, since when, and their alerts', () => {
+    const up = [
+      { labels: { job: 'fibre', instance: '127.0.0.1:9435', host: 'relay-1' }, points: [[NOW - 60, 1], [NOW - 30, 1]] as [number, number][] },
+      { labels: { job: 'fibre', instance: '127.0.0.1:9435', host: 'relay-2' }, points: [[NOW - 60, 1], [NOW - 30, 0]] as [number, number][] },
+    ];
+    const alerts = [alert('FibreSlow', 'warning', { job: 'fibre', node: 'default', host: 'relay-1' }, 'slow')];
+    const m = statusModel(plan, data({ targets: [target('prometheus', 'p:9090'), on('relay-1'), on('relay-2', 'down')], up, alerts }));
+    expect(section(m, 'fibre').nodes.map((n) => [n.name, n.host, n.state, n.reasons])).toEqual([
+      ['default', 'relay-1', 'orange', ['FibreSlow: slow']],
+      ['default', 'relay-2', 'red', [`exporter not answering since ${utc(NOW - 30)}`]],
+    ]);
+    expect(m.alerts.map((a) => a.where)).toEqual(['default on relay-1']);
+    const page = renderStatusHtml(m);
+    expect(page).toContain('data-node="default" data-host="relay-2" data-job="fibre" data-instance="127.0.0.1:9435" data-state="red"');
+  });
+
+  it('is planned over every profile, whose targets it reads from up', () => {
+    const hub = { ...defaultSpec(), fleet: { role: 'hub' as const, engine: 'victoriametrics' as const } } as Parameters<typeof statusPlan>[0];
+    expect(statusPlan(hub, PROFILES).targetsFromUp).toBe(true);
+    expect(statusPlan(defaultSpec(), PROFILES).targetsFromUp).toBe(false);
   });
 });
 

@@ -33,7 +33,11 @@ function anyStack(): StackSpec {
 
 function stackOf(args: ReportArgs): { spec: StackSpec; guessed: boolean } {
   const dir = resolve(args.dir);
-  if (existsSync(join(dir, SPEC_FILE))) return { spec: readSpec(dir), guessed: false };
+  if (existsSync(join(dir, SPEC_FILE))) {
+    const spec = readSpec(dir);
+    // A fleet hub's spec names its nodes, not what they run: every profile, shown where the nodes send its series.
+    return spec.fleet?.role === 'hub' ? { spec: { ...spec, profiles: anyStack().profiles }, guessed: true } : { spec, guessed: false };
+  }
   if (args.prometheus) return { spec: anyStack(), guessed: true };
   throw new UserError(`no ${SPEC_FILE} in ${dir}: pass --dir to a stack folder, or --prometheus URL to report on any Prometheus`);
 }
@@ -42,7 +46,7 @@ function printSummary(model: StatusModel): void {
   const out: string[] = [`${model.state.padEnd(6)} overall, ${model.alerts.length} alert(s) firing`];
   for (const s of model.sections) {
     out.push(`${s.state.padEnd(6)} ${s.title}${s.reasons.length ? `: ${s.reasons.join('; ')}` : ''}`);
-    for (const n of s.nodes) out.push(`${n.state.padEnd(6)}   ${n.name} (${n.job})${n.reasons.length ? `: ${n.reasons.join('; ')}` : ''}`);
+    for (const n of s.nodes) out.push(`${n.state.padEnd(6)}   ${n.name}${n.host ? ` on ${n.host}` : ''} (${n.job})${n.reasons.length ? `: ${n.reasons.join('; ')}` : ''}`);
   }
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -51,7 +51,9 @@ const badge = (state: State) => `<span class="dot ${state}" aria-hidden="true"><
 
 function nodeItem(n: NodeView): string {
   const reasons = n.reasons.length ? `<ul class="reasons">${n.reasons.map((r) => `<li>${h(r)}</li>`).join('')}</ul>` : '';
-  return `<li class="node" data-node="${h(n.name)}" data-job="${h(n.job)}" data-instance="${h(n.instance)}" data-state="${n.state}">${badge(n.state)}<span class="name">${h(n.name)}</span> <span class="muted">${h(n.job)} · ${h(n.instance)}</span>${reasons}</li>`;
+  const host = n.host ? ` data-host="${h(n.host)}"` : '';
+  const on = n.host ? ` <span class="host">on ${h(n.host)}</span>` : '';
+  return `<li class="node" data-node="${h(n.name)}"${host} data-job="${h(n.job)}" data-instance="${h(n.instance)}" data-state="${n.state}">${badge(n.state)}<span class="name">${h(n.name)}</span>${on} <span class="muted">${h(n.job)} · ${h(n.instance)}</span>${reasons}</li>`;
 }
 
 function headline(hl: HeadlineView): string {

@@ -10,6 +10,8 @@ export type State = 'green' | 'orange' | 'red';
 export interface NodeView {
   /** Its `node` label, else its instance. */
   name: string;
+  /** The machine it is on, on a fleet hub. */
+  host?: string;
   job: string;
   instance: string;
   state: State;
@@ -73,7 +75,9 @@ export function utc(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
-const sameLabels = (a: Record<string, string>, b: { job: string; instance: string }) => a.job === b.job && a.instance === b.instance;
+/** On a fleet hub, nodes, instances and jobs of one name exist on several machines: their host tells them apart. */
+const sameHost = (labels: Record<string, string>, target: { host?: string }) => labels.host === target.host;
+const sameLabels = (a: Record<string, string>, b: { job: string; instance: string; host?: string }) => a.job === b.job && a.instance === b.instance && sameHost(a, b);
 
 /**
  * When `up` of the target last turned 0: the first point of its last run of zeros, or undefined
@@ -95,7 +99,9 @@ function downReason(target: Target, up: RangeSeries | undefined, what: string): 
 }
 
 function alertsAt(target: Target, alerts: readonly FiringAlert[]): FiringAlert[] {
-  return alerts.filter((a) => (a.labels.instance === target.instance && (a.labels.job ?? target.job) === target.job) || (target.node !== undefined && a.labels.node === target.node));
+  return alerts.filter(
+    (a) => sameHost(a.labels, target) && ((a.labels.instance === target.instance && (a.labels.job ?? target.job) === target.job) || (target.node !== undefined && a.labels.node === target.node)),
+  );
 }
 
 const alertLine = (a: FiringAlert) => `${a.name}${a.summary ? `: ${a.summary}` : ''}`;
@@ -114,7 +120,7 @@ function nodeView(section: PlannedSection, target: Target, data: StatusData, own
     states.push(alertState(a.severity));
     reasons.push(alertLine(a));
   }
-  return { name: target.node ?? target.instance, job: target.job, instance: target.instance, state: worst(states), reasons };
+  return { name: target.node ?? target.instance, ...(target.host ? { host: target.host } : {}), job: target.job, instance: target.instance, state: worst(states), reasons };
 }
 
 /** A headline's rows: one per series of the instant query, with the range series of the same labels as its sparkline. */
@@ -133,7 +139,7 @@ export function headlineView(title: string, unit: StatusUnit, by: readonly strin
 function sectionView(section: PlannedSection, headlines: HeadlineData[], data: StatusData): SectionView {
   const own = data.alerts.filter((a) => section.alerts.includes(a.name));
   const nodes = data.targets.filter((t) => section.jobs.includes(t.job)).map((t) => nodeView(section, t, data, own));
-  const placed = new Set(nodes.flatMap((n) => alertsAt({ job: n.job, instance: n.instance, node: n.name, health: 'up', lastError: '' }, own)));
+  const placed = new Set(nodes.flatMap((n) => alertsAt({ job: n.job, instance: n.instance, node: n.name, ...(n.host ? { host: n.host } : {}), health: 'up', lastError: '' }, own)));
   const unplaced = own.filter((a) => !placed.has(a));
   const reasons = unplaced.map(alertLine);
   const states: State[] = [...nodes.map((n) => n.state), ...unplaced.map((a) => alertState(a.severity))];
@@ -161,7 +167,7 @@ export function statusModel(plan: StatusPlan, data: StatusData): StatusModel {
   const alerts = data.alerts
     .map((a): AlertView => {
       const section = sectionOf(a.name);
-      const where = a.labels.node ?? a.labels.instance ?? a.labels.job ?? '';
+      const where = [a.labels.node ?? a.labels.instance ?? a.labels.job, a.labels.host].filter(Boolean).join(' on ');
       return { name: a.name, severity: a.severity, since: a.activeAt, summary: a.summary, where, ...(section ? { section } : {}) };
     })
     .sort((a, b) => rankSeverity(a.severity) - rankSeverity(b.severity) || a.since - b.since);

@@ -29,6 +29,8 @@ export interface StatusPlan {
    * target of is left out rather than reported missing.
    */
   guessed: boolean;
+  /** Read the targets from their `up` series, not the targets API: a fleet hub's (prometheus-api.ts). */
+  targetsFromUp: boolean;
 }
 
 const alertNames = (rules: RuleFileSpec) => rules.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])));
@@ -52,7 +54,7 @@ export function statusPlan(spec: StackSpec, registry: Registry, guessed = false)
   }));
   const profileChecks = new Set(profiles.flatMap((p) => p.alerts));
   const stack = { id: STACK_SECTION, title: 'Monitoring stack', jobs: enabledServices(spec), alerts: alertNames(stackRules).filter((a) => !profileChecks.has(a)), headlines: [] };
-  return { guessed, sections: [stack, ...profiles].filter((s) => s.jobs.length > 0) };
+  return { guessed, targetsFromUp: spec.fleet?.role === 'hub', sections: [stack, ...profiles].filter((s) => s.jobs.length > 0) };
 }
 
 const checkAlerts = (checks: readonly ProbeCheck[]) => [...new Set(checks.map(probeAlert))];

@@ -9,6 +9,8 @@ export interface Target {
   instance: string;
   /** The target's `node` label, when its scrape job gives one. */
   node?: string;
+  /** The machine it is on, on a fleet hub (the `host` its node's agent puts on every series). */
+  host?: string;
   health: 'up' | 'down' | 'unknown';
   lastError: string;
 }
@@ -101,10 +103,28 @@ export class PrometheusApi {
         job: labels.job ?? text(r.scrapePool),
         instance: labels.instance ?? text(r.scrapeUrl),
         ...(labels.node ? { node: labels.node } : {}),
+        ...(labels.host ? { host: labels.host } : {}),
         health: health === 'up' || health === 'down' ? health : 'unknown',
         lastError: text(r.lastError),
       };
     });
+  }
+
+  /**
+   * The targets as their `up` series say at `now`. A fleet hub's engine scrapes none of its nodes'
+   * targets (its targets API lists only the hub's own), but each node's agent sends the `up` of
+   * every target it scrapes, with the target's labels and the node's host (remote_write sends every
+   * scraped series). Why a target is down stays on the node, in its agent's targets page.
+   */
+  async targetsFromUp(now: number): Promise<Target[]> {
+    return (await this.query('up', now)).map(({ labels, value }) => ({
+      job: labels.job ?? '',
+      instance: labels.instance ?? '',
+      ...(labels.node ? { node: labels.node } : {}),
+      ...(labels.host ? { host: labels.host } : {}),
+      health: value === 1 ? 'up' : value === 0 ? 'down' : 'unknown',
+      lastError: '',
+    }));
   }
 
   async firingAlerts(): Promise<FiringAlert[]> {
@@ -145,7 +165,7 @@ const alignedStart = (now: number, step: number) => Math.floor((now - WINDOW_SEC
 export async function fetchStatus(api: PrometheusApi, plan: StatusPlan, now = Date.now() / 1000): Promise<StatusData> {
   const start = alignedStart(now, STEP_SECONDS);
   try {
-    const [targets, alerts, up] = await Promise.all([api.targets(), api.firingAlerts(), api.queryRange('up', now - WINDOW_SECONDS, now, UP_STEP_SECONDS)]);
+    const [targets, alerts, up] = await Promise.all([plan.targetsFromUp ? api.targetsFromUp(now) : api.targets(), api.firingAlerts(), api.queryRange('up', now - WINDOW_SECONDS, now, UP_STEP_SECONDS)]);
     const headlines = await Promise.all(
       plan.sections.map((s) =>
         Promise.all(
