@@ -50,6 +50,13 @@ describe.each(all.map((d) => [d.file, d.dashboard as Json]))('%s follows the cur
     expect(lintDashboardText(file, JSON.stringify(d)).findings).toEqual([]);
   });
 
+  it("keeps the machine (site and host) wherever it keeps a node, instance, device or mount point: on a fleet hub with every host selected, nodes of one name stay apart", () => {
+    const clauses = exprsOf(d).flatMap((e) => [...e.matchAll(/\b(?:by|on)\s*\(([^)]*)\)/g)].map((m) => ({ e, labels: m[1].split(',').map((l) => l.trim()) })));
+    for (const c of clauses.filter((x) => x.labels.some((l) => ['node', 'instance', 'device', 'mountpoint', 'name', 'check'].includes(l)))) {
+      expect(c.labels, c.e).toEqual(expect.arrayContaining(['site', 'host']));
+    }
+  });
+
   it('is not editable and has a prometheus datasource variable defaulting to uid prometheus', () => {
     expect(d.editable).toBe(false);
     const ds = d.templating.list.find((v: Json) => v.name === 'datasource');
@@ -116,7 +123,7 @@ describe('what the dashboards cover', () => {
     const quantiles = exprsOf(d).filter((e) => e.includes('fibre_block_reconstruction_duration_seconds_bucket')).map((e) => e.match(/histogram_quantile\(([\d.]+)/)?.[1]);
     expect(quantiles).toEqual(expect.arrayContaining(['0.5', '0.95', '0.99']));
     const peers = panelsOf(d).find((p) => p.type === 'table');
-    expect(peers?.targets[0].expr).toMatch(/by \(node, peer, mechanism\)/);
+    expect(peers?.targets[0].expr).toMatch(/by \(site, host, node, peer, mechanism\)/);
     const logs = panelsOf(d).find((p) => p.type === 'logs');
     expect(logs?.targets[0].expr).toMatch(/job="bitcoind".*winner=~"\.\+"/);
     expect(logs?.datasource).toEqual({ type: 'loki', uid: '${loki}' });
@@ -171,8 +178,8 @@ describe('panels as the SDK builds them', () => {
       fieldConfig: { defaults: { unit: 'cps', color: { mode: 'palette-classic' }, custom: { drawStyle: 'line', lineWidth: 1, fillOpacity: 10, showPoints: 'never', spanNulls: false, stacking: { mode: 'none', group: 'A' } } } },
       options: { legend: { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } },
       targets: [
-        { refId: 'A', expr: 'sum by (node) (rate(fibre_chunks_received_total{site=~"$site", host=~"$host", node=~"$node"}[$__rate_interval]))', legendFormat: 'received {{node}}', range: true, instant: false },
-        { refId: 'B', expr: 'sum by (node) (rate(fibre_chunks_used_total{site=~"$site", host=~"$host", node=~"$node"}[$__rate_interval]))', legendFormat: 'used {{node}}', range: true, instant: false },
+        { refId: 'A', expr: 'sum by (site, host, node) (rate(fibre_chunks_received_total{site=~"$site", host=~"$host", node=~"$node"}[$__rate_interval]))', legendFormat: 'received {{node}}', range: true, instant: false },
+        { refId: 'B', expr: 'sum by (site, host, node) (rate(fibre_chunks_used_total{site=~"$site", host=~"$host", node=~"$node"}[$__rate_interval]))', legendFormat: 'used {{node}}', range: true, instant: false },
       ],
     });
     expect(titled(fibre, 'Race wins by mechanism').fieldConfig.defaults.custom).toMatchObject({ fillOpacity: 30, stacking: { mode: 'normal', group: 'A' } });

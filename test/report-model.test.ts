@@ -135,6 +135,11 @@ describe('downSince', () => {
 });
 
 describe('headline rows', () => {
+  it('name a row by the labels it has: the host on a fleet hub, not off it', () => {
+    const v = headlineView('T', 'number', ['host', 'node', 'card'], { instant: [{ labels: { node: 'rig-a', card: 'left' }, value: 1 }, { labels: { host: 'h2', node: 'rig-a', card: 'left' }, value: 2 }], range: [] });
+    expect(v.rows.map((r) => r.name)).toEqual(['h2 rig-a left', 'rig-a left']);
+  });
+
   it('names rows by the labels asked, sorted, and leaves out values that are not numbers', () => {
     const v = headlineView('T', 'number', ['node', 'card'], {
       instant: [{ labels: { node: 'b', card: '1' }, value: NaN }, { labels: { node: 'a', card: '2' }, value: 3 }],
@@ -213,6 +218,8 @@ describe('profiles\' headline queries', () => {
     expect(report.selectors.map((s) => s.metric).filter((m) => !own.has(m))).toEqual([]);
     // Rows are named by these labels: the query must keep them.
     for (const label of h.by) expect(h.query).toContain(label);
+    // Per node and machine: two rigs' cards called left, or two machines' nodes called default, are rows apart.
+    for (const m of h.query.matchAll(/\bby \(([^)]*)\)/g)) expect(m[1].split(', ')).toEqual(expect.arrayContaining(['site', 'host', 'node']));
   });
 });
 

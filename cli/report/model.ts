@@ -125,7 +125,8 @@ function nodeView(section: PlannedSection, target: Target, data: StatusData, own
 
 /** A headline's rows: one per series of the instant query, with the range series of the same labels as its sparkline. */
 export function headlineView(title: string, unit: StatusUnit, by: readonly string[], data: HeadlineData, note?: string): HeadlineView {
-  const key = (labels: Record<string, string>) => by.map((l) => labels[l] ?? '').join(' ');
+  // Labels a row does not have (host, off a fleet hub) are left out of its name.
+  const key = (labels: Record<string, string>) => by.flatMap((l) => (labels[l] ? [labels[l]] : [])).join(' ');
   const rows = data.instant
     .map((s) => ({
       name: key(s.labels) || 'all',

@@ -5,6 +5,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import {
   barGaugePanel, buildDashboard, instantQuery, queries, rangeQuery, statPanel, tablePanel, tableQuery, thresholdSteps, timeseriesPanel,
 } from '../../profiles/kit/dashboard-kit.js';
+import { MACHINE } from '../../profiles/kit/machine-labels.js';
 
 export function stackDashboard(): Dashboard {
   return buildDashboard({
@@ -41,7 +42,7 @@ export function stackDashboard(): Dashboard {
             .targets(queries(instantQuery('count(probe_success{job="probe"} == 0) or vector(0)'))),
           timeseriesPanel('Probe duration', units.Seconds, 'How long each probe took, by check and target.')
             .span(18).height(6)
-            .targets(queries(rangeQuery('max by (check, instance) (probe_duration_seconds{job="probe"})', '{{check}} {{instance}}'))),
+            .targets(queries(rangeQuery(`max by (${MACHINE}, check, instance) (probe_duration_seconds{job="probe"})`, '{{check}} {{instance}}'))),
           tablePanel('Checks', units.NoUnit, 'Every probe: whether it succeeds (1) and the HTTP status of an http probe.')
             .span(24).height(8)
             .targets(queries(tableQuery('probe_success{job="probe"}'), tableQuery('probe_http_status_code{job="probe"}'))),

@@ -7,9 +7,10 @@ import {
   buildDashboard, instantQuery, labelVariable, matchVars, queries, rangeQuery, statPanel, tablePanel, tableQuery, thresholdSteps, timeseriesPanel,
 } from '../../profiles/kit/dashboard-kit.js';
 import { DATADIR_INFO } from './host-metrics.js';
+import { MACHINE } from '../../profiles/kit/machine-labels.js';
 
 /** A node_exporter series of each datadir's filesystem, labelled with the node it holds. */
-const perDatadir = (expr: string) => `${expr} * on (mountpoint) group_right () ${DATADIR_INFO}{${matchVars('node')}}`;
+const perDatadir = (expr: string) => `${expr} * on (${MACHINE}, mountpoint) group_right () ${DATADIR_INFO}{${matchVars('node')}}`;
 
 /**
  * node_exporter's target on the machines selected. Its variable is `target`, not `host`: `host` is
@@ -36,22 +37,22 @@ export function hostDashboard(): Dashboard {
           tablePanel('Datadir filesystems', units.BytesIEC, 'Each node\'s datadir, the filesystem holding it, its free space and size.')
             .span(24).height(6)
             .targets(queries(
-              tableQuery(perDatadir(`max by (mountpoint) (node_filesystem_avail_bytes{${HOST}})`)),
-              tableQuery(perDatadir(`max by (mountpoint) (node_filesystem_size_bytes{${HOST}})`)),
+              tableQuery(perDatadir(`max by (${MACHINE}, mountpoint) (node_filesystem_avail_bytes{${HOST}})`)),
+              tableQuery(perDatadir(`max by (${MACHINE}, mountpoint) (node_filesystem_size_bytes{${HOST}})`)),
             )),
           timeseriesPanel('Datadir free space', units.PercentUnit, 'Share of each datadir\'s filesystem still free (to non-root users).')
             .min(0).max(1)
-            .targets(queries(rangeQuery(perDatadir(`max by (mountpoint) (node_filesystem_avail_bytes{${HOST}} / node_filesystem_size_bytes{${HOST}})`), '{{node}} ({{mountpoint}})'))),
+            .targets(queries(rangeQuery(perDatadir(`max by (${MACHINE}, mountpoint) (node_filesystem_avail_bytes{${HOST}} / node_filesystem_size_bytes{${HOST}})`), '{{node}} ({{mountpoint}})'))),
           timeseriesPanel('Datadir free space in 24 h', units.BytesIEC, 'Free space predicted 24 hours ahead at the rate of the last 6 hours; below zero, HostDatadirDiskFillingUp is pending.')
-            .targets(queries(rangeQuery(perDatadir(`max by (mountpoint) (predict_linear(node_filesystem_avail_bytes{${HOST}}[6h], 24 * 3600))`), '{{node}} ({{mountpoint}})'))),
+            .targets(queries(rangeQuery(perDatadir(`max by (${MACHINE}, mountpoint) (predict_linear(node_filesystem_avail_bytes{${HOST}}[6h], 24 * 3600))`), '{{node}} ({{mountpoint}})'))),
           timeseriesPanel('Disk I/O', units.BytesPerSecondIEC, 'Bytes read and written per second, by device.')
             .targets(queries(
-              rangeQuery(`sum by (device) (rate(node_disk_read_bytes_total{${HOST}}[$__rate_interval]))`, 'read {{device}}'),
-              rangeQuery(`sum by (device) (rate(node_disk_written_bytes_total{${HOST}}[$__rate_interval]))`, 'written {{device}}'),
+              rangeQuery(`sum by (${MACHINE}, device) (rate(node_disk_read_bytes_total{${HOST}}[$__rate_interval]))`, 'read {{device}}'),
+              rangeQuery(`sum by (${MACHINE}, device) (rate(node_disk_written_bytes_total{${HOST}}[$__rate_interval]))`, 'written {{device}}'),
             )),
           timeseriesPanel('Disk busy', units.PercentUnit, 'Share of time each device was doing I/O.')
             .min(0).max(1)
-            .targets(queries(rangeQuery(`sum by (device) (rate(node_disk_io_time_seconds_total{${HOST}}[$__rate_interval]))`, '{{device}}'))),
+            .targets(queries(rangeQuery(`sum by (${MACHINE}, device) (rate(node_disk_io_time_seconds_total{${HOST}}[$__rate_interval]))`, '{{device}}'))),
         ],
       },
       {
@@ -79,8 +80,8 @@ export function hostDashboard(): Dashboard {
         panels: [
           timeseriesPanel('Network', units.BitsPerSecondSI, 'Bits received and sent per second, by interface (loopback left out).')
             .targets(queries(
-              rangeQuery(`sum by (device) (rate(node_network_receive_bytes_total{${HOST}, device!="lo"}[$__rate_interval])) * 8`, 'in {{device}}'),
-              rangeQuery(`sum by (device) (rate(node_network_transmit_bytes_total{${HOST}, device!="lo"}[$__rate_interval])) * 8`, 'out {{device}}'),
+              rangeQuery(`sum by (${MACHINE}, device) (rate(node_network_receive_bytes_total{${HOST}, device!="lo"}[$__rate_interval])) * 8`, 'in {{device}}'),
+              rangeQuery(`sum by (${MACHINE}, device) (rate(node_network_transmit_bytes_total{${HOST}, device!="lo"}[$__rate_interval])) * 8`, 'out {{device}}'),
             )),
           timeseriesPanel('Clock offset', units.Seconds, 'Offset of the kernel clock from its time source: over 100 ms either way, HostClockOffset fires.')
             .targets(queries(rangeQuery(`node_timex_offset_seconds{${HOST}}`, '{{instance}}'))),
@@ -93,11 +94,11 @@ export function hostDashboard(): Dashboard {
         title: 'Containers (docker mode)',
         panels: [
           timeseriesPanel('Container CPU', units.Short, 'CPU cores each container of the stack uses (cAdvisor).')
-            .targets(queries(rangeQuery(`sum by (name) (rate(container_cpu_usage_seconds_total{${CONTAINERS}}[$__rate_interval]))`, '{{name}}'))),
+            .targets(queries(rangeQuery(`sum by (${MACHINE}, name) (rate(container_cpu_usage_seconds_total{${CONTAINERS}}[$__rate_interval]))`, '{{name}}'))),
           timeseriesPanel('Container memory', units.BytesIEC, 'Working set of each container (what the OOM killer weighs).')
-            .targets(queries(rangeQuery(`sum by (name) (container_memory_working_set_bytes{${CONTAINERS}})`, '{{name}}'))),
+            .targets(queries(rangeQuery(`sum by (${MACHINE}, name) (container_memory_working_set_bytes{${CONTAINERS}})`, '{{name}}'))),
           timeseriesPanel('Container restarts', units.Short, 'Restarts per container in the last 15 minutes (its CPU counter starting over); above 2, HostContainerRestarting fires.')
-            .targets(queries(rangeQuery(`max by (name) (resets(container_cpu_usage_seconds_total{${CONTAINERS}}[15m]))`, '{{name}}'))),
+            .targets(queries(rangeQuery(`max by (${MACHINE}, name) (resets(container_cpu_usage_seconds_total{${CONTAINERS}}[15m]))`, '{{name}}'))),
         ],
       },
     ],

@@ -3,6 +3,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { buildDashboard, instantQuery, labelVariable, logQuery, logsPanel, matchVars, queries, rangeQuery, statPanel, sumRate, timeseriesPanel } from '../kit/dashboard-kit.js';
 import { blockConnectionRow, exporterRow } from '../kit/shared-panels.js';
+import { MACHINE } from '../kit/machine-labels.js';
 
 const n = matchVars('node');
 
@@ -19,7 +20,7 @@ export function bitcoinCoreDashboard(): Dashboard {
         panels: [
           statPanel('Block height', units.NoUnit, 'Height of the last block connected, per node.')
             .height(5)
-            .targets(queries(instantQuery(`max by (node) (bitcoin_block_height{${n}})`, '{{node}}'))),
+            .targets(queries(instantQuery(`max by (${MACHINE}, node) (bitcoin_block_height{${n}})`, '{{node}}'))),
           statPanel('Blocks connected', units.Short, 'Blocks connected in the selected time range.')
             .height(5)
             .targets(queries(instantQuery(`round(sum(increase(bitcoin_blocks_connected_total{${n}}[$__range])))`))),
@@ -34,33 +35,33 @@ export function bitcoinCoreDashboard(): Dashboard {
         panels: [
           timeseriesPanel('Messages by type', units.OpsPerSecond, 'P2P messages per second by direction and message type.')
             .span(12)
-            .targets(queries(rangeQuery(sumRate('bitcoin_net_messages_total', 'node, direction, msg_type', n), '{{node}} {{direction}} {{msg_type}}'))),
+            .targets(queries(rangeQuery(sumRate('bitcoin_net_messages_total', `${MACHINE}, node, direction, msg_type`, n), '{{node}} {{direction}} {{msg_type}}'))),
           timeseriesPanel('Traffic by direction', units.BytesPerSecondSI, 'P2P message bytes per second, inbound and outbound.')
             .span(12)
-            .targets(queries(rangeQuery(sumRate('bitcoin_net_message_bytes_total', 'node, direction', n), '{{node}} {{direction}}'))),
+            .targets(queries(rangeQuery(sumRate('bitcoin_net_message_bytes_total', `${MACHINE}, node, direction`, n), '{{node}} {{direction}}'))),
           timeseriesPanel('Connections opened', units.Short, 'Connections opened per interval, by direction and network.')
-            .targets(queries(rangeQuery(`sum by (node, direction, network) (increase(bitcoin_net_connections_opened_total{${n}}[$__rate_interval]))`, '{{node}} {{direction}} {{network}}'))),
+            .targets(queries(rangeQuery(`sum by (${MACHINE}, node, direction, network) (increase(bitcoin_net_connections_opened_total{${n}}[$__rate_interval]))`, '{{node}} {{direction}} {{network}}'))),
           timeseriesPanel('Connections closed and evicted', units.Short, 'Connections closed, and inbound connections evicted, per interval.')
             .targets(queries(
-              rangeQuery(`sum by (node, conn_type) (increase(bitcoin_net_connections_closed_total{${n}}[$__rate_interval]))`, '{{node}} closed {{conn_type}}'),
-              rangeQuery(`sum by (node, conn_type) (increase(bitcoin_net_connections_evicted_total{${n}}[$__rate_interval]))`, '{{node}} evicted {{conn_type}}'),
+              rangeQuery(`sum by (${MACHINE}, node, conn_type) (increase(bitcoin_net_connections_closed_total{${n}}[$__rate_interval]))`, '{{node}} closed {{conn_type}}'),
+              rangeQuery(`sum by (${MACHINE}, node, conn_type) (increase(bitcoin_net_connections_evicted_total{${n}}[$__rate_interval]))`, '{{node}} evicted {{conn_type}}'),
             )),
           timeseriesPanel('Misbehaving peers', units.Short, 'Peers reported as misbehaving per interval.')
-            .targets(queries(rangeQuery(`sum by (node) (increase(bitcoin_net_misbehaving_total{${n}}[$__rate_interval]))`, '{{node}}'))),
+            .targets(queries(rangeQuery(`sum by (${MACHINE}, node) (increase(bitcoin_net_misbehaving_total{${n}}[$__rate_interval]))`, '{{node}}'))),
         ],
       },
       {
         title: 'Mempool',
         panels: [
           timeseriesPanel('Mempool additions', units.OpsPerSecond, 'Transactions added to the mempool per second.')
-            .targets(queries(rangeQuery(sumRate('bitcoin_mempool_added_total', 'node', n), '{{node}}'))),
+            .targets(queries(rangeQuery(sumRate('bitcoin_mempool_added_total', `${MACHINE}, node`, n), '{{node}}'))),
           timeseriesPanel('Mempool additions (vbytes)', units.BytesPerSecondSI, 'Virtual bytes of transactions added to the mempool per second.')
-            .targets(queries(rangeQuery(sumRate('bitcoin_mempool_added_vbytes_total', 'node', n), '{{node}}'))),
+            .targets(queries(rangeQuery(sumRate('bitcoin_mempool_added_vbytes_total', `${MACHINE}, node`, n), '{{node}}'))),
           timeseriesPanel('Removals, rejections and replacements', units.OpsPerSecond, 'Transactions removed (by reason), rejected (by reason) and replaced, per second.')
             .targets(queries(
-              rangeQuery(sumRate('bitcoin_mempool_removed_total', 'node, reason', n), '{{node}} removed {{reason}}'),
-              rangeQuery(sumRate('bitcoin_mempool_rejected_total', 'node, reason', n), '{{node}} rejected {{reason}}'),
-              rangeQuery(sumRate('bitcoin_mempool_replaced_total', 'node', n), 'replaced {{node}}'),
+              rangeQuery(sumRate('bitcoin_mempool_removed_total', `${MACHINE}, node, reason`, n), '{{node}} removed {{reason}}'),
+              rangeQuery(sumRate('bitcoin_mempool_rejected_total', `${MACHINE}, node, reason`, n), '{{node}} rejected {{reason}}'),
+              rangeQuery(sumRate('bitcoin_mempool_replaced_total', `${MACHINE}, node`, n), 'replaced {{node}}'),
             )),
         ],
       },
@@ -68,11 +69,11 @@ export function bitcoinCoreDashboard(): Dashboard {
         title: 'UTXO cache',
         panels: [
           timeseriesPanel('UTXO cache flushes', units.Short, 'UTXO cache flushes per interval, by flush mode.')
-            .targets(queries(rangeQuery(`sum by (node, mode) (increase(bitcoin_utxocache_flushes_total{${n}}[$__rate_interval]))`, '{{node}} {{mode}}'))),
+            .targets(queries(rangeQuery(`sum by (${MACHINE}, node, mode) (increase(bitcoin_utxocache_flushes_total{${n}}[$__rate_interval]))`, '{{node}} {{mode}}'))),
           timeseriesPanel('UTXO flush duration', units.Seconds, '95th percentile of UTXO cache flush time.')
-            .targets(queries(rangeQuery(`histogram_quantile(0.95, sum by (le, node) (rate(bitcoin_utxocache_flush_duration_seconds_bucket{${n}}[$__rate_interval])))`, 'p95 {{node}}'))),
+            .targets(queries(rangeQuery(`histogram_quantile(0.95, sum by (le, ${MACHINE}, node) (rate(bitcoin_utxocache_flush_duration_seconds_bucket{${n}}[$__rate_interval])))`, 'p95 {{node}}'))),
           timeseriesPanel('UTXO cache memory', units.BytesIEC, 'UTXO cache memory at the last flush.')
-            .targets(queries(rangeQuery(`max by (node) (bitcoin_utxocache_memory_bytes{${n}})`, '{{node}}'))),
+            .targets(queries(rangeQuery(`max by (${MACHINE}, node) (bitcoin_utxocache_memory_bytes{${n}})`, '{{node}}'))),
         ],
       },
       exporterRow('bitcoin-core'),

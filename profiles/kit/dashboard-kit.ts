@@ -25,6 +25,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DATASOURCES, type DatasourceDef } from '../../core/datasources.js';
 import { LOKI_VAR, OUR_TAG, PROM_VAR } from './dashboard-names.js';
+import { MACHINE_LABELS } from './machine-labels.js';
 
 /** A unit id from Grafana's list (the SDK's `units`); every panel of ours names one. */
 export type Unit = Extract<(typeof units)[keyof typeof units], string>;
@@ -59,7 +60,7 @@ export interface DashboardParts {
  * all of them. On a standalone stack neither label exists, and `=~".*"` (All) matches a series
  * without the label, so the same queries work there unchanged.
  */
-export const FLEET_VARS = ['site', 'host'] as const;
+export const FLEET_VARS = MACHINE_LABELS;
 
 /** `label=~"$var"` matchers for the machine variables and the given ones, joined for a selector body. */
 export function matchVars(...names: string[]): string {

@@ -8,6 +8,7 @@ import {
 } from '../kit/dashboard-kit.js';
 import { exporterRow } from '../kit/shared-panels.js';
 import { TEMP_CRITICAL_C, TEMP_WARNING_C } from './rules.js';
+import { MACHINE } from '../kit/machine-labels.js';
 
 // Cards are named per rig (node): two rigs may both have a `left`, so series are told by both.
 const c = matchVars('node', 'card');
@@ -64,11 +65,11 @@ export function minerDashboard(): Dashboard {
         title: 'Results',
         panels: [
           stacked(timeseriesPanel('Shares', units.Short, 'Shares submitted per interval, by card and result.'))
-            .targets(queries(rangeQuery(`sum by (node, card, result) (increase(fpga_miner_shares_total{${c}}[$__rate_interval]))`, '{{node}} {{card}} {{result}}'))),
+            .targets(queries(rangeQuery(`sum by (${MACHINE}, node, card, result) (increase(fpga_miner_shares_total{${c}}[$__rate_interval]))`, '{{node}} {{card}} {{result}}'))),
           stacked(timeseriesPanel('Solutions', units.Short, 'Solutions found per interval, by card and result.'))
-            .targets(queries(rangeQuery(`sum by (node, card, result) (increase(fpga_miner_solutions_total{${c}}[$__rate_interval]))`, '{{node}} {{card}} {{result}}'))),
+            .targets(queries(rangeQuery(`sum by (${MACHINE}, node, card, result) (increase(fpga_miner_solutions_total{${c}}[$__rate_interval]))`, '{{node}} {{card}} {{result}}'))),
           tablePanel('Last stats line', units.DateTimeFromNow, 'When each card last printed a stats line.')
-            .targets(queries(tableQuery(`max by (node, card, bitstream) (fpga_miner_last_update_timestamp_seconds{${c}}) * 1000`))),
+            .targets(queries(tableQuery(`max by (${MACHINE}, node, card, bitstream) (fpga_miner_last_update_timestamp_seconds{${c}}) * 1000`))),
         ],
       },
       exporterRow('miner'),
