@@ -77,4 +77,17 @@ describe.runIf(canRun)('the notification template, rendered by amtool', () => {
     const data = group('firing', [alert('firing', { alertname: 'Watchdog' }, {})]);
     expect(renderWith(data, '{{ template "fibre_stack.text" . }}')).toBe('FIRING Watchdog\nSince: 2026-11-29 07:05 UTC\nGrafana: https://grafana.example/d/fibre-stack-overview\n');
   });
+
+  it('on a fleet hub, says at which machine, and links the dashboard to it', () => {
+    const onHost = { ...rig, host: 'relay-1', site: 'eu' };
+    const data = { ...group('firing', [alert('firing', onHost, summary)]), commonLabels: { alertname: 'MinerTemperatureHigh', job: 'miner', node: 'rig-7', host: 'relay-1' } };
+    expect(renderWith(data, '{{ template "fibre_stack.title" . }}')).toBe('FIRING: MinerTemperatureHigh on rig-7 at relay-1');
+    expect(renderWith(data, '{{ template "fibre_stack.text" . }}')).toContain('WARNING MinerTemperatureHigh on rig-7 at relay-1\n');
+    expect(renderWith(data, '{{ template "fibre_stack.text" . }}')).toContain('Grafana: https://grafana.example/d/fibre-stack-miner?var-host=relay-1&var-node=rig-7\n');
+    // A machine gone silent has no node: it is named by its host.
+    const silent = { alertname: 'FleetNodeSilent', severity: 'critical', host: 'relay-2', site: 'us' };
+    const quiet = { ...group('firing', [alert('firing', silent, {})]), commonLabels: silent };
+    expect(renderWith(quiet, '{{ template "fibre_stack.title" . }}')).toBe('FIRING: FleetNodeSilent on relay-2');
+    expect(renderWith(quiet, '{{ template "fibre_stack.text" . }}')).toBe('CRITICAL FleetNodeSilent on relay-2\nSince: 2026-11-29 07:05 UTC\nGrafana: https://grafana.example/d/fibre-stack-overview?var-host=relay-2\n');
+  });
 });

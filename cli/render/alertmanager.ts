@@ -128,8 +128,13 @@ function uidOf(sources: PackageSources, file: string): string {
 
 /**
  * The line with an alert's Grafana link: its profile's dashboard (a job is named after its
- * profile) for its node, else the overview. None when the stack has no Grafana and no grafana_url.
+ * profile) for its machine (on a fleet hub) and node, else the overview. None when the stack has
+ * no Grafana and no grafana_url.
  */
+/** `?var-host=H&var-node=N`, each part only when the alert has that label (the dashboards' variables). */
+const MACHINE_AND_NODE_QUERY =
+  '{{ if or .Labels.host .Labels.node }}?{{ with .Labels.host }}var-host={{ . }}{{ if $.Labels.node }}&{{ end }}{{ end }}{{ with .Labels.node }}var-node={{ . }}{{ end }}{{ end }}';
+
 function grafanaLine(spec: StackSpec, sources: PackageSources): string {
   const base = spec.alerting.grafana_url || stackUrls(spec).find((u) => u.name === 'grafana')?.url;
   if (!base) return '';
@@ -139,7 +144,7 @@ function grafanaLine(spec: StackSpec, sources: PackageSources): string {
     .map(({ def }, i) => `{{ ${i ? 'else if' : 'if'} eq .Labels.job ${JSON.stringify(def.id)} }}${dashboard(`${def.id}.json`)}`)
     .join('');
   const overview = dashboard('stack-overview.json');
-  return `Grafana: ${cases ? `${cases}{{ else }}${overview}{{ end }}` : overview}{{ with .Labels.node }}?var-node={{ . }}{{ end }}\n`;
+  return `Grafana: ${cases ? `${cases}{{ else }}${overview}{{ end }}` : overview}${MACHINE_AND_NODE_QUERY}\n`;
 }
 
 export function renderAlertmanager(spec: StackSpec, sources: PackageSources): RenderedFile[] {
