@@ -8,7 +8,18 @@
 //
 // The incremental file is committed: a run on unchanged code and tests reuses its results and
 // tests only the mutants of what changed. A full run takes about 20 minutes on two cores.
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The tests make their folders under os.tmpdir() and leave them to the run: `npm test` gives them
+// one folder, removed at its end (test/support/build.ts, vitest's global setup, which Stryker's
+// runs skip). Here the same, for Stryker's test runners, which inherit TMPDIR from this process:
+// without it every mutant tested left folders in /tmp (670 in one run).
+const testsTmp = mkdtempSync(join(tmpdir(), 'fibre-stack-mutation-'));
+chmodSync(testsTmp, 0o1777);
+process.env.TMPDIR = testsTmp;
+process.once('exit', () => rmSync(testsTmp, { recursive: true, force: true }));
 
 const { include: modules } = JSON.parse(readFileSync(new URL('./tsconfig.mutation.json', import.meta.url), 'utf8'));
 
