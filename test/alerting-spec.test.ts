@@ -159,7 +159,7 @@ describe('alertmanager.yml', () => {
 
   it('defines the Grafana link per job from the shipped dashboards, at the grafana_url given', () => {
     const tmpl = fileOf(render({ ...spec, alerting: { ...spec.alerting, grafana_url: 'https://grafana.example/' } }), 'alertmanager/templates/fibre-stack.tmpl');
-    expect(tmpl).toContain('{{ define "fibre_stack.grafana_line" }}Grafana: {{ if eq .Labels.job "fibre" }}{{ "https://grafana.example/d/fibre-relay" }}{{ else }}{{ "https://grafana.example/d/fibre-stack-overview" }}{{ end }}{{ with .Labels.node }}?var-node={{ . }}{{ end }}\n{{ end }}');
+    expect(tmpl).toContain('{{ define "fibre_stack.grafana_line" }}Grafana: {{ if eq .Labels.job "fibre" }}{{ "https://grafana.example/d/fibre-relay" }}{{ else }}{{ "https://grafana.example/d/fibre-stack-overview" }}{{ end }}{{ if or .Labels.host .Labels.node }}?{{ with .Labels.host }}var-host={{ . }}{{ if $.Labels.node }}&{{ end }}{{ end }}{{ with .Labels.node }}var-node={{ . }}{{ end }}{{ end }}\n{{ end }}');
     expect(tmpl).toContain('{{ define "fibre_stack.text" -}}');
     const noGrafana = fileOf(render({ ...spec, disabled_services: ['grafana'] }), 'alertmanager/templates/fibre-stack.tmpl');
     expect(noGrafana).toContain('{{ define "fibre_stack.grafana_line" }}{{ end }}');
