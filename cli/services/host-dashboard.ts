@@ -14,7 +14,7 @@ const perDatadir = (expr: string) => `${expr} * on (${MACHINE}, mountpoint) grou
 
 /**
  * node_exporter's target on the machines selected. Its variable is `target`, not `host`: `host` is
- * the fleet machine every dashboard selects first (dashboard-kit.ts FLEET_VARS); nor `instance`,
+ * the fleet machine every dashboard selects first (machine-labels.ts MACHINE_LABELS); nor `instance`,
  * which cAdvisor's panels, from another target, would have to filter on too (lint's
  * target-instance-rule).
  */

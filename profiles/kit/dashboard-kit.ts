@@ -55,16 +55,14 @@ export interface DashboardParts {
 }
 
 /**
- * The machine variables every dashboard has, before its own: on a fleet hub every series carries
- * its node's `site` and `host` (the node's external labels), so one dashboard shows any machine or
- * all of them. On a standalone stack neither label exists, and `=~".*"` (All) matches a series
- * without the label, so the same queries work there unchanged.
+ * `label=~"$var"` matchers for the machine variables (MACHINE_LABELS, which every dashboard has
+ * before its own) and the given ones, joined for a selector body. On a fleet hub every series
+ * carries its node's `site` and `host` (the node's external labels), so one dashboard shows any
+ * machine or all of them. On a standalone stack neither label exists, and `=~".*"` (All) matches a
+ * series without the label, so the same queries work there unchanged.
  */
-export const FLEET_VARS = MACHINE_LABELS;
-
-/** `label=~"$var"` matchers for the machine variables and the given ones, joined for a selector body. */
 export function matchVars(...names: string[]): string {
-  return [...FLEET_VARS, ...names].map((n) => `${n}=~"$${n}"`).join(', ');
+  return [...MACHINE_LABELS, ...names].map((n) => `${n}=~"$${n}"`).join(', ');
 }
 
 /** A counter's per-second rate over the selected series, summed by the given labels. */
