@@ -3,13 +3,15 @@
 // and the hub imports them with VictoriaMetrics' vmctl, the node's `host` label added (README,
 // "Fleets"; docs/fleet.md). Real parts: the history is written as TSDB blocks by promtool (Debian
 // 2.42), the node's agent is that Prometheus in agent mode on the same folder, the import is
-// Debian's vmctl into Debian's victoria-metrics, and the series is read back from it.
+// trixie's vmctl (support/vmctl.ts) into Debian's victoria-metrics, and the series is read back from it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dump, load } from 'js-yaml';
 import { prerequisites } from './support/prereq.js';
+import { ensureTestImages } from './support/images.js';
+import { vmctlPrometheus } from './support/vmctl.js';
 import { freePort } from './support/ports.js';
 import { runCli } from './support/cli.js';
 import { render, specFor, tempDir } from './support/stack.js';
@@ -18,7 +20,7 @@ import { stackServices, resolveArg } from '../cli/render/stack-services.js';
 import { agentModeFlag } from '../cli/render/fleet-node.js';
 import { readSpec } from '../cli/io/spec-io.js';
 
-const ready = prerequisites('standalone to fleet node upgrade', { commands: ['promtool', 'prometheus', 'victoria-metrics', 'vmctl', 'script'] });
+const ready = prerequisites('standalone to fleet node upgrade', { commands: ['promtool', 'prometheus', 'victoria-metrics', 'debootstrap'], root: true, docker: true });
 
 async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -33,7 +35,9 @@ const blocks = (dir: string) => readdirSync(join(dir, 'data/prometheus')).filter
 describe.runIf(ready)('a standalone stack becomes a fleet node', () => {
   const dir = tempDir();
   const started: ChildProcess[] = [];
-  afterAll(() => started.forEach((p) => p.kill()));
+  beforeAll(() => ensureTestImages());
+  // Waits for each to exit: a VictoriaMetrics still writing its cache races the removal of the test folders.
+  afterAll(() => Promise.all(started.map((p) => (p.exitCode !== null || p.signalCode !== null ? undefined : new Promise((ok) => { p.once('exit', ok); p.kill(); })))));
   // Two hours ago, five samples a minute apart: history the standalone Prometheus kept.
   const t0 = Math.floor(Date.now() / 1000) - 7200;
 
@@ -78,10 +82,9 @@ describe.runIf(ready)('a standalone stack becomes a fleet node', () => {
     const vm = spawn('victoria-metrics', [`-storageDataPath=${join(dir, 'hub-vm')}`, `-httpListenAddr=127.0.0.1:${vmPort}`, '-retentionPeriod=100y', '-search.disableCache'], { stdio: 'ignore' });
     started.push(vm);
     await until('victoria-metrics', async () => (await fetch(`http://127.0.0.1:${vmPort}/health`)).ok);
-    // Debian's vmctl 1.79.5 needs a terminal for its progress output, as a person running it has: `script` gives it one.
-    const vmctl = `vmctl prometheus -s --prom-snapshot=data/prometheus --vm-addr=http://127.0.0.1:${vmPort} --vm-extra-label=host=rig-1`;
-    const imported = spawnSync('script', ['-qfec', vmctl, '/dev/null'], { cwd: dir, encoding: 'utf8', input: '' });
-    expect(imported.status, imported.stdout).toBe(0);
+    const imported = vmctlPrometheus(join(dir, 'data/prometheus'), `http://127.0.0.1:${vmPort}`, { host: 'rig-1' });
+    expect(imported.status, imported.output).toBe(0);
+    expect(imported.sentSamples, imported.output).toBe(5);
     let exported = '';
     await until('the imported series', async () => {
       exported = await (await fetch(`http://127.0.0.1:${vmPort}/api/v1/export?match[]=fibre_test_counter_total`)).text();

@@ -4,9 +4,9 @@
 # its software from the Debian mirror this machine already uses (and Node.js from this machine).
 #
 # Two Debian releases: bookworm (Debian 12, Prometheus 2.42, Alertmanager 0.25, what a Debian 12
-# host runs) and trixie (Debian 13, Prometheus 2.53, Alertmanager 0.28, docker-compose 2.26 and
-# node_exporter 1.9), so the suites that run Prometheus, Alertmanager and Compose for real check
-# both builds. The host's libc is never touched: trixie only ever lives inside its images.
+# host runs) and trixie (Debian 13, Prometheus 2.53, Alertmanager 0.28, docker-compose 2.26,
+# node_exporter 1.9 and vmctl 1.112), so the suites that run Prometheus, Alertmanager and Compose
+# for real check both builds. The host's libc is never touched: trixie only ever lives inside its images.
 #
 # Usage: scripts/images/build.sh [--force] [--help]
 #   Builds only the images that are missing; --force rebuilds all of them.
@@ -23,6 +23,7 @@ TRIXIE_PROMETHEUS=fibre-stack-test/prometheus:2.53
 TRIXIE_ALERTMANAGER=fibre-stack-test/alertmanager:0.28
 TRIXIE_COMPOSE=fibre-stack-test/compose:2.26
 TRIXIE_NODE_EXPORTER=fibre-stack-test/node-exporter:1.9
+TRIXIE_VMCTL=fibre-stack-test/vmctl:1.112
 NODE=fibre-stack-test/node:20
 
 force=0
@@ -122,6 +123,7 @@ build "$TRIXIE_PROMETHEUS" "$here/prometheus" "$(echo trixie | recipe "$here/pro
 build "$TRIXIE_ALERTMANAGER" "$here/alertmanager" "$(echo trixie | recipe "$here/alertmanager/Dockerfile" -)" "$TRIXIE_BASE"
 build "$TRIXIE_COMPOSE" "$here/compose" "$(recipe "$here/compose/Dockerfile")" "$TRIXIE_BASE"
 build "$TRIXIE_NODE_EXPORTER" "$here/node-exporter" "$(recipe "$here/node-exporter/Dockerfile")" "$TRIXIE_BASE"
+build "$TRIXIE_VMCTL" "$here/vmctl" "$(recipe "$here/vmctl/Dockerfile")" "$TRIXIE_BASE"
 
 # Node.js: copy this machine's own node binary and npm, the only Node.js we can reach.
 node_bin="$(readlink -f "$(command -v node)")"

@@ -21,6 +21,8 @@ export const TRIXIE_COMPOSE_IMAGE = 'fibre-stack-test/compose:2.26';
  * we render (bookworm's is 1.5).
  */
 export const TRIXIE_NODE_EXPORTER_IMAGE = 'fibre-stack-test/node-exporter:1.9';
+/** Debian trixie's vmctl (VictoriaMetrics 1.112) alone: see support/vmctl.ts for why not bookworm's. */
+export const TRIXIE_VMCTL_IMAGE = 'fibre-stack-test/vmctl:1.112';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/images/build.sh', import.meta.url));
 
