@@ -1,18 +1,36 @@
-// `fibre-stack lint` and `fibre-stack dashboards --check`, as CI runs them, start without yargs
-// (cli/plain-argv.ts): their plain command lines are parsed from the options each command
-// declares, into the arguments yargs would give; anything else goes to yargs. Checked as a parser
+// `fibre-stack lint` and `fibre-stack dashboards --check`, as CI runs them, and `create-fibre-stack
+// DIR --yes ...` start without yargs (cli/plain-argv.ts): their plain command lines are parsed from
+// the options each command declares, into the arguments yargs would give (for create, compared
+// with what yargs itself gives the handler); anything else goes to yargs. Checked as a parser
 // on its own, and on the built CLI: the same output either way, and yargs not loaded when plain
 // (a preloaded load hook lists the modules loaded, as in dashboards-startup.test.ts).
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import yargs from 'yargs';
 import { parsePlainArgv } from '../cli/plain-argv.js';
+import { createCommand } from '../cli/commands/create.js';
 import { lintCommand } from '../cli/commands/lint.js';
 import { dashboardsCommand } from '../cli/commands/dashboards.js';
 import { runWithLoadedModules } from './support/loaded-modules.js';
+import { tempDir } from './support/stack.js';
 
 const lint = (args: string[]) => parsePlainArgv('lint', args, lintCommand.plain);
 const dashboards = (args: string[]) => parsePlainArgv('dashboards', args, dashboardsCommand.plain);
+const create = (args: string[]) => parsePlainArgv('create', args, createCommand.plain);
+
+/** What yargs gives create's handler for this command line, with the settings cli/program.ts gives it. */
+async function createViaYargs(args: string[]): Promise<Record<string, unknown>> {
+  let got: Record<string, unknown> | undefined;
+  await yargs(['create', ...args])
+    .scriptName('fibre-stack')
+    .strict()
+    .fail((msg, err) => { throw err ?? new Error(msg); })
+    .command({ ...createCommand, handler: (a) => { got = a; } })
+    .parseAsync();
+  return got!;
+}
 
 describe('a plain command line, parsed without yargs', () => {
   it('gives the defaults yargs gives', () => {
@@ -32,6 +50,25 @@ describe('a plain command line, parsed without yargs', () => {
     [['--json', '--json']], [['--config']], [['--config', '--json']], [['--no-config', 'x']], [['--']], [['-']], [['--constructor']],
   ])('leaves %j to yargs', (args) => {
     expect(lint(args)).toBeUndefined();
+  });
+
+  it.each([
+    [['my-stack', '--yes', '--profiles', 'fibre,miner', '--scrape-target', '10.0.0.1:9100']],
+    [[]],
+    [['-y', '--mode', 'native', '--node', 'bitcoin-core:node-name=a', '--node', 'bitcoin-core:node-name=b', '--no-overwrite', '--dry-run', '--json']],
+    [['hub', '--role', 'hub', '--nodes', 'a,b', '--tls-name', 'x', '--tls-name', 'y', '--no-yes', '--log-agent', 'promtail']],
+    [['n', '--yes', '--alert-severities', 'telegram=critical', '--alert-telegram', '12345', '--alert-telegram-token-file', 't', '--synthetic-checks']],
+  ])('reads create %j as yargs does', async (args) => {
+    expect(create(args)).toEqual(await createViaYargs(args));
+  });
+
+  it.each([
+    // A list option takes the words after it; a second folder; a value outside the choices; a
+    // flag given twice, or as -y and --yes; a value that looks like an option.
+    [['--profiles', 'fibre', 'miner']], [['a', 'b']], [['--mode', 'bogus']], [['--mode', 'docker', '--mode', 'native']],
+    [['--yes', '-y']], [['--yes', 'false']], [['--alert-telegram', '-1001234567890']], [['-yx']], [['--help']],
+  ])('leaves create %j to yargs', (args) => {
+    expect(create(args)).toBeUndefined();
   });
 
   it('leaves a positional to yargs when the command takes none', () => {
@@ -66,6 +103,19 @@ describe('the built CLI', () => {
     expect(viaYargs.yargs).toBe(true);
     expect(JSON.parse(plain.stdout)).toMatchObject({ check: true });
     expect(plain.stdout).toBe(viaYargs.stdout);
+  });
+
+  it('creates a stack without yargs, as it does through yargs', () => {
+    const dirs = [tempDir('fibre-stack-plain-'), tempDir('fibre-stack-yargs-')];
+    const flags = ['--profiles', 'fibre,miner', '--scrape-target', '10.0.0.1:9100', '--dry-run', '--json'];
+    const plain = run(['create', join(dirs[0], 's'), '--yes', ...flags]);
+    const viaYargs = run(['create', join(dirs[1], 's'), '--yes=true', ...flags]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.yargs).toBe(false);
+    expect(viaYargs.yargs).toBe(true);
+    const files = (out: string) => (JSON.parse(out) as { files: { path: string }[] }).files.map((f) => f.path);
+    expect(files(plain.stdout)).toContain('fibre-stack.yml');
+    expect(files(plain.stdout)).toEqual(files(viaYargs.stdout));
   });
 
   it('leaves help and usage errors to yargs', () => {

@@ -3,7 +3,7 @@
 // would sit in the shell's history and the process list: `create` copies it into the stack
 // folder for Alertmanager alone. `--alert-webhook URL` stays from the first version of these
 // flags; its URL goes into the secret file too.
-import type { Argv } from 'yargs';
+import type { PlainOption } from '../plain-argv.js';
 import { UserError } from '../../core/errors.js';
 import { checkHttpUrl } from '../../core/spec/checks.js';
 import { RECEIVER_TYPES, SEVERITIES, type ReceiverType } from '../spec/alerting.js';
@@ -29,30 +29,32 @@ export interface AlertFlags {
   grafanaUrl?: string;
 }
 
-export function alertOptions<T>(y: Argv<T>): Argv<T> {
-  const s = (describe: string) => ({ type: 'string' as const, describe });
-  return y
-    .option('alert-telegram', s('Send alerts to this Telegram chat id (with --alert-telegram-token-file)'))
-    .option('alert-telegram-token-file', s('File holding the Telegram bot token'))
-    .option('alert-telegram-api-url', s('Telegram Bot API server (default Telegram\'s)'))
-    .option('alert-discord-url-file', s('Send alerts to Discord: file holding the channel webhook URL'))
-    .option('alert-slack-url-file', s('Send alerts to Slack: file holding the incoming-webhook URL'))
-    .option('alert-slack-channel', s('Slack channel (default: the webhook\'s own)'))
-    .option('alert-email', s('Send alerts by e-mail to this address (with --alert-email-from and --alert-email-smarthost)'))
-    .option('alert-email-from', s('Sender address of alert e-mails'))
-    .option('alert-email-smarthost', s('SMTP server as host:port'))
-    .option('alert-email-user', s('SMTP user name (with --alert-email-password-file)'))
-    .option('alert-email-password-file', s('File holding the SMTP password'))
-    .option('alert-pagerduty-key-file', s('Send alerts to PagerDuty: file holding the Events API v2 routing key'))
-    .option('alert-pagerduty-url', s('PagerDuty Events API v2 URL (default PagerDuty\'s; the EU service has its own)'))
-    .option('alert-webhook-url-file', s('Send alerts to a webhook: file holding its URL'))
-    .option('alert-webhook', s('Send alerts to this webhook URL (kept in a secret file, not in fibre-stack.yml)'))
-    .option('alert-severities', {
-      type: 'array', string: true,
-      describe: `Severities a receiver takes, as TYPE=SEVERITY,... (e.g. telegram=critical); ${SEVERITIES.join(', ')}. Defaults: pagerduty critical, webhook all, others critical and warning`,
-    })
-    .option('grafana-url', s('Grafana address for the links in alerts, as reached from a phone (default the stack\'s own)'));
-}
+const s = (describe: string) => ({ type: 'string' as const, describe });
+
+/** The alert flags, as data: yargs' builder and the plain command line (cli/plain-argv.ts) read the same record. */
+export const ALERT_OPTIONS = {
+  'alert-telegram': s('Send alerts to this Telegram chat id (with --alert-telegram-token-file)'),
+  'alert-telegram-token-file': s('File holding the Telegram bot token'),
+  'alert-telegram-api-url': s('Telegram Bot API server (default Telegram\'s)'),
+  'alert-discord-url-file': s('Send alerts to Discord: file holding the channel webhook URL'),
+  'alert-slack-url-file': s('Send alerts to Slack: file holding the incoming-webhook URL'),
+  'alert-slack-channel': s('Slack channel (default: the webhook\'s own)'),
+  'alert-email': s('Send alerts by e-mail to this address (with --alert-email-from and --alert-email-smarthost)'),
+  'alert-email-from': s('Sender address of alert e-mails'),
+  'alert-email-smarthost': s('SMTP server as host:port'),
+  'alert-email-user': s('SMTP user name (with --alert-email-password-file)'),
+  'alert-email-password-file': s('File holding the SMTP password'),
+  'alert-pagerduty-key-file': s('Send alerts to PagerDuty: file holding the Events API v2 routing key'),
+  'alert-pagerduty-url': s('PagerDuty Events API v2 URL (default PagerDuty\'s; the EU service has its own)'),
+  'alert-webhook-url-file': s('Send alerts to a webhook: file holding its URL'),
+  'alert-webhook': s('Send alerts to this webhook URL (kept in a secret file, not in fibre-stack.yml)'),
+  'alert-severities': {
+    type: 'array',
+    string: true,
+    describe: `Severities a receiver takes, as TYPE=SEVERITY,... (e.g. telegram=critical); ${SEVERITIES.join(', ')}. Defaults: pagerduty critical, webhook all, others critical and warning`,
+  },
+  'grafana-url': s('Grafana address for the links in alerts, as reached from a phone (default the stack\'s own)'),
+} satisfies Record<string, PlainOption>;
 
 /** What each receiver type's flags say, or undefined when none of them was given. */
 function receiverFromFlags(type: ReceiverType, f: AlertFlags): { receiver: Record<string, unknown>; secret?: SecretSource } | undefined {

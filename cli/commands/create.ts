@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { FLEET_ENGINES, FLEET_TLS_MODES, LOG_AGENTS, MODES, type ProfileId, type StackSpec } from '../spec/types.js';
 import { defaultAnswers, specFromAnswers, type CreateAnswers } from '../spec/from-answers.js';
 import { defaultSpec } from '../spec/defaults.js';
@@ -21,7 +21,8 @@ import { describeChoices, ENGINE_CHOICES, LOG_AGENT_CHOICES, MODE_CHOICES, ROLE_
 import { ensureHubTls } from '../io/fleet-tls.js';
 import { fleetNextSteps } from './fleet-steps.js';
 import { createWarnings } from './create-warnings.js';
-import { alertOptions, receiversFromFlags, type AlertFlags } from './alert-flags.js';
+import { ALERT_OPTIONS, receiversFromFlags, type AlertFlags } from './alert-flags.js';
+import type { PlainCommand, PlainOption } from '../plain-argv.js';
 import { receiverSecretFiles, writeReceiverSecrets } from '../io/receiver-secrets.js';
 
 interface CreateArgs extends AlertFlags {
@@ -59,7 +60,7 @@ interface CreateArgs extends AlertFlags {
 const split = (xs?: unknown[]) => xs?.flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
 
 /** A profile question's flag, as yargs declares it. */
-function questionOption(q: Question): Options {
+function questionOption(q: Question): PlainOption {
   switch (q.kind) {
     case 'text':
       return { type: 'string', describe: q.describe };
@@ -68,6 +69,51 @@ function questionOption(q: Question): Options {
     case 'choice':
       return { choices: [...q.choices], describe: q.describe };
   }
+}
+
+/**
+ * `create`'s options for these profiles, as data (yargs' builder and the plain command line,
+ * cli/plain-argv.ts, read the same record), in the order --help lists them: the profiles' flags
+ * come after the stack's first three, in the order they are asked.
+ */
+function createOptions(registry: Registry): Record<string, PlainOption> {
+  return {
+    profiles: { type: 'array', string: true, describe: `What to monitor, comma-separated: ${registry.ids.join(',')}` },
+    mode: { choices: MODES, describe: describeChoices(MODE_CHOICES) },
+    'log-agent': { choices: LOG_AGENTS, describe: `${describeChoices(LOG_AGENT_CHOICES)}; default ${defaultSpec().log_agent}` },
+    ...Object.fromEntries(registry.questions.map((q) => [q.flag, questionOption(q)])),
+    bind: { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' },
+    'synthetic-checks': { type: 'boolean', describe: "Run the blackbox exporter: probe nodeos's API, bitcoind's P2P and RPC ports and the stack's pages, with alerts (default off)" },
+    node: {
+      type: 'array',
+      string: true,
+      describe:
+        'A node of a profile, for more than one per profile: PROFILE:KEY=VALUE,... with KEY one of that profile\'s flags without dashes ' +
+        '(a list flag\'s may repeat), e.g. bitcoin-core:node-name=b,bitcoin-datadir=/srv/b. Repeat it, once per node: a profile named by --node has ' +
+        'exactly those nodes, each taking the other flags as its defaults; each after the first gets a free exporter port',
+    },
+    ...ALERT_OPTIONS,
+    project: { type: 'string', describe: 'Project name (default: the folder name)' },
+    role: { choices: ['standalone', 'node', 'hub'], describe: describeChoices(ROLE_CHOICES) },
+    hub: { type: 'string', describe: "Node: the hub's write endpoint, such as https://hub.example:8427" },
+    host: { type: 'string', describe: "Node: this machine's name on every series it sends (default: the host name)" },
+    site: { type: 'string', describe: 'Node: its site label (default: default)' },
+    'token-file': { type: 'string', describe: "Node: the token file copied from the hub's fleet/nodes/<host>.token (default fleet/hub.token)" },
+    'ca-file': { type: 'string', describe: "Node: the hub's CA, copied from its fleet/tls/ca.crt (default fleet/ca.crt; empty: the system's CAs)" },
+    engine: { choices: FLEET_ENGINES, describe: `Hub: ${describeChoices(ENGINE_CHOICES)}` },
+    nodes: { type: 'array', string: true, describe: 'Hub: the nodes allowed to write, comma-separated; one token each' },
+    listen: { type: 'string', describe: 'Hub: address the write endpoint (vmauth) listens on (default 0.0.0.0)' },
+    tls: { choices: FLEET_TLS_MODES, describe: 'Hub: generate a CA and certificate (default), use your files, or off (plain HTTP)' },
+    'tls-name': { type: 'array', string: true, describe: 'Hub: a name or address nodes reach it by, for the generated certificate (repeatable; default: host name, localhost, 127.0.0.1)' },
+    'tls-cert': { type: 'string', describe: 'Hub: your certificate (PEM), with --tls files' },
+    'tls-key': { type: 'string', describe: 'Hub: its private key (PEM), with --tls files' },
+    'remote-write-url': { type: 'string', describe: "Hub, engine external: your engine's remote_write URL" },
+    'query-url': { type: 'string', describe: "Hub, engine external: your engine's Prometheus query API URL" },
+    yes: { alias: 'y', type: 'boolean', default: false, describe: 'Take defaults for everything not given; never prompt' },
+    overwrite: { type: 'boolean', default: false, describe: 'Write into a non-empty folder, replacing files fibre-stack makes' },
+    'dry-run': { type: 'boolean', default: false, describe: 'List what would be written; write nothing' },
+    json: { type: 'boolean', default: false, describe: 'Print the result as JSON' },
+  };
 }
 
 /** A profile question's answer from its flag's value. */
@@ -231,51 +277,22 @@ const handler = (registry: Registry) => async (args: ArgumentsCamelCase<CreateAr
   );
 };
 
-/** `create` for these profiles: their flags beside the stack's own, in the order they are asked. */
-export function createCommandFor(registry: Registry): CommandModule<object, CreateArgs> {
+const DIR = { name: 'dir', variadic: false, default: 'fibre-stack' } as const;
+
+/**
+ * `create` for these profiles: their flags beside the stack's own. `plain`: the command line
+ * without yargs when it is plain, as `create-fibre-stack my-stack --yes --profiles ...` is
+ * (cli/plain-argv.ts).
+ */
+export function createCommandFor(registry: Registry): CommandModule<object, CreateArgs> & { plain: PlainCommand<CreateArgs> } {
+  const options = createOptions(registry);
   return {
     command: 'create [dir]',
     describe: 'Create a monitoring stack in a folder (asks on a terminal; every question has a flag)',
-    builder: (y: Argv) => {
-      let parser = y
-        .positional('dir', { type: 'string', default: 'fibre-stack', describe: 'Folder to create the stack in' })
-        .option('profiles', { type: 'array', string: true, describe: `What to monitor, comma-separated: ${registry.ids.join(',')}` })
-        .option('mode', { choices: MODES, describe: describeChoices(MODE_CHOICES) })
-        .option('log-agent', { choices: LOG_AGENTS, describe: `${describeChoices(LOG_AGENT_CHOICES)}; default ${defaultSpec().log_agent}` });
-      for (const q of registry.questions) parser = parser.option(q.flag, questionOption(q));
-      return alertOptions(
-        parser
-          .option('bind', { type: 'string', describe: 'Address published ports bind to (default 127.0.0.1)' })
-          .option('synthetic-checks', { type: 'boolean', describe: "Run the blackbox exporter: probe nodeos's API, bitcoind's P2P and RPC ports and the stack's pages, with alerts (default off)" })
-          .option('node', {
-            type: 'array',
-            string: true,
-            describe:
-              'A node of a profile, for more than one per profile: PROFILE:KEY=VALUE,... with KEY one of that profile\'s flags without dashes ' +
-              '(a list flag\'s may repeat), e.g. bitcoin-core:node-name=b,bitcoin-datadir=/srv/b. Repeat it, once per node: a profile named by --node has ' +
-              'exactly those nodes, each taking the other flags as its defaults; each after the first gets a free exporter port',
-          }),
-      )
-        .option('project', { type: 'string', describe: 'Project name (default: the folder name)' })
-        .option('role', { choices: ['standalone', 'node', 'hub'] as const, describe: describeChoices(ROLE_CHOICES) })
-        .option('hub', { type: 'string', describe: "Node: the hub's write endpoint, such as https://hub.example:8427" })
-        .option('host', { type: 'string', describe: "Node: this machine's name on every series it sends (default: the host name)" })
-        .option('site', { type: 'string', describe: 'Node: its site label (default: default)' })
-        .option('token-file', { type: 'string', describe: "Node: the token file copied from the hub's fleet/nodes/<host>.token (default fleet/hub.token)" })
-        .option('ca-file', { type: 'string', describe: "Node: the hub's CA, copied from its fleet/tls/ca.crt (default fleet/ca.crt; empty: the system's CAs)" })
-        .option('engine', { choices: FLEET_ENGINES, describe: `Hub: ${describeChoices(ENGINE_CHOICES)}` })
-        .option('nodes', { type: 'array', string: true, describe: 'Hub: the nodes allowed to write, comma-separated; one token each' })
-        .option('listen', { type: 'string', describe: 'Hub: address the write endpoint (vmauth) listens on (default 0.0.0.0)' })
-        .option('tls', { choices: FLEET_TLS_MODES, describe: 'Hub: generate a CA and certificate (default), use your files, or off (plain HTTP)' })
-        .option('tls-name', { type: 'array', string: true, describe: 'Hub: a name or address nodes reach it by, for the generated certificate (repeatable; default: host name, localhost, 127.0.0.1)' })
-        .option('tls-cert', { type: 'string', describe: 'Hub: your certificate (PEM), with --tls files' })
-        .option('tls-key', { type: 'string', describe: 'Hub: its private key (PEM), with --tls files' })
-        .option('remote-write-url', { type: 'string', describe: "Hub, engine external: your engine's remote_write URL" })
-        .option('query-url', { type: 'string', describe: "Hub, engine external: your engine's Prometheus query API URL" })
-        .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Take defaults for everything not given; never prompt' })
-        .option('overwrite', { type: 'boolean', default: false, describe: 'Write into a non-empty folder, replacing files fibre-stack makes' })
-        .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be written; write nothing' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
+    builder: (y: Argv) =>
+      y
+        .positional(DIR.name, { type: 'string', default: DIR.default, describe: 'Folder to create the stack in' })
+        .options(options)
         .example('$0 create my-stack --yes --profiles fibre,miner --miner-log /var/log/miner.log', 'Non-interactive')
         .example('$0 create hub --yes --role hub --nodes rig-1,rig-2 --tls-name hub.example', 'A fleet hub (VictoriaMetrics) for two nodes')
         .example('$0 create rig-1 --yes --role node --hub https://hub.example:8427 --host rig-1 --profiles miner', 'A fleet node')
@@ -284,9 +301,9 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
           '$0 create my-stack --yes --node bitcoin-core:node-name=a,bitcoin-datadir=/srv/a --node bitcoin-core:node-name=b,bitcoin-datadir=/srv/b',
           'Two Bitcoin Core nodes on one host',
         )
-        .example('create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>;
-    },
+        .example('create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>,
     handler: handler(registry),
+    plain: { options, positional: DIR, handler: handler(registry) },
   };
 }
 

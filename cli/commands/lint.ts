@@ -65,5 +65,5 @@ export const lintCommand: CommandModule<object, LintArgs> & { plain: PlainComman
       .options(OPTIONS)
       .epilog('Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 bad usage.') as unknown as Argv<LintArgs>,
   handler,
-  plain: { options: OPTIONS, positional: 'paths', handler },
+  plain: { options: OPTIONS, positional: { name: 'paths', variadic: true }, handler },
 };
