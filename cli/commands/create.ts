@@ -286,6 +286,7 @@ const DIR = { name: 'dir', variadic: false, default: 'fibre-stack' } as const;
  */
 export function createCommandFor(registry: Registry): CommandModule<object, CreateArgs> & { plain: PlainCommand<CreateArgs> } {
   const options = createOptions(registry);
+  const run = handler(registry);
   return {
     command: 'create [dir]',
     describe: 'Create a monitoring stack in a folder (asks on a terminal; every question has a flag)',
@@ -302,8 +303,8 @@ export function createCommandFor(registry: Registry): CommandModule<object, Crea
           'Two Bitcoin Core nodes on one host',
         )
         .example('create-fibre-stack my-stack', 'Interactive') as unknown as Argv<CreateArgs>,
-    handler: handler(registry),
-    plain: { options, positional: DIR, handler: handler(registry) },
+    handler: run,
+    plain: { options, positional: DIR, handler: run },
   };
 }
 
