@@ -126,15 +126,15 @@ function uidOf(sources: PackageSources, file: string): string {
   return String((JSON.parse(text) as { uid: unknown }).uid);
 }
 
+/** `?var-host=H&var-node=N`, each part only when the alert has that label (the dashboards' variables). */
+const MACHINE_AND_NODE_QUERY =
+  '{{ if or .Labels.host .Labels.node }}?{{ with .Labels.host }}var-host={{ . }}{{ if $.Labels.node }}&{{ end }}{{ end }}{{ with .Labels.node }}var-node={{ . }}{{ end }}{{ end }}';
+
 /**
  * The line with an alert's Grafana link: its profile's dashboard (a job is named after its
  * profile) for its machine (on a fleet hub) and node, else the overview. None when the stack has
  * no Grafana and no grafana_url.
  */
-/** `?var-host=H&var-node=N`, each part only when the alert has that label (the dashboards' variables). */
-const MACHINE_AND_NODE_QUERY =
-  '{{ if or .Labels.host .Labels.node }}?{{ with .Labels.host }}var-host={{ . }}{{ if $.Labels.node }}&{{ end }}{{ end }}{{ with .Labels.node }}var-node={{ . }}{{ end }}{{ end }}';
-
 function grafanaLine(spec: StackSpec, sources: PackageSources): string {
   const base = spec.alerting.grafana_url || stackUrls(spec).find((u) => u.name === 'grafana')?.url;
   if (!base) return '';
