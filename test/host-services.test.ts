@@ -6,7 +6,7 @@ import { load } from 'js-yaml';
 import { defaultSpec } from '../cli/spec/defaults.js';
 import type { StackSpec } from '../cli/spec/types.js';
 import { stackServices } from '../cli/render/stack-services.js';
-import { publishedPorts } from '../cli/run/docker-preflight.js';
+import { foreignAddresses, foreignAddressProblems, publishedPorts, type ComposeService } from '../cli/run/docker-preflight.js';
 import { renderDatadirRules } from '../cli/render/host-metrics.js';
 import { DATADIR_INFO } from '../cli/services/host-metrics.js';
 import { symlinkSync } from 'node:fs';
@@ -52,6 +52,37 @@ describe('node_exporter in docker mode', () => {
     expect(publishedPorts(compose(spec('docker', { bind_address: '::1' })).services['node-exporter'])).toEqual([{ address: '172.17.0.1', port: 9100 }]);
     expect(publishedPorts(compose(spec('docker', { bind_address: 'fd00::5' })).services['node-exporter'])).toEqual([{ address: 'fd00::5', port: 9100 }]);
     expect(publishedPorts(compose(spec('docker')).services.prometheus)).toEqual([{ address: '127.0.0.1', port: 9090 }]);
+    expect(publishedPorts(compose(spec('docker', { bind_address: '::1' })).services.prometheus)).toEqual([{ address: '::1', port: 9090 }]);
+  });
+
+  it("up's preflight refuses an address this host lacks, naming where docker's host-gateway leads", async () => {
+    const services = (s: StackSpec) => new Map(Object.entries(compose(s).services)) as Map<string, ComposeService>;
+    const here = async (address: string) => ['127.0.0.1', '::1', '10.200.0.1'].includes(address);
+    // A dockerd whose bridge is not 172.17.0.1: only node_exporter, on the host's network, is refused.
+    const onBridge = await foreignAddresses(services(spec('docker')), here);
+    expect([...onBridge]).toEqual([['172.17.0.1', ['node-exporter']]]);
+    expect(foreignAddressProblems(onBridge, spec('docker'), '10.200.0.1')).toEqual([
+      "172.17.0.1, docker's default bridge gateway, is not an address of this host (node-exporter uses it on the host's network, where the containers reach it as host.docker.internal): " +
+        "this dockerd's bridge gateway is 10.200.0.1: set bind_address: 10.200.0.1 in fibre-stack.yml, then `fibre-stack apply`",
+    ]);
+    expect(foreignAddressProblems(onBridge, spec('docker'), undefined)[0]).toContain('set bind_address in fibre-stack.yml to the address of the docker bridge (`docker network inspect bridge`)');
+    // That address, once chosen, is one of this host's: nothing to refuse.
+    expect((await foreignAddresses(services(spec('docker', { bind_address: '10.200.0.1' })), here)).size).toBe(0);
+    // A bind address of another machine: every service that publishes on it, once.
+    const elsewhere = await foreignAddresses(services(spec('docker', { bind_address: '192.0.2.10' })), here);
+    expect([...elsewhere.keys()]).toEqual(['192.0.2.10']);
+    expect(elsewhere.get('192.0.2.10')).toEqual(expect.arrayContaining(['prometheus', 'alertmanager', 'node-exporter']));
+    expect(foreignAddressProblems(elsewhere, spec('docker', { bind_address: '192.0.2.10' }), '10.200.0.1')[0]).toMatch(
+      /^192\.0\.2\.10 is not an address of this host \(.*prometheus.* use it\): set bind_address in fibre-stack\.yml to one of its addresses/,
+    );
+    // Every address, a hostname (not ours to judge) and an address edited into docker-compose.yml.
+    const edited = new Map<string, ComposeService>([
+      ['a', { ports: ['0.0.0.0:1:1', '[::]:2:2', 'example.org:3:3'] }],
+      ['b', { ports: [{ published: 4, host_ip: '198.51.100.7' }] }],
+    ]);
+    const foreign = await foreignAddresses(edited, here);
+    expect([...foreign]).toEqual([['198.51.100.7', ['b']]]);
+    expect(foreignAddressProblems(foreign, spec('docker'), '172.17.0.1')).toEqual(['198.51.100.7 is not an address of this host (b uses it): correct it in docker-compose.yml']);
   });
 
   it('keeps a bind address the user chose that is not loopback', () => {

@@ -11,6 +11,8 @@ import { prerequisites } from './support/prereq.js';
 import { TRIXIE_ALERTMANAGER_IMAGE, PROMETHEUS_IMAGE, ensureTestImages } from './support/images.js';
 import { CLI, cli, testSpec, writeTestStack } from './support/run-stack.js';
 import { defaultProfile } from '../cli/spec/defaults.js';
+import { bridgeGateway } from '../cli/run/docker.js';
+import { bindableHere } from '../cli/run/docker-preflight.js';
 
 const docker = new Docker();
 const ready = prerequisites('run-docker-day-two', {
@@ -70,6 +72,30 @@ describe.skipIf(!ready)('docker up refuses, before compose runs, what compose wo
       other.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a bind address this host does not have: exit 2 naming it and the fix, nothing started', async () => {
+    // 198.51.100.10 is TEST-NET-2 (RFC 5737): no interface here has it.
+    const spec = testSpec('docker', 29840, (s) => {
+      images(s);
+      s.bind_address = '198.51.100.10';
+    });
+    const dir = writeTestStack(spec);
+    try {
+      const up = await cli(['up', '--dir', dir]);
+      expect(up.code, up.stdout + up.stderr).toBe(2);
+      expect(up.stderr).toMatch(/198\.51\.100\.10 is not an address of this host \(.*prometheus.* use it\): set bind_address in fibre-stack\.yml to one of its addresses/);
+      expect(await containersOf(spec.project)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("this dockerd's bridge gateway, where host.docker.internal leads, is bindable here with no container on the bridge; an address of no interface is not", async () => {
+    const gateway = await bridgeGateway(docker);
+    expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(await bindableHere(gateway!)).toBe(true);
+    expect(await bindableHere('198.51.100.10')).toBe(false);
   });
 
   it('no registry to build the exporter image from: exit 2 naming --base-image', async () => {

@@ -10,8 +10,8 @@ import { PROFILES } from '../../profiles/registry.js';
 
 import type { StackDir } from './stack-dir.js';
 import { compose, composeOk } from './compose.js';
-import { imageExists, stackContainers, waitHealthy } from './docker.js';
-import { missingBindSources, takenPorts, type ComposeService } from './docker-preflight.js';
+import { bridgeGateway, imageExists, stackContainers, waitHealthy } from './docker.js';
+import { foreignAddresses, foreignAddressProblems, missingBindSources, takenPorts, type ComposeService } from './docker-preflight.js';
 import type { Say } from './runner.js';
 import { buildExporterImage } from './image-build.js';
 
@@ -42,12 +42,17 @@ function composeServices(stack: StackDir): Map<string, ComposeService> {
   return new Map(Object.entries(doc.services ?? {}));
 }
 
-/** Refuses, before anything starts, a bind-mounted path missing here or a port another program holds (compose would fail halfway). */
+/** Refuses, before anything starts, a bind-mounted path missing here, an address not this host's, or a port another program holds (compose would fail halfway). */
 async function preflight(stack: StackDir, docker: Docker, services: ReadonlyMap<string, ComposeService>): Promise<void> {
   const running = await stackContainers(docker, stack.spec.project);
   // A port our own running container publishes is ours.
   const toStart = new Map([...services].filter(([name]) => running.get(name)?.state !== 'running'));
-  const problems = [...missingBindSources(stack, toStart), ...(await takenPorts(docker, toStart))];
+  const foreign = await foreignAddresses(toStart);
+  const problems = [
+    ...missingBindSources(stack, toStart),
+    ...foreignAddressProblems(foreign, stack.spec, foreign.size > 0 ? await bridgeGateway(docker) : undefined),
+    ...(await takenPorts(docker, toStart)),
+  ];
   if (problems.length) throw new UserError(`cannot start ${stack.spec.project}:\n  ${problems.join('\n  ')}\nNothing was started.`);
 }
 

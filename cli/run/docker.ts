@@ -2,6 +2,7 @@
 // they healthy. Containers are found by the labels compose puts on them, so this works the same
 // with compose v1 and v2.
 import type Docker from 'dockerode';
+import { isIPv4 } from 'node:net';
 import { sleep } from './probe.js';
 import type { Say } from './runner.js';
 
@@ -71,6 +72,23 @@ export async function stackContainers(docker: Docker, project: string): Promise<
     });
   }
   return out;
+}
+
+/**
+ * The default bridge network's gateway, where compose's `host-gateway` (host.docker.internal)
+ * leads unless dockerd's `host-gateway-ip` says otherwise: dockerd takes the bridge's first IPv4
+ * IPAM gateway, else its first IPv6 one (moby/moby@v20.10.24 daemon/daemon_unix.go, "Set
+ * HostGatewayIP to the default bridge's IP"). Undefined when docker has no bridge network.
+ */
+export async function bridgeGateway(docker: Docker): Promise<string | undefined> {
+  let configs: { Gateway?: string }[];
+  try {
+    configs = (await docker.getNetwork('bridge').inspect()).IPAM?.Config ?? [];
+  } catch {
+    return undefined;
+  }
+  const gateways = configs.map((c) => c.Gateway).filter((g): g is string => Boolean(g));
+  return gateways.find((g) => isIPv4(g)) ?? gateways[0];
 }
 
 export async function imageExists(docker: Docker, ref: string): Promise<boolean> {
