@@ -8,6 +8,7 @@
 import type { MetricObject, MetricObjectWithValues, MetricValue, Registry } from 'prom-client';
 import type { MutationListener } from './metrics-registry.js';
 import { seriesStore, type SeriesStore } from './prom-client-series.js';
+import { escapeHelp, escapeLabelValue } from '../core/encode/exposition.js';
 
 /** Lines per block: small enough that one change costs little, large enough that few blocks are joined. */
 const BLOCK_LINES = 256;
@@ -140,7 +141,7 @@ export class Exposition {
     if (known && owned && !dirty) return known;
     const store = known ? known.store : owned ? seriesStore(metric) : undefined;
     const rendered =
-      known?.index && store && dirty && dirty !== 'all' && updateSeries(known, store, dirty.keys, escapeText(name))
+      known?.index && store && dirty && dirty !== 'all' && updateSeries(known, store, dirty.keys, escapeHelp(name))
         ? known
         : store
           ? renderSeries(metric, store)
@@ -154,21 +155,21 @@ const METRIC_SEPARATOR = Buffer.from('\n\n');
 const NEWLINE = Buffer.from('\n');
 
 function header(metric: MetricObject): Buffer {
-  const name = escapeText(metric.name);
-  return Buffer.from(`# HELP ${name} ${escapeText(metric.help)}\n# TYPE ${name} ${metric.type}`);
+  const name = escapeHelp(metric.name);
+  return Buffer.from(`# HELP ${name} ${escapeHelp(metric.help)}\n# TYPE ${name} ${metric.type}`);
 }
 
 /** Any metric, through prom-client's public get(). */
 async function renderWhole(metric: Registered): Promise<RenderedMetric> {
   const got = await metric.get();
-  const name = escapeText(got.name);
+  const name = escapeHelp(got.name);
   const lines = got.values.map((s) => seriesLine(s.metricName ?? name, s.labels, s.value));
   return { metric, header: header(got), blocks: toBlocks(lines) };
 }
 
 /** A counter or gauge, every series, indexed so a change can be applied line by line. */
 function renderSeries(metric: Registered, store: SeriesStore): RenderedMetric {
-  const name = escapeText(metric.name);
+  const name = escapeHelp(metric.name);
   const keys: string[] = [];
   const lines: string[] = [];
   for (const [key, series] of store.all()) {
@@ -216,14 +217,9 @@ function seriesLine(metricName: string, labels: Readonly<Record<string, unknown>
   let pairs = '';
   for (const label of Object.keys(labels)) {
     const v = labels[label];
-    pairs += `${pairs ? ',' : ''}${label}="${typeof v === 'string' ? escapeText(v).replace(/"/g, '\\"') : String(v)}"`;
+    pairs += `${pairs ? ',' : ''}${label}="${typeof v === 'string' ? escapeLabelValue(v) : String(v)}"`;
   }
   return `\n${metricName}${pairs ? `{${pairs}}` : ''} ${formatValue(value)}`;
-}
-
-/** Backslash and newline, the escapes text format 0.0.4 has for help and label values. */
-function escapeText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
 function formatValue(value: number): string {

@@ -26,6 +26,9 @@ import { fleetTokenVar } from '../cli/spec/fleet.js';
 import { createWarnings } from '../cli/commands/create-warnings.js';
 import type { CreateAnswers } from '../cli/spec/from-answers.js';
 import type { StackSpec } from '../cli/spec/types.js';
+import { DATADIR_TEXTFILE_PATH } from '../cli/render/host-metrics.js';
+import { DATADIR_INFO } from '../cli/services/host-metrics.js';
+import { DATADIR_DISK_FILLING } from '../cli/services/host-rules.js';
 
 const nodeAnswers: Partial<CreateAnswers> = { role: 'node', hubUrl: 'https://hub.example:8427', host: 'rig-1', site: 'lab', profiles: ['miner', 'fibre'] };
 const hubAnswers: Partial<CreateAnswers> = { role: 'hub', fleetNodes: ['rig-1', 'rig-2'], tlsNames: ['127.0.0.1', 'localhost'], profiles: ['fibre', 'miner'] };
@@ -38,6 +41,22 @@ const leaves = (o: Yaml, prefix = ''): string[] =>
   Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? leaves(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
 
 describe('a node', () => {
+  it("serves its datadirs' mount points through node_exporter, which its agent ships; the hub's rules join them with the filesystems", () => {
+    const spec = specFor({ ...nodeAnswers, mode: 'docker' });
+    const datadir = (spec.profiles.fibre ?? [])[0]?.bitcoin_datadir;
+    expect(datadir).toBeTruthy();
+    const samples = fileOf(render(spec, { datadirMounts: { [datadir!]: '/srv' } }), DATADIR_TEXTFILE_PATH).split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(samples).toEqual([`${DATADIR_INFO}{profile="fibre",node="${spec.profiles.fibre![0].node_name}",datadir="${datadir}",mountpoint="/srv"} 1`]);
+    // No rule evaluates on the node; on the hub the disk alert is among the host rules vmalert runs.
+    expect(paths(spec).filter((p) => p.startsWith('prometheus/rules/'))).toEqual([]);
+    const hub = specFor({ ...hubAnswers, mode: 'docker' });
+    // The hub's profiles only choose its rules and dashboards: its own node_exporter claims no datadir.
+    const hubDatadir = (hub.profiles.fibre ?? [])[0]?.bitcoin_datadir;
+    expect(fileOf(render(hub, { datadirMounts: { [hubDatadir!]: '/' } }), DATADIR_TEXTFILE_PATH)).not.toContain(`${DATADIR_INFO}{`);
+    const hostRuleFile = render(hub).find((f) => f.path.startsWith('vmalert/rules/') && f.content.includes(DATADIR_DISK_FILLING.alert));
+    expect(hostRuleFile?.content).toContain(`group_right (instance, device, fstype) ${DATADIR_INFO}`);
+  });
+
   it.each(['docker', 'native'] as const)('%s: runs exporters, Prometheus in agent mode, the log agent and the host metrics; no Grafana, Loki or Alertmanager', (mode) => {
     const spec = specFor({ ...nodeAnswers, mode });
     // node_exporter (and cAdvisor, in docker mode only) watch the node's host; the agent ships their series.

@@ -2,24 +2,24 @@
 // flags we render answers every collector we rely on and serves every node_exporter metric of our
 // catalog; and the datadir disk alert fires against real data: a tmpfs of the test's own, mounted
 // under a temp folder and filled steadily while Debian's Prometheus 2.42 scrapes node_exporter
-// every second and evaluates the stack's own rule files (the datadir info series rendered from
-// where the edge finds the datadir mounted, and rules/host.yml as shipped).
+// every second and evaluates rules/host.yml as shipped, node_exporter serving the datadir info
+// series from the textfile rendered from where the edge finds the datadir mounted.
 //
 // The shipped alert waits `for: 1h`: with it, the test sees the alert go pending (its expression
 // holds). To see it fire, the same AlertSpec (DATADIR_DISK_FILLING, the very expression object)
 // is also rendered into a test-only group with `for: 5s`; nothing else of it changes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleFileYaml } from '../profiles/kit/rule-kit.js';
 import { DATADIR_DISK_FILLING, hostRules } from '../cli/services/host-rules.js';
 import { DATADIR_INFO } from '../cli/services/host-metrics.js';
-import { nodeExporterFlags, renderDatadirRules } from '../cli/render/host-metrics.js';
+import { DATADIR_TEXTFILE_PATH, nodeExporterFlags, renderDatadirTextfile } from '../cli/render/host-metrics.js';
 import { mountPointFor, mountPointsOf } from '../cli/io/host-facts.js';
 import { hostDashboard } from '../cli/services/host-dashboard.js';
 import { prerequisites } from './support/prereq.js';
-import { eventually, scrape } from './support/scrape.js';
+import { eventually, scrape, series } from './support/scrape.js';
 import { expectOurCollectors } from './support/node-exporter.js';
 import { tempDir } from './support/stack.js';
 
@@ -29,20 +29,46 @@ const PROMETHEUS_ADDR = '127.0.0.1:29711';
 
 const ok = prerequisites('host metrics with node_exporter', { commands: [NODE_EXPORTER, 'prometheus', 'mount', 'umount'], root: true });
 
-function startNodeExporter(): ChildProcess {
-  // Natively (placement host), as the native runner starts it: the flags of the stack, nothing else.
-  return spawn(NODE_EXPORTER, nodeExporterFlags({ placement: 'host', listen: EXPORTER_ADDR }), { stdio: 'ignore' });
+/** The stack folder's datadir textfile, rendered as the stack renders it. */
+function writeDatadirTextfile(stackDir: string, ...args: Parameters<typeof renderDatadirTextfile>): void {
+  mkdirSync(dirname(join(stackDir, DATADIR_TEXTFILE_PATH)), { recursive: true });
+  writeFileSync(join(stackDir, DATADIR_TEXTFILE_PATH), renderDatadirTextfile(...args).content);
+}
+
+function startNodeExporter(stackDir: string): ChildProcess {
+  // Natively (placement host), as the native runner starts it: the flags of the stack, nothing
+  // else, in the stack folder (its textfile folder is a path of the stack folder).
+  return spawn(NODE_EXPORTER, nodeExporterFlags({ placement: 'host', listen: EXPORTER_ADDR }), { stdio: 'ignore', cwd: stackDir });
 }
 
 describe.runIf(ok)("Debian's node_exporter with our flags", () => {
+  // A datadir no shell, YAML or text-format writer should break: quotes, a newline, a backslash.
+  const hostile = '/srv/x"} 2\nevil_metric 1 #\\';
   let exporter: ChildProcess | undefined;
+  let dir: string;
   beforeAll(() => {
-    exporter = startNodeExporter();
+    dir = tempDir('fibre-stack-node-exporter-');
+    writeDatadirTextfile(dir, [{ profile: 'bitcoin-core', node: 'main', datadir: '/srv/main' }, { profile: 'fibre', node: 'relay', datadir: hostile }], { '/srv/main': '/srv', [hostile]: '/' });
+    exporter = startNodeExporter(dir);
   });
-  afterAll(() => exporter?.kill('SIGTERM'));
+  afterAll(() => {
+    exporter?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs every collector we ask for, each succeeding, and serves every node_exporter metric of our catalog', async () => {
     expectOurCollectors(await eventually(() => scrape(`http://${EXPORTER_ADDR}/metrics`), 10_000, 100));
+  });
+
+  it("serves the stack's datadir textfile sample for sample, a hostile datadir one label value", async () => {
+    const samples = await eventually(() => scrape(`http://${EXPORTER_ADDR}/metrics`), 10_000, 100);
+    // Keys hold label values as the text format writes them: node_exporter read ours back to the
+    // original and wrote it out again escaped, as text format 0.0.4 escapes.
+    expect([...samples].filter(([k]) => k.startsWith(`${DATADIR_INFO}{`)).sort()).toEqual([
+      [series(DATADIR_INFO, { datadir: '/srv/x\\"} 2\\nevil_metric 1 #\\\\', mountpoint: '/', node: 'relay', profile: 'fibre' }), 1],
+      [series(DATADIR_INFO, { datadir: '/srv/main', mountpoint: '/srv', node: 'main', profile: 'bitcoin-core' }), 1],
+    ].sort());
+    expect([...samples.keys()].filter((k) => k.startsWith('evil_metric'))).toEqual([]);
   });
 });
 
@@ -97,9 +123,9 @@ describe.runIf(ok)('the datadir disk alert against a filesystem filled in the te
     // The edge's part: the mount point holding the datadir, read from this host's mount table.
     const mountpoint = mountPointFor(datadir, mountPointsOf(readFileSync('/proc/self/mountinfo', 'utf8')));
     expect(mountpoint).toBe(disk);
+    writeDatadirTextfile(dir, [{ profile: 'bitcoin-core', node: 'main', datadir }], { [datadir]: mountpoint! });
     const rules = join(dir, 'rules');
     mkdirSync(rules);
-    writeFileSync(join(rules, 'host-datadirs.yml'), renderDatadirRules([{ profile: 'bitcoin-core', node: 'main', datadir }], { [datadir]: mountpoint! }).content);
     writeFileSync(join(rules, 'host.yml'), ruleFileYaml(hostRules));
     writeFileSync(join(rules, 'host-short-for.yml'), ruleFileYaml({ title: 'test only: the disk alert with for: 5s', groups: [{ name: SHORT_GROUP, rules: [{ ...DATADIR_DISK_FILLING, for: '5s' }] }] }));
     writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify({
@@ -108,7 +134,7 @@ describe.runIf(ok)('the datadir disk alert against a filesystem filled in the te
       scrape_configs: [{ job_name: 'node-exporter', static_configs: [{ targets: [EXPORTER_ADDR] }] }],
     }));
 
-    exporter = startNodeExporter();
+    exporter = startNodeExporter(dir);
     prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${PROMETHEUS_ADDR}`], { stdio: 'ignore' });
     // node_exporter reports the tmpfs under the mount point the edge found, and the info series is recorded.
     await eventually(async () => {

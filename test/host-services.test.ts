@@ -7,7 +7,7 @@ import { defaultSpec } from '../cli/spec/defaults.js';
 import type { StackSpec } from '../cli/spec/types.js';
 import { stackServices } from '../cli/render/stack-services.js';
 import { foreignAddresses, foreignAddressProblems, publishedPorts, type ComposeService } from '../cli/run/docker-preflight.js';
-import { renderDatadirRules } from '../cli/render/host-metrics.js';
+import { renderDatadirTextfile } from '../cli/render/host-metrics.js';
 import { DATADIR_INFO } from '../cli/services/host-metrics.js';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,15 +27,18 @@ describe('node_exporter in docker mode', () => {
 
   it("runs in the host's network and PID namespaces with / read-only at /host/root, as upstream's README does", () => {
     expect(svc).toMatchObject({ network_mode: 'host', pid: 'host', read_only: true, cap_drop: ['ALL'] });
-    expect(svc.volumes).toEqual([{ type: 'bind', source: '/', target: '/host/root', read_only: true, bind: { propagation: 'rslave' } }]);
+    expect(svc.volumes).toEqual([
+      { type: 'bind', source: './node-exporter', target: '/etc/node-exporter', read_only: true },
+      { type: 'bind', source: '/', target: '/host/root', read_only: true, bind: { propagation: 'rslave' } },
+    ]);
     expect(svc.command).toContain('--path.rootfs=/host/root');
     expect(svc.privileged).toBeUndefined();
   });
 
   it("binds / without propagation where this host's / is a private mount, which dockerd refuses to propagate from", () => {
     const onPrivateRoot = load(renderCompose(spec('docker'), PROFILES, { privateMounts: ['/'] }).content) as Json;
-    expect(onPrivateRoot.services['node-exporter'].volumes).toEqual([{ type: 'bind', source: '/', target: '/host/root', read_only: true }]);
-    expect((load(renderCompose(spec('docker'), PROFILES, { privateMounts: ['/elsewhere'] }).content) as Json).services['node-exporter'].volumes[0].bind).toEqual({ propagation: 'rslave' });
+    expect(onPrivateRoot.services['node-exporter'].volumes[1]).toEqual({ type: 'bind', source: '/', target: '/host/root', read_only: true });
+    expect((load(renderCompose(spec('docker'), PROFILES, { privateMounts: ['/elsewhere'] }).content) as Json).services['node-exporter'].volumes[1].bind).toEqual({ propagation: 'rslave' });
   });
 
   it('publishes no port and listens on the docker bridge, where Prometheus reaches it as the host', () => {
@@ -92,7 +95,11 @@ describe('node_exporter in docker mode', () => {
 
   it('enables only the collectors a node operator needs', () => {
     const collectors = (svc.command as string[]).filter((a) => /^--(no-)?collector\./.test(a));
-    expect(collectors).toEqual(['--collector.disable-defaults', ...['cpu', 'diskstats', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'pressure', 'time', 'timex', 'uname'].map((c) => `--collector.${c}`)]);
+    expect(collectors).toEqual([
+      '--collector.disable-defaults',
+      ...['cpu', 'diskstats', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'pressure', 'textfile', 'time', 'timex', 'uname'].map((c) => `--collector.${c}`),
+      '--collector.textfile.directory=/etc/node-exporter/textfile',
+    ]);
   });
 });
 
@@ -127,28 +134,35 @@ describe('node_exporter natively', () => {
 });
 
 describe('the datadir info series', () => {
-  it('is one recording rule per datadir whose mount point is known, labelled with profile, node, datadir and mount point', () => {
-    const file = renderDatadirRules(
+  it("is one sample per datadir whose mount point is known, labelled with profile, node, datadir and mount point, in node_exporter's textfile", () => {
+    const file = renderDatadirTextfile(
       [{ profile: 'bitcoin-core', node: 'main', datadir: '/data/main' }, { profile: 'bitcoin-core', node: 'test', datadir: '/data/test' }, { profile: 'fibre', node: 'relay', datadir: '/gone' }],
       { '/data/main': '/data', '/data/test': '/data' },
     );
-    expect(file.path).toBe('prometheus/rules/host-datadirs.yml');
-    expect((load(file.content) as Json).groups).toEqual([{ name: 'host-datadirs', rules: [
-      { record: DATADIR_INFO, expr: 'vector(1)', labels: { profile: 'bitcoin-core', node: 'main', datadir: '/data/main', mountpoint: '/data' } },
-      { record: DATADIR_INFO, expr: 'vector(1)', labels: { profile: 'bitcoin-core', node: 'test', datadir: '/data/test', mountpoint: '/data' } },
-    ] }]);
+    expect(file.path).toBe('node-exporter/textfile/datadirs.prom');
+    expect(file.content.split('\n').filter((l) => !l.startsWith('#'))).toEqual([
+      `${DATADIR_INFO}{profile="bitcoin-core",node="main",datadir="/data/main",mountpoint="/data"} 1`,
+      `${DATADIR_INFO}{profile="bitcoin-core",node="test",datadir="/data/test",mountpoint="/data"} 1`,
+      '',
+    ]);
+    expect(file.content).toContain(`\n# TYPE ${DATADIR_INFO} gauge\n`);
   });
 
-  it("a hostile datadir stays one label value of the YAML", () => {
-    const datadir = "/d/x\"\n- record: evil\n  expr: vector(2) #'";
-    const rules = (load(renderDatadirRules([{ profile: 'bitcoin-core', node: 'n', datadir }], { [datadir]: '/' }).content) as Json).groups[0].rules;
-    expect(rules).toHaveLength(1);
-    expect(rules[0].labels.datadir).toBe(datadir);
+  it('escapes a hostile datadir for the text format: one label value, one sample', () => {
+    const datadir = '/d/x"} 2\nevil_metric 1 #\\';
+    const samples = renderDatadirTextfile([{ profile: 'bitcoin-core', node: 'n', datadir }], { [datadir]: '/' }).content.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(samples).toEqual([`${DATADIR_INFO}{profile="bitcoin-core",node="n",datadir="/d/x\\"} 2\\nevil_metric 1 #\\\\",mountpoint="/"} 1`]);
   });
 
-  it('is rendered in every stack that runs node_exporter, and in none that does not', () => {
-    expect(render(spec('docker')).map((f) => f.path)).toContain('prometheus/rules/host-datadirs.yml');
-    expect(render(spec('docker', { disabled_services: ['node-exporter'] })).map((f) => f.path)).not.toContain('prometheus/rules/host-datadirs.yml');
+  it('is rendered, and read by node_exporter from its mount, in every stack that runs node_exporter; in none that does not', () => {
+    const paths = (s: StackSpec) => render(s).map((f) => f.path);
+    expect(paths(spec('docker'))).toContain('node-exporter/textfile/datadirs.prom');
+    expect(paths(spec('native'))).toContain('node-exporter/textfile/datadirs.prom');
+    expect(paths(spec('docker', { disabled_services: ['node-exporter'] }))).not.toContain('node-exporter/textfile/datadirs.prom');
+    const svc = compose(spec('docker')).services['node-exporter'];
+    expect(svc.volumes).toContainEqual({ type: 'bind', source: './node-exporter', target: '/etc/node-exporter', read_only: true });
+    expect(svc.command).toContain('--collector.textfile.directory=/etc/node-exporter/textfile');
+    expect(fileOf(render(spec('native')), 'node-exporter/textfile/datadirs.prom')).toContain(`# TYPE ${DATADIR_INFO} gauge`);
   });
 });
 

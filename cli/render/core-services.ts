@@ -5,7 +5,7 @@ import type { StackSpec } from '../spec/types.js';
 
 import type { Arg, HostFacts, PackageSources, RenderedFile } from './types.js';
 import { filed, type RunPaths } from './addressing.js';
-import { cadvisorFlags, datadirRulesFor, nodeExporterFlags } from './host-metrics.js';
+import { cadvisorFlags, nodeExporterFiles, nodeExporterFlags } from './host-metrics.js';
 import { prometheusFlags, renderPrometheus } from './prometheus.js';
 import { alertmanagerFlags, renderAlertmanager } from './alertmanager.js';
 import { grafanaArgs, grafanaHostEnv, renderGrafana } from './grafana.js';
@@ -35,7 +35,7 @@ const configFileFlag = (at: RunPaths) => [`-config.file=${filed(at).config}`];
 
 export const SERVICE_RENDERERS: Record<CoreService, ServiceRenderer> = {
   prometheus: {
-    files: (spec, sources, host) => [...renderPrometheus(spec, sources.profiles), ...datadirRulesFor(spec, sources.profiles, host)],
+    files: (spec, sources) => renderPrometheus(spec, sources.profiles),
     args: (spec, at) => prometheusFlags(spec, filed(at)),
     mounts: fleetMounts,
   },
@@ -45,7 +45,7 @@ export const SERVICE_RENDERERS: Record<CoreService, ServiceRenderer> = {
   alloy: { files: (spec, sources) => renderAlloy(spec, sources.templates, sources.profiles), args: (_spec, at) => alloyArgs(filed(at)), mounts: fleetMounts },
   promtail: { files: (spec, sources) => renderPromtail(spec, sources.profiles), args: (_spec, at) => configFileFlag(at), mounts: fleetMounts },
   blackbox: { files: renderBlackbox, args: blackboxArgs },
-  'node-exporter': { files: () => [], args: (_spec, at) => nodeExporterFlags(at) },
+  'node-exporter': { files: (spec, sources, host) => nodeExporterFiles(spec, sources.profiles, host), args: (_spec, at) => nodeExporterFlags(at) },
   cadvisor: { files: () => [], args: (_spec, at) => cadvisorFlags(at) },
   'victoria-metrics': { files: renderVictoriaMetrics, args: (spec, at) => victoriaMetricsArgs(spec, filed(at)) },
   // The rule files are the profiles' of the package (args has no sources): the same registry renders them.

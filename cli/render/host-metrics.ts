@@ -1,24 +1,25 @@
-// node_exporter's and cAdvisor's command lines, and the rule file that ties each node's datadir to
-// the filesystem holding it. Pure: the mount point of each datadir is read at the edge
+// node_exporter's and cAdvisor's command lines, and node_exporter's textfile that ties each node's
+// datadir to the filesystem holding it. Pure: the mount point of each datadir is read at the edge
 // (cli/io/host-facts.ts) and passed in.
-import { dumpYaml } from '../../core/encode/yaml.js';
+import { escapeHelp, escapeLabelValue } from '../../core/encode/exposition.js';
 import { generatedFromSpec } from '../../core/generated.js';
 import type { HostFacts, RenderedFile } from './types.js';
-import type { RunPaths } from './addressing.js';
-import { DATADIR_INFO } from '../services/host-metrics.js';
+import { stackPathFor, type RunPaths } from './addressing.js';
+import { DATADIR_INFO, DATADIR_INFO_HELP } from '../services/host-metrics.js';
 import { nodeDatadirs } from './stack-profiles.js';
 import type { Registry } from '../../profiles/registry.js';
-import { CORE_SERVICES, enabledServices } from '../services/table.js';
+import { CORE_SERVICES } from '../services/table.js';
 import type { StackSpec } from '../spec/types.js';
 
 /**
  * The collectors a node operator needs, and only those (--collector.disable-defaults): free space
  * and I/O of the disks the chain lives on, memory (a reindex runs it out), CPU and load, network,
- * the clock and its NTP state (cross-node timings depend on it), pressure stall information, and
- * uname for the host's name. Each is `--collector.<name>` (prometheus/node_exporter@v1.12.1:
- * collector/collector.go registerCollector), in the pinned release and in Debian's 1.5.0 alike.
+ * the clock and its NTP state (cross-node timings depend on it), pressure stall information,
+ * uname for the host's name, and textfile for the stack's datadir info series (below). Each is
+ * `--collector.<name>` (prometheus/node_exporter@v1.12.1: collector/collector.go
+ * registerCollector), in the pinned release and in Debian's 1.5.0 alike.
  */
-export const NODE_EXPORTER_COLLECTORS = ['cpu', 'diskstats', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'pressure', 'time', 'timex', 'uname'] as const;
+export const NODE_EXPORTER_COLLECTORS = ['cpu', 'diskstats', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'pressure', 'textfile', 'time', 'timex', 'uname'] as const;
 
 /** Where node_exporter's container sees the host's root: the table's mount of `/`. */
 function hostRootInContainer(): string {
@@ -34,6 +35,9 @@ export function nodeExporterFlags(at: RunPaths): string[] {
     '--web.disable-exporter-metrics',
     '--collector.disable-defaults',
     ...NODE_EXPORTER_COLLECTORS.map((c) => `--collector.${c}`),
+    // Its *.prom files are read at every scrape: a regenerated file needs no restart (prometheus/
+    // node_exporter@v1.12.1: collector/textfile.go; one folder, which 1.5.0's single-valued flag takes too).
+    `--collector.textfile.directory=${stackPathFor('node-exporter', TEXTFILE_DIR, at.placement)}`,
     // In its container it reads the host's files under the host's root mounted there; its mount
     // points keep their host paths (collector/filesystem_linux.go strips the prefix).
     ...(at.placement === 'containers' ? [`--path.rootfs=${hostRootInContainer()}`] : []),
@@ -53,32 +57,36 @@ export function cadvisorFlags(at: RunPaths): string[] {
 type NodeDatadir = ReturnType<typeof nodeDatadirs>[number];
 
 
-export const DATADIR_RULES_PATH = 'prometheus/rules/host-datadirs.yml';
+/** node_exporter's textfile folder in the stack folder, mounted into its container (cli/services/table.ts). */
+export const TEXTFILE_DIR = 'node-exporter/textfile';
+export const DATADIR_TEXTFILE_PATH = `${TEXTFILE_DIR}/datadirs.prom`;
 
 /**
- * The rule file of one info series per datadir, `fibre_stack_datadir_filesystem_info{profile,
+ * The textfile of one info series per datadir, `fibre_stack_datadir_filesystem_info{profile,
  * node, datadir, mountpoint} 1`, which the disk alert (cli/services/host-rules.ts) joins with
- * node_filesystem_* on `mountpoint`. A recording rule rather than a textfile of node_exporter's:
- * it needs no file shared with node_exporter's container, reads the same in both run modes, and
- * comes from the spec like every other rendered file. The mount point is the host's, which is
- * also what node_exporter reports in its container (it reads the host's mount table).
- * `mounts` maps each datadir to its mount point; a datadir without one is left out.
+ * node_filesystem_* on `mountpoint`. node_exporter serves it beside the filesystems, so it goes
+ * wherever they go: a fleet node's agent, which evaluates no rules, ships both to its hub under
+ * the node's own labels. The mount point is the host's, which is also what node_exporter reports
+ * in its container (it reads the host's mount table). `mounts` maps each datadir to its mount
+ * point; a datadir without one is left out, and a stack without one still gets the file.
  */
-export function renderDatadirRules(datadirs: readonly NodeDatadir[], mounts: Readonly<Record<string, string>>): RenderedFile {
-  const rules = datadirs.flatMap((d) => {
+export function renderDatadirTextfile(datadirs: readonly NodeDatadir[], mounts: Readonly<Record<string, string>>): RenderedFile {
+  const samples = datadirs.flatMap((d) => {
     const mountpoint = mounts[d.datadir];
-    return mountpoint === undefined ? [] : [{ record: DATADIR_INFO, expr: 'vector(1)', labels: { profile: d.profile, node: d.node, datadir: d.datadir, mountpoint } }];
+    if (mountpoint === undefined) return [];
+    const labels = Object.entries({ profile: d.profile, node: d.node, datadir: d.datadir, mountpoint }).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+    return [`${DATADIR_INFO}{${labels.join(',')}} 1`];
   });
-  // An empty group is valid Prometheus: a stack without a local datadir still gets the file.
-  const content = dumpYaml({ groups: [{ name: 'host-datadirs', rules }] }, generatedFromSpec('#'));
-  return { path: DATADIR_RULES_PATH, content };
+  const content = [
+    generatedFromSpec('#'),
+    `# HELP ${DATADIR_INFO} ${escapeHelp(DATADIR_INFO_HELP)}`,
+    `# TYPE ${DATADIR_INFO} gauge`,
+    ...samples,
+  ].join('\n') + '\n';
+  return { path: DATADIR_TEXTFILE_PATH, content };
 }
 
-/**
- * The datadir rule file of a stack that runs node_exporter; none for one that does not, nor for a
- * fleet node, whose agent evaluates no rules (its hub does not know the node's mount points).
- */
-export function datadirRulesFor(spec: StackSpec, registry: Registry, host: HostFacts): RenderedFile[] {
-  if (spec.fleet?.role === 'node' || !enabledServices(spec).includes('node-exporter')) return [];
-  return [renderDatadirRules(nodeDatadirs(spec, registry), host.datadirMounts ?? {})];
+/** node_exporter's files: the datadir textfile, with this host's mount points read at the edge. */
+export function nodeExporterFiles(spec: StackSpec, registry: Registry, host: HostFacts): RenderedFile[] {
+  return [renderDatadirTextfile(nodeDatadirs(spec, registry), host.datadirMounts ?? {})];
 }

@@ -72,8 +72,9 @@ export interface NodeDatadir {
   datadir: string;
 }
 
-/** The data folders of the stack's nodes that have one, in node order. */
+/** The data folders of the stack's nodes that have one, in node order; none on a fleet hub, whose nodes run elsewhere (exporterRuns). */
 export function nodeDatadirs(spec: StackSpec, registry: Registry): NodeDatadir[] {
+  if (spec.fleet?.role === 'hub') return [];
   return enabledNodes(spec, registry).flatMap(({ def, settings }) => {
     const datadir = def.datadir?.(settings);
     return datadir ? [{ profile: def.id, node: def.spec.name?.(settings) ?? '', datadir }] : [];

@@ -1,12 +1,13 @@
 // The host's metrics that the host dashboard and alerts read: node_exporter's
 // (prometheus/node_exporter@v1.12.1:collector/<collector>.go, names checked against a running
 // node_exporter by test/host-node-exporter.test.ts), cAdvisor's
-// (google/cadvisor@v0.60.5:lib/metrics/prometheus.go), and the datadir info series the stack's
-// rules record (cli/render/host-metrics.ts).
+// (google/cadvisor@v0.60.5:lib/metrics/prometheus.go), and the datadir info series node_exporter
+// reads from the stack's textfile (cli/render/host-metrics.ts).
 import type { MetricDef } from '../../core/catalog.js';
 
-/** The info series of each node's datadir (cli/render/host-metrics.ts renders its rules). */
+/** The info series of each node's datadir, from the textfile the stack renders for node_exporter (cli/render/host-metrics.ts). */
 export const DATADIR_INFO = 'fibre_stack_datadir_filesystem_info';
+export const DATADIR_INFO_HELP = "A node's datadir and the mount point of the filesystem holding it, from fibre-stack.yml and this host's mount table; always 1.";
 
 const m = (name: string, type: MetricDef['type'], servedBy: MetricDef['servedBy'], help: string, labels: string[] = [], unit: MetricDef['unit'] = 'none'): MetricDef => ({ name, type, help, labels, unit, servedBy });
 
@@ -46,5 +47,5 @@ export const hostMetrics: MetricDef[] = [
   m('container_memory_working_set_bytes', 'gauge', 'cadvisor', 'Working set memory of a container.', ['name', 'image'], 'bytes'),
   m('container_start_time_seconds', 'gauge', 'cadvisor', 'When the container was created (kept across restarts).', ['name', 'image'], 'timestamp_seconds'),
   m('container_last_seen', 'gauge', 'cadvisor', 'When cAdvisor last saw the container.', ['name', 'image'], 'timestamp_seconds'),
-  m(DATADIR_INFO, 'gauge', 'prometheus', 'A node\'s datadir and the mount point of the filesystem holding it (a recording rule the stack renders); always 1.', ['profile', 'node', 'datadir', 'mountpoint'], 'info'),
+  m(DATADIR_INFO, 'gauge', 'node-exporter', DATADIR_INFO_HELP, ['profile', 'node', 'datadir', 'mountpoint'], 'info'),
 ];

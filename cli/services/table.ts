@@ -357,7 +357,7 @@ const TABLE = {
     role: 'host-metrics',
     port: 9100,
     image: 'prom/node-exporter:v1.12.1',
-    mounts: [],
+    mounts: [{ stack: 'node-exporter', container: '/etc/node-exporter' }],
     readyPath: '/',
     healthcheck: { probe: { tool: 'wget' }, startPeriod: '10s' },
     startsAfter: [],
@@ -374,6 +374,7 @@ const TABLE = {
     sources: {
       'flags: --collector.disable-defaults, --web.disable-exporter-metrics': 'prometheus/node_exporter@v1.12.1:node_exporter.go',
       'flags: --collector.<name> for each collector': 'prometheus/node_exporter@v1.12.1:collector/collector.go',
+      'flags: --collector.textfile.directory, *.prom files read at each scrape': 'prometheus/node_exporter@v1.12.1:collector/textfile.go',
       'flags: --path.rootfs, --path.procfs, --path.sysfs': 'prometheus/node_exporter@v1.12.1:collector/paths.go',
       'readyPath: landing page at / when metrics are elsewhere': 'prometheus/node_exporter@v1.12.1:node_exporter.go',
       'hostAccess: --net=host --pid=host, / mounted ro,rslave with --path.rootfs': 'prometheus/node_exporter@v1.12.1:README.md',

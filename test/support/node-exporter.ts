@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { expect } from 'vitest';
 import { NODE_EXPORTER_COLLECTORS } from '../../cli/render/host-metrics.js';
-import { hostMetrics } from '../../cli/services/host-metrics.js';
+import { DATADIR_INFO, hostMetrics } from '../../cli/services/host-metrics.js';
 import type { Samples } from './scrape.js';
 
 /**
@@ -30,5 +30,8 @@ export function expectOurCollectors(samples: Samples): void {
   expect(collectors.sort()).toEqual([...NODE_EXPORTER_COLLECTORS].sort());
   const psi = existsSync('/proc/pressure/cpu');
   const names = new Set([...samples.keys()].map((k) => k.replace(/\{.*$/, '')));
-  for (const def of hostMetrics.filter((d) => d.servedBy === 'node-exporter' && (psi || !d.name.startsWith('node_pressure_')))) expect(names, def.name).toContain(def.name);
+  // The stack's textfile, read without error (a file with no datadir in it serves none of its series).
+  expect(samples.get('node_textfile_scrape_error')).toBe(0);
+  const served = hostMetrics.filter((d) => d.servedBy === 'node-exporter' && d.name !== DATADIR_INFO && (psi || !d.name.startsWith('node_pressure_')));
+  for (const def of served) expect(names, def.name).toContain(def.name);
 }
