@@ -78,7 +78,7 @@ describe('node_exporter in docker mode', () => {
     expect(foreignAddressProblems(elsewhere, spec('docker', { bind_address: '192.0.2.10' }), '10.200.0.1')[0]).toMatch(
       /^192\.0\.2\.10 is not an address of this host \(.*prometheus.* use it\): set bind_address in fibre-stack\.yml to one of its addresses/,
     );
-    // Every address, a hostname (not ours to judge) and an address edited into docker-compose.yml.
+    // Any address (0.0.0.0, ::) and a hostname (not ours to judge) pass; an address edited into docker-compose.yml does not.
     const edited = new Map<string, ComposeService>([
       ['a', { ports: ['0.0.0.0:1:1', '[::]:2:2', 'example.org:3:3'] }],
       ['b', { ports: [{ published: 4, host_ip: '198.51.100.7' }] }],
