@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import type { StackSpec } from '../spec/types.js';
 import { HOST_LISTEN_LABEL } from '../render/compose.js';
-import { DOCKER_BRIDGE_GATEWAY } from '../render/addressing.js';
+import { DOCKER_BRIDGE_GATEWAY, isWildcard } from '../render/addressing.js';
 import { exporterRuns } from '../render/stack-profiles.js';
 import { PROFILES, type Registry } from '../../profiles/registry.js';
 import type { StackDir } from './stack-dir.js';
@@ -123,7 +123,7 @@ export async function foreignAddresses(services: ReadonlyMap<string, ComposeServ
   for (const [name, svc] of services) {
     for (const { address } of publishedPorts(svc)) {
       const a = address.toLowerCase();
-      if (isIP(a) === 0 || a === '0.0.0.0' || a === '::') continue;
+      if (isIP(a) === 0 || isWildcard(a)) continue;
       const those = users.get(a) ?? [];
       if (!those.includes(name)) users.set(a, [...those, name]);
     }
