@@ -38,8 +38,12 @@ describe.runIf(ready)('a standalone stack becomes a fleet node', () => {
   beforeAll(() => ensureTestImages());
   // Waits for each to exit: a VictoriaMetrics still writing its cache races the removal of the test folders.
   afterAll(() => Promise.all(started.map((p) => (p.exitCode !== null || p.signalCode !== null ? undefined : new Promise((ok) => { p.once('exit', ok); p.kill(); })))));
-  // Two hours ago, five samples a minute apart: history the standalone Prometheus kept.
-  const t0 = Math.floor(Date.now() / 1000) - 7200;
+  // Two to four hours ago, five samples a minute apart: history the standalone Prometheus kept.
+  // They start a minute into one two-hour window since the epoch, the block range promtool
+  // backfills by (prometheus/prometheus@v2.42.0:cmd/promtool/backfill.go createBlocks: mint rounded
+  // down to tsdb.DefaultBlockDuration): five minutes that crossed a window's edge made two blocks.
+  const BLOCK_S = 7200;
+  const t0 = Math.floor((Date.now() / 1000 - BLOCK_S) / BLOCK_S) * BLOCK_S + 60;
 
   it('keeps its TSDB blocks through generate and a run of the agent, and the hub imports them with the host label', async () => {
     const standalone = specFor({ mode: 'native', profiles: ['fibre'] });
